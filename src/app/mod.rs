@@ -1,0 +1,14 @@
+//! The Elm-style core: `State` (everything the screen shows), `Msg` (what happened), a pure `update`
+//! that changes the state and returns `Command`s for the edges to carry out.
+
+mod action;
+mod keys;
+mod search;
+mod state;
+mod update;
+
+pub use action::{Action, Command, Msg};
+pub use keys::{HELP, msg_for_event};
+pub use search::find_ci;
+pub use state::{Mode, Search, SplitView, State};
+pub use update::update;

@@ -1,0 +1,219 @@
+//! The pure heart: `update(state, msg)` changes `state` and returns effects. No I/O, no clock.
+
+use super::action::{Action, Command, Msg};
+use super::search::matching;
+use super::state::{Mode, Search, SplitView, State};
+use crate::ui;
+
+/// Lines the wheel moves per notch.
+const WHEEL_STEP: usize = 3;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    state.notice = None;
+    match msg {
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.keep_selection_visible();
+            clamp_detail(state);
+            Vec::new()
+        }
+        Msg::Action(action) => act(state, action),
+    }
+}
+
+fn act(state: &mut State, action: Action) -> Vec<Command> {
+    use Action::*;
+    match action {
+        Quit => return vec![Command::Quit],
+        Up => move_by(state, -1),
+        Down => move_by(state, 1),
+        PageUp => move_by(state, -(state.list_height() as isize)),
+        PageDown => move_by(state, state.list_height() as isize),
+        Home => select(state, 0),
+        End => select(state, state.view.len().saturating_sub(1)),
+        NextSplit => cycle_split(state, true),
+        PrevSplit => cycle_split(state, false),
+        CycleLabel => {
+            let n = state.data.label_names.len() as u32;
+            state.label_filter = match state.label_filter {
+                None if n > 0 => Some(0),
+                Some(l) if l + 1 < n => Some(l + 1),
+                _ => None,
+            };
+            state.rebuild_view();
+        }
+        StartSearch => {
+            state.mode = Mode::Search {
+                input: state
+                    .search
+                    .as_ref()
+                    .map(|s| s.query.clone())
+                    .unwrap_or_default(),
+                previous: state.search.clone(),
+                selected_before: state.selected,
+            };
+        }
+        SearchInput(c) => edit_search(state, |input| input.push(c)),
+        SearchBackspace => edit_search(state, |input| {
+            input.pop();
+        }),
+        SearchClear => edit_search(state, String::clear),
+        SearchConfirm => {
+            state.mode = Mode::Browse;
+            if state.search.as_ref().is_some_and(|s| s.query.is_empty()) {
+                state.search = None;
+            }
+        }
+        SearchCancel => {
+            if let Mode::Search {
+                previous,
+                selected_before,
+                ..
+            } = std::mem::replace(&mut state.mode, Mode::Browse)
+            {
+                state.search = previous;
+                state.refresh_search();
+                select(state, selected_before);
+            }
+        }
+        NextMatch => jump_to_match(state, true),
+        PrevMatch => jump_to_match(state, false),
+        DetailDown => scroll_detail(state, 1),
+        DetailUp => scroll_detail(state, -1),
+        Scroll { column, row, down } => {
+            let step = if down {
+                WHEEL_STEP as isize
+            } else {
+                -(WHEEL_STEP as isize)
+            };
+            match ui::layout(state) {
+                Some(l) if contains(l.detail, column, row) => scroll_detail(state, step),
+                Some(l) if contains(l.list, column, row) => move_by(state, step),
+                _ => {}
+            }
+        }
+        Click { column, row } => {
+            if let Some(l) = ui::layout(state)
+                && let Some(line) = ui::list::row_at(l.list, column, row)
+                && state.offset + line < state.view.len()
+            {
+                select(state, state.offset + line);
+            }
+        }
+        ToggleHelp => {
+            state.mode = match state.mode {
+                Mode::Help => Mode::Browse,
+                _ => Mode::Help,
+            }
+        }
+        CloseHelp => state.mode = Mode::Browse,
+    }
+    Vec::new()
+}
+
+fn contains(r: ratatui::layout::Rect, column: u16, row: u16) -> bool {
+    r.contains(ratatui::layout::Position::new(column, row))
+}
+
+fn move_by(state: &mut State, delta: isize) {
+    let target = state.selected.saturating_add_signed(delta);
+    select(state, target);
+}
+
+/// Selects position `pos` of the view (clamped), resetting the detail scroll when the review changes.
+fn select(state: &mut State, pos: usize) {
+    let pos = pos.min(state.view.len().saturating_sub(1));
+    if pos != state.selected {
+        state.selected = pos;
+        state.detail_scroll = 0;
+    }
+    state.keep_selection_visible();
+}
+
+fn cycle_split(state: &mut State, forward: bool) {
+    // train → test → ... → all → train; with a single split, Tab still toggles it and "all".
+    let n = state.data.splits.len();
+    let order: Vec<SplitView> = (0..n).map(SplitView::One).chain([SplitView::All]).collect();
+    let at = order.iter().position(|s| *s == state.split).unwrap_or(0);
+    let next = if forward {
+        (at + 1) % order.len()
+    } else {
+        (at + order.len() - 1) % order.len()
+    };
+    state.split = order[next];
+    state.rebuild_view();
+}
+
+/// Applies an edit to the search being typed, re-runs it, and moves to the first match at or after
+/// where the search started (as incremental search does in less and vim).
+fn edit_search(state: &mut State, edit: impl FnOnce(&mut String)) {
+    let Mode::Search {
+        input,
+        selected_before,
+        ..
+    } = &mut state.mode
+    else {
+        return;
+    };
+    edit(input);
+    let query = input.clone();
+    let from = *selected_before;
+    let matches = matching(&state.data, &state.view, &query);
+    let target = matches
+        .iter()
+        .find(|&&m| m >= from)
+        .or(matches.first())
+        .copied()
+        .unwrap_or(from);
+    state.search = Some(Search { query, matches });
+    select(state, target);
+}
+
+fn jump_to_match(state: &mut State, forward: bool) {
+    let Some(search) = &state.search else {
+        state.notice = Some("no search; press / to search".into());
+        return;
+    };
+    let matches = &search.matches;
+    if matches.is_empty() {
+        state.notice = Some(format!("no matches for \"{}\"", search.query));
+        return;
+    }
+    let cur = state.selected;
+    let (target, wrapped) = if forward {
+        match matches.iter().find(|&&m| m > cur) {
+            Some(&m) => (m, false),
+            None => (matches[0], true),
+        }
+    } else {
+        match matches.iter().rev().find(|&&m| m < cur) {
+            Some(&m) => (m, false),
+            None => (*matches.last().expect("not empty"), true),
+        }
+    };
+    if wrapped {
+        state.notice = Some(
+            if forward {
+                "search wrapped to the top"
+            } else {
+                "search wrapped to the bottom"
+            }
+            .into(),
+        );
+    }
+    select(state, target);
+}
+
+fn scroll_detail(state: &mut State, delta: isize) {
+    state.detail_scroll = (state.detail_scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+    clamp_detail(state);
+}
+
+/// Keeps the detail pane from scrolling past the end of the wrapped review.
+fn clamp_detail(state: &mut State) {
+    let max = match (ui::layout(state), state.selected_row()) {
+        (Some(l), Some(row)) => ui::detail::max_scroll(state, row, l.detail),
+        _ => 0,
+    };
+    state.detail_scroll = state.detail_scroll.min(max);
+}

@@ -1,0 +1,26 @@
+//! The bundled sample: 16,980 real rows of `amazon_polarity` (6,000 train, 10,980 test), built by
+//! `scripts/build_sample.py` and compiled into the binary so it opens from anywhere, offline.
+
+use bytes::Bytes;
+
+use super::{Columns, Dataset, assemble, parquet};
+use crate::error::Result;
+
+pub const NAME: &str = "bundled sample";
+
+static TRAIN: &[u8] = include_bytes!("../../assets/sample/train.parquet");
+static TEST: &[u8] = include_bytes!("../../assets/sample/test.parquet");
+
+pub(crate) fn load(columns: &Columns) -> Result<Dataset> {
+    let read = |name: &str, bytes: &'static [u8]| -> Result<(String, Vec<(String, _)>)> {
+        let place = format!("{NAME} ({name})");
+        let rows = parquet::read(Bytes::from_static(bytes), &place, columns)?;
+        Ok((name.to_owned(), vec![(place, rows)]))
+    };
+    let (train, test) = std::thread::scope(|s| {
+        let train = s.spawn(|| read("train", TRAIN));
+        let test = read("test", TEST);
+        (train.join().expect("train reader panicked"), test)
+    });
+    assemble(NAME.to_owned(), vec![train?, test?])
+}

@@ -1,0 +1,246 @@
+//! The reviews: where they come from, how they are read, and the in-memory table every pane draws.
+
+mod bundled;
+mod csv_file;
+mod jsonl;
+mod labels;
+mod parquet;
+mod source;
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub use source::{DataFile, Format, SplitFiles, resolve};
+
+/// One review as the program sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The row's position in its full split (kept through sampling, shown in the list).
+    pub row_index: u64,
+    /// Class id, an index into `Dataset::label_names`.
+    pub label: u32,
+    pub title: String,
+    pub content: String,
+}
+
+/// A named slice of `Dataset::rows`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub name: String,
+    pub rows: Range<usize>,
+}
+
+/// Which columns hold what. Defaults are the Hub's `amazon_polarity` names.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub text: String,
+    pub label: String,
+    /// `None`: use `title` when the file has it, else show no title.
+    pub title: Option<String>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            text: "content".into(),
+            label: "label".into(),
+            title: None,
+        }
+    }
+}
+
+impl Columns {
+    pub(crate) fn title_or_default(&self) -> &str {
+        self.title.as_deref().unwrap_or("title")
+    }
+}
+
+/// Rows read from one file, before labels are checked against the dataset's classes.
+#[derive(Debug, Default)]
+pub(crate) struct RawRows {
+    pub labels: Vec<i64>,
+    pub titles: Vec<String>,
+    pub contents: Vec<String>,
+    /// Present when the file carries its rows' positions in the full split.
+    pub row_index: Option<Vec<u64>>,
+    /// Class names from the file's own metadata (Hugging Face `ClassLabel`), when it has them.
+    pub label_names: Option<Vec<String>>,
+}
+
+/// Every loaded row, grouped into splits, plus the lower-cased text search runs over.
+#[derive(Debug)]
+pub struct Dataset {
+    /// What was opened, as the status bar shows it.
+    pub source: String,
+    pub label_names: Vec<String>,
+    pub rows: Vec<Review>,
+    pub splits: Vec<Split>,
+    /// Largest `row_index`, so the list can size its column without scanning every row per frame.
+    pub max_row_index: u64,
+    /// Rows per class, per split: the numbers `collections.Counter(ds["label"])` gives.
+    label_counts: Vec<Vec<usize>>,
+    /// `title + "\n" + content`, lower-cased once at load so a search is a plain byte scan.
+    haystacks: Vec<String>,
+}
+
+impl Dataset {
+    pub fn new(
+        source: String,
+        label_names: Vec<String>,
+        rows: Vec<Review>,
+        splits: Vec<Split>,
+    ) -> Self {
+        let haystacks = rows
+            .iter()
+            .map(|r| {
+                let mut s = String::with_capacity(r.title.len() + 1 + r.content.len());
+                s.push_str(&r.title);
+                s.push('\n');
+                s.push_str(&r.content);
+                s.to_lowercase()
+            })
+            .collect();
+        let max_row_index = rows.iter().map(|r| r.row_index).max().unwrap_or(0);
+        let label_counts = splits
+            .iter()
+            .map(|split| {
+                let mut counts = vec![0; label_names.len()];
+                for r in &rows[split.rows.clone()] {
+                    counts[r.label as usize] += 1;
+                }
+                counts
+            })
+            .collect();
+        Dataset {
+            max_row_index,
+            label_counts,
+            source,
+            label_names,
+            rows,
+            splits,
+            haystacks,
+        }
+    }
+
+    /// Lower-cased title and content of row `i`, for case-insensitive search.
+    pub fn haystack(&self, i: usize) -> &str {
+        &self.haystacks[i]
+    }
+
+    pub fn label_name(&self, label: u32) -> &str {
+        self.label_names
+            .get(label as usize)
+            .map_or("?", String::as_str)
+    }
+
+    /// Rows per class in split `split`: the numbers `collections.Counter(ds["label"])` gives.
+    pub fn label_counts(&self, split: usize) -> &[usize] {
+        &self.label_counts[split]
+    }
+}
+
+/// Opens the bundled sample (`path == None`) or whatever `path` names.
+pub fn load(path: Option<&Path>, columns: &Columns) -> Result<Dataset> {
+    match path {
+        None => bundled::load(columns),
+        Some(path) => {
+            let splits = resolve(path)?;
+            load_splits(path.display().to_string(), &splits, columns)
+        }
+    }
+}
+
+/// Reads every file of every split (one thread per split) and checks the labels.
+pub fn load_splits(source: String, splits: &[SplitFiles], columns: &Columns) -> Result<Dataset> {
+    let read: Vec<Result<Vec<(String, RawRows)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = splits
+            .iter()
+            .map(|split| {
+                scope.spawn(move || {
+                    split
+                        .files
+                        .iter()
+                        .map(|f| Ok((f.path.display().to_string(), read_file(f, columns)?)))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a reader thread panicked"))
+            .collect()
+    });
+    let mut parts = Vec::with_capacity(splits.len());
+    for (split, files) in splits.iter().zip(read) {
+        parts.push((split.name.clone(), files?));
+    }
+    assemble(source, parts)
+}
+
+fn read_file(file: &DataFile, columns: &Columns) -> Result<RawRows> {
+    match file.format {
+        Format::Parquet => {
+            let f = std::fs::File::open(&file.path)
+                .map_err(|e| Error::at_path(&file.path, format!("cannot open: {e}")))?;
+            parquet::read(f, &file.path.display().to_string(), columns)
+        }
+        Format::Jsonl => jsonl::read(&file.path, columns),
+        Format::Csv => csv_file::read(&file.path),
+    }
+}
+
+/// Turns per-file rows into one `Dataset`: settles the class names, checks every label against them,
+/// numbers rows that carry no `row_index`, refuses empty splits.
+pub(crate) fn assemble(
+    source: String,
+    parts: Vec<(String, Vec<(String, RawRows)>)>,
+) -> Result<Dataset> {
+    let names = labels::settle(&parts)?;
+    let mut rows = Vec::new();
+    let mut splits = Vec::new();
+    for (name, files) in parts {
+        let start = rows.len();
+        let mut position = 0u64;
+        let mut last_place = String::new();
+        for (place, raw) in files {
+            let row_index = raw.row_index;
+            for (i, ((label, title), content)) in raw
+                .labels
+                .into_iter()
+                .zip(raw.titles)
+                .zip(raw.contents)
+                .enumerate()
+            {
+                let row_index = row_index.as_ref().map_or(position, |ri| ri[i]);
+                position += 1;
+                rows.push(Review {
+                    row_index,
+                    label: labels::check(label, &names, &place, i)?,
+                    title,
+                    content,
+                });
+            }
+            last_place = place;
+        }
+        if rows.len() == start {
+            let place = if last_place.is_empty() {
+                source.clone()
+            } else {
+                last_place
+            };
+            return Err(Error::input(
+                place,
+                format!(
+                    "split \"{name}\" has no rows; give it at least one row or remove its file"
+                ),
+            ));
+        }
+        splits.push(Split {
+            name,
+            rows: start..rows.len(),
+        });
+    }
+    Ok(Dataset::new(source, names, rows, splits))
+}

@@ -1,0 +1,83 @@
+//! The selected review in full: title, where it comes from, and the content wrapped to the pane.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+
+use super::list::label_style;
+use super::text::{highlighted, thousands};
+use crate::app::State;
+
+fn block() -> Block<'static> {
+    Block::bordered()
+        .title(" Review ")
+        .padding(Padding::horizontal(1))
+}
+
+/// The review's text, unscrolled and without its frame.
+fn paragraph(state: &State, row: usize) -> Paragraph<'static> {
+    let review = &state.data.rows[row];
+    let query = state.active_query();
+    let split = state
+        .data
+        .splits
+        .iter()
+        .find(|s| s.rows.contains(&row))
+        .map_or("?", |s| s.name.as_str());
+    let meta = Line::from(vec![
+        Span::styled(
+            format!(
+                "{split} · row {} · gold ",
+                thousands(review.row_index as usize)
+            ),
+            Style::new().add_modifier(Modifier::DIM),
+        ),
+        Span::styled(
+            state.data.label_name(review.label).to_owned(),
+            label_style(review.label),
+        ),
+        Span::styled(
+            format!(" · {} chars", thousands(review.content.chars().count())),
+            Style::new().add_modifier(Modifier::DIM),
+        ),
+    ]);
+    let text = Text::from(vec![
+        Line::from(highlighted(
+            &review.title,
+            query,
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
+        meta,
+        Line::default(),
+        Line::from(highlighted(&review.content, query, Style::new())),
+    ]);
+    Paragraph::new(text).wrap(Wrap { trim: false })
+}
+
+/// How far the text of `row` can scroll in a detail pane of `area`.
+pub fn max_scroll(state: &State, row: usize, area: Rect) -> u16 {
+    let inner = block().inner(area);
+    let lines = paragraph(state, row).line_count(inner.width);
+    lines
+        .saturating_sub(inner.height as usize)
+        .min(u16::MAX as usize) as u16
+}
+
+pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    let Some(row) = state.selected_row() else {
+        frame.render_widget(block(), area);
+        return;
+    };
+    let mut block = block();
+    let max = max_scroll(state, row, area);
+    if max > 0 {
+        let hint = format!(" J/K scroll · {}/{} ", state.detail_scroll.min(max), max);
+        block = block.title_bottom(Line::from(hint).right_aligned());
+    }
+    let paragraph = paragraph(state, row)
+        .scroll((state.detail_scroll.min(max), 0))
+        .block(block);
+    frame.render_widget(paragraph, area);
+}

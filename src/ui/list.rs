@@ -1,0 +1,138 @@
+//! The review list. Virtualised: only the rows on screen are built, so drawing costs the same for 100
+//! rows as for 3.6 million.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use super::text::{highlighted, thousands};
+use crate::app::State;
+
+/// Border above and below, plus the header line.
+const CHROME: u16 = 3;
+
+/// How many reviews fit in the list pane `area`.
+pub fn visible_rows(area: Rect) -> usize {
+    area.height.saturating_sub(CHROME) as usize
+}
+
+/// Which visible line (0 = the first review shown) a click at (`column`, `row`) lands on.
+pub fn row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
+    let first = area.y + 2;
+    let inside = column > area.x && column + 1 < area.x + area.width;
+    (inside && row >= first && row < first + visible_rows(area) as u16)
+        .then(|| (row - first) as usize)
+}
+
+pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    let title = Line::from(vec![
+        Span::raw(" Reviews · "),
+        Span::styled(
+            state.split_name().to_owned(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+    ]);
+    let block = Block::bordered().title(title);
+    if state.view.is_empty() {
+        let msg = Paragraph::new(
+            "No reviews in this view. Press l to change the label filter or Tab to change split.",
+        )
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .block(block);
+        frame.render_widget(msg, area);
+        return;
+    }
+
+    let data = &state.data;
+    let query = state.active_query();
+    let matches = state
+        .search
+        .as_ref()
+        .map(|s| s.matches.as_slice())
+        .unwrap_or_default();
+    let row_width = data.max_row_index.to_string().len().max(3) as u16;
+    let label_width = data
+        .label_names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5) as u16;
+
+    let end = (state.offset + visible_rows(area)).min(state.view.len());
+    let rows = (state.offset..end).map(|pos| {
+        let review = &data.rows[state.view[pos] as usize];
+        let is_match = matches.binary_search(&pos).is_ok();
+        let marker = if is_match {
+            Span::styled("•", Style::new().fg(Color::Yellow))
+        } else {
+            Span::raw(" ")
+        };
+        let title = if review.title.is_empty() {
+            Line::from(Span::styled(
+                review.content.clone(),
+                Style::new().add_modifier(Modifier::DIM),
+            ))
+        } else {
+            Line::from(highlighted(&review.title, query, Style::new()))
+        };
+        let row = Row::new([
+            Cell::from(marker),
+            Cell::from(Line::from(review.row_index.to_string()).right_aligned()),
+            Cell::from(Span::styled(
+                data.label_name(review.label).to_owned(),
+                label_style(review.label),
+            )),
+            Cell::from(title),
+        ]);
+        if pos == state.selected {
+            row.style(
+                Style::new()
+                    .bg(Color::DarkGray)
+                    .add_modifier(Modifier::BOLD),
+            )
+        } else {
+            row
+        }
+    });
+    let header = Row::new([
+        Cell::from(""),
+        Cell::from(Line::from("row").right_aligned()),
+        Cell::from("gold"),
+        Cell::from("title"),
+    ])
+    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let position = format!(
+        " {} of {} ",
+        thousands(state.selected + 1),
+        thousands(state.view.len())
+    );
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(row_width),
+            Constraint::Length(label_width),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block.title_bottom(Line::from(position).right_aligned()));
+    frame.render_widget(table, area);
+}
+
+/// A colour per class, so the classes are told apart at a glance (the name is always printed too).
+pub fn label_style(label: u32) -> Style {
+    const COLORS: [Color; 6] = [
+        Color::Red,
+        Color::Green,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Yellow,
+    ];
+    Style::new().fg(COLORS[label as usize % COLORS.len()])
+}

@@ -1,0 +1,80 @@
+//! The bottom line: where the rows come from and what narrows them, or the search being typed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::thousands;
+use crate::app::{Mode, State};
+
+const SEP: &str = " │ ";
+
+pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    let base = Style::new().bg(Color::Blue).fg(Color::White);
+    let key = base.add_modifier(Modifier::BOLD);
+    let mut spans: Vec<Span> = Vec::new();
+    if let Mode::Search { input, .. } = &state.mode {
+        spans.push(Span::styled(" /", key));
+        spans.push(Span::styled(input.clone(), base));
+        let cursor_x = area.x + 2 + Line::from(input.as_str()).width() as u16;
+        frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
+        spans.push(Span::styled(format!("  {}", match_summary(state)), base));
+        spans.push(Span::styled(
+            "  Enter keep · Esc cancel · Ctrl-U clear",
+            base.add_modifier(Modifier::DIM),
+        ));
+    } else {
+        let label = state
+            .label_filter
+            .map_or("all", |l| state.data.label_name(l));
+        spans.push(Span::styled(format!(" {}", state.data.source), key));
+        spans.push(Span::styled(format!("{SEP}{}", state.split_name()), base));
+        spans.push(Span::styled(
+            format!(
+                "{SEP}{} of {} rows",
+                thousands(state.view.len()),
+                thousands(state.split_len())
+            ),
+            base,
+        ));
+        spans.push(Span::styled(format!("{SEP}label: {label}"), base));
+        if let Some(search) = &state.search {
+            spans.push(Span::styled(
+                format!("{SEP}/{} {}", search.query, match_summary(state)),
+                base,
+            ));
+        }
+        if let Some(notice) = &state.notice {
+            spans.push(Span::styled(
+                format!("{SEP}{notice}"),
+                base.fg(Color::Yellow),
+            ));
+        }
+    }
+    let used: usize = spans.iter().map(Span::width).sum();
+    let help = " ? help  q quit ";
+    let pad = (area.width as usize).saturating_sub(used + help.len());
+    spans.push(Span::styled(" ".repeat(pad), base));
+    spans.push(Span::styled(help, base.add_modifier(Modifier::DIM)));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+/// "12 matches (3 of 12)" when the selection sits on a match, else "12 matches".
+fn match_summary(state: &State) -> String {
+    let Some(search) = &state.search else {
+        return String::new();
+    };
+    let n = search.matches.len();
+    let noun = if n == 1 { "match" } else { "matches" };
+    match search.matches.binary_search(&state.selected) {
+        Ok(i) => format!(
+            "{} {noun} ({} of {})",
+            thousands(n),
+            thousands(i + 1),
+            thousands(n)
+        ),
+        Err(_) => format!("{} {noun}", thousands(n)),
+    }
+}

@@ -1,0 +1,69 @@
+//! Small text helpers shared by the panes.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Span;
+
+use crate::app::find_ci;
+
+/// 16980 → "16,980".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn match_style() -> Style {
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
+}
+
+/// `text` as spans, with every case-insensitive occurrence of `query` highlighted.
+pub fn highlighted(text: &str, query: Option<&str>, style: Style) -> Vec<Span<'static>> {
+    let ranges = query.map(|q| find_ci(text, q)).unwrap_or_default();
+    let mut spans = Vec::with_capacity(ranges.len() * 2 + 1);
+    let mut at = 0;
+    for r in ranges {
+        if r.start > at {
+            spans.push(Span::styled(text[at..r.start].to_owned(), style));
+        }
+        spans.push(Span::styled(
+            text[r.clone()].to_owned(),
+            style.patch(match_style()),
+        ));
+        at = r.end;
+    }
+    if at < text.len() || spans.is_empty() {
+        spans.push(Span::styled(text[at..].to_owned(), style));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(3_600_000), "3,600,000");
+    }
+
+    #[test]
+    fn highlighted_splits_around_matches() {
+        let spans = highlighted("Great, GREAT", Some("great"), Style::new());
+        let texts: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["Great", ", ", "GREAT"]);
+        assert_eq!(spans[0].style, match_style());
+        assert_eq!(spans[1].style, Style::new());
+    }
+}
