@@ -56,13 +56,19 @@ fn paragraph(state: &State, row: usize) -> Paragraph<'static> {
     Paragraph::new(text).wrap(Wrap { trim: false })
 }
 
+/// Wrapped lines of `row`'s text and the lines a detail pane of `area` shows at once.
+fn extent(state: &State, row: usize, area: Rect) -> (usize, usize) {
+    let inner = block().inner(area);
+    (
+        paragraph(state, row).line_count(inner.width),
+        inner.height as usize,
+    )
+}
+
 /// How far the text of `row` can scroll in a detail pane of `area`.
 pub fn max_scroll(state: &State, row: usize, area: Rect) -> u16 {
-    let inner = block().inner(area);
-    let lines = paragraph(state, row).line_count(inner.width);
-    lines
-        .saturating_sub(inner.height as usize)
-        .min(u16::MAX as usize) as u16
+    let (lines, height) = extent(state, row, area);
+    lines.saturating_sub(height).min(u16::MAX as usize) as u16
 }
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
@@ -70,14 +76,18 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         frame.render_widget(block(), area);
         return;
     };
+    let (lines, height) = extent(state, row, area);
+    let top = (state.detail_scroll as usize).min(lines.saturating_sub(height));
     let mut block = block();
-    let max = max_scroll(state, row, area);
-    if max > 0 {
-        let hint = format!(" J/K scroll · {}/{} ", state.detail_scroll.min(max), max);
+    if lines > height {
+        let hint = format!(
+            " J/K scroll · lines {}–{} of {} ",
+            top + 1,
+            top + height,
+            lines
+        );
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
-    let paragraph = paragraph(state, row)
-        .scroll((state.detail_scroll.min(max), 0))
-        .block(block);
+    let paragraph = paragraph(state, row).scroll((top as u16, 0)).block(block);
     frame.render_widget(paragraph, area);
 }

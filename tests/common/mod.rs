@@ -1,0 +1,77 @@
+//! Shared test helpers: small datasets built through the public constructors, and a screen renderer.
+#![allow(dead_code)]
+
+use reviewlens::app::{Action, Msg, State, update};
+use reviewlens::data::{Dataset, Review, Split};
+
+/// Two splits of tiny reviews: train rows 0..6, test rows 0..4, labels negative/positive.
+pub fn tiny() -> Dataset {
+    let review = |row_index: u64, label: u32, title: &str, content: &str| Review {
+        row_index,
+        label,
+        title: title.into(),
+        content: content.into(),
+    };
+    let rows = vec![
+        review(
+            0,
+            1,
+            "Great CD",
+            "My lovely Pat has one of the GREAT voices.",
+        ),
+        review(1, 0, "Broken on arrival", "The case was cracked."),
+        review(2, 1, "Works fine", "Does what it says; great value."),
+        review(3, 0, "Boring", "Fell asleep twice."),
+        review(4, 0, "Meh", "Nothing great about it."),
+        review(5, 1, "Lovely", "A lovely gift for my mother."),
+        review(0, 0, "Terrible", "Stopped working after a week."),
+        review(1, 1, "Great book", "Read it in one sitting."),
+        review(2, 1, "Fine", "Ok."),
+        review(3, 0, "Great? No.", "Not great at all."),
+    ];
+    Dataset::new(
+        "tiny".into(),
+        vec!["negative".into(), "positive".into()],
+        rows,
+        vec![
+            Split {
+                name: "train".into(),
+                rows: 0..6,
+            },
+            Split {
+                name: "test".into(),
+                rows: 6..10,
+            },
+        ],
+    )
+}
+
+pub fn bundled() -> Dataset {
+    reviewlens::data::load(None, &Default::default()).expect("bundled sample loads")
+}
+
+/// Applies actions in order, returning the state.
+pub fn apply(state: &mut State, actions: &[Action]) {
+    for a in actions {
+        update(state, Msg::Action(a.clone()));
+    }
+}
+
+pub fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, Msg::Action(Action::SearchInput(c)));
+    }
+}
+
+/// Titles of the rows in the current view.
+pub fn view_titles(state: &State) -> Vec<&str> {
+    state
+        .view
+        .iter()
+        .map(|&r| state.data.rows[r as usize].title.as_str())
+        .collect()
+}
+
+pub fn selected_title(state: &State) -> &str {
+    &state.data.rows[state.selected_row().expect("a selection")].title
+}

@@ -1,0 +1,164 @@
+//! Each pane alone, drawn into ratatui's `TestBackend`, compared line by line with what the screen
+//! should read.
+
+mod common;
+
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use reviewlens::app::{Action::*, State};
+use reviewlens::ui;
+
+/// Draws one pane into a `w`×`h` buffer and returns its lines, right-trimmed.
+fn pane(w: u16, h: u16, draw: impl FnOnce(Rect, &mut ratatui::Frame)) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| draw(f.area(), f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+            line.trim_end().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn list_shows_row_label_title_and_the_position() {
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[Down]);
+    let lines = pane(40, 6, |area, f| ui::list::draw(&s, area, f));
+    assert_eq!(
+        lines,
+        [
+            "┌ Reviews · train ─────────────────────┐",
+            "│  row gold     title                  │",
+            "│    0 positive Great CD               │",
+            "│    1 negative Broken on arrival      │",
+            "│    2 positive Works fine             │",
+            "└────────────────────────────── 2 of 6 ┘",
+        ]
+    );
+}
+
+#[test]
+fn list_draws_only_the_visible_window() {
+    let mut s = State::new(tiny(), (120, 40));
+    s.offset = 4;
+    s.selected = 5;
+    let lines = pane(40, 6, |area, f| ui::list::draw(&s, area, f));
+    assert_eq!(lines[2], "│    4 negative Meh                    │");
+    assert_eq!(lines[3], "│    5 positive Lovely                 │");
+    assert_eq!(lines[4], "│                                      │");
+}
+
+#[test]
+fn list_marks_search_matches() {
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "lovely");
+    let lines = pane(40, 5, |area, f| ui::list::draw(&s, area, f));
+    assert_eq!(
+        lines[2], "│•   0 positive Great CD               │",
+        "matches in the content count"
+    );
+    assert_eq!(lines[3], "│    1 negative Broken on arrival      │");
+}
+
+#[test]
+fn list_says_so_when_nothing_is_shown() {
+    let t = tiny();
+    let names = vec!["negative".into(), "positive".into(), "neutral".into()];
+    let mut s = State::new(
+        reviewlens::data::Dataset::new(t.source, names, t.rows, t.splits),
+        (120, 40),
+    );
+    apply(&mut s, &[CycleLabel, CycleLabel, CycleLabel]);
+    let lines = pane(40, 5, |area, f| ui::list::draw(&s, area, f));
+    assert_eq!(lines[1], "│No reviews in this view. Press l to   │");
+}
+
+#[test]
+fn detail_wraps_the_title_meta_and_content() {
+    let s = State::new(tiny(), (120, 40));
+    let lines = pane(34, 8, |area, f| ui::detail::draw(&s, area, f));
+    assert_eq!(
+        lines,
+        [
+            "┌ Review ────────────────────────┐",
+            "│ Great CD                       │",
+            "│ train · row 0 · gold positive  │",
+            "│ · 42 chars                     │",
+            "│                                │",
+            "│ My lovely Pat has one of the   │",
+            "│ GREAT voices.                  │",
+            "└────────────────────────────────┘",
+        ]
+    );
+}
+
+#[test]
+fn detail_scrolls_and_says_how_far() {
+    let mut s = State::new(tiny(), (120, 40));
+    s.detail_scroll = 2;
+    let lines = pane(34, 6, |area, f| ui::detail::draw(&s, area, f));
+    assert_eq!(lines[1], "│ · 42 chars                     │");
+    assert_eq!(lines[5], "└─── J/K scroll · lines 3–6 of 6 ┘");
+}
+
+#[test]
+fn stats_match_collections_counter_per_split() {
+    let s = State::new(tiny(), (120, 40));
+    let lines = pane(40, 8, |area, f| ui::stats::draw(&s, area, f));
+    assert_eq!(
+        lines,
+        [
+            "┌ Labels ──────────────────────────────┐",
+            "│train  6 rows                         │",
+            "│ negative  3  50.00% ████████▌        │",
+            "│ positive  3  50.00% ████████▌        │",
+            "│test  4 rows                          │",
+            "│ negative  2  50.00% ████████▌        │",
+            "│ positive  2  50.00% ████████▌        │",
+            "└──────────────────────────────────────┘",
+        ]
+    );
+}
+
+#[test]
+fn stats_of_the_bundled_sample() {
+    let s = State::new(bundled(), (120, 40));
+    let lines = pane(50, 8, |area, f| ui::stats::draw(&s, area, f));
+    // Counter(train["label"]) = {0: 3063, 1: 2937}; Counter(test["label"]) = {0: 5368, 1: 5612}.
+    assert!(lines[1].starts_with("│train  6,000 rows"));
+    assert!(lines[2].starts_with("│ negative  3,063  51.05% "));
+    assert!(lines[3].starts_with("│ positive  2,937  48.95% "));
+    assert!(lines[4].starts_with("│test  10,980 rows"));
+    assert!(lines[5].starts_with("│ negative  5,368  48.89% "));
+    assert!(lines[6].starts_with("│ positive  5,612  51.11% "));
+}
+
+#[test]
+fn status_bar_names_source_split_counts_filter_and_search() {
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[CycleLabel, StartSearch]);
+    type_text(&mut s, "meh");
+    apply(&mut s, &[SearchConfirm]);
+    let lines = pane(100, 1, |area, f| ui::status::draw(&s, area, f));
+    assert_eq!(
+        lines[0],
+        " tiny │ train │ 3 of 6 rows │ label: negative │ /meh 1 match (1 of 1)                ? help  q quit"
+    );
+}
+
+#[test]
+fn status_bar_while_typing_a_search() {
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "great");
+    let lines = pane(100, 1, |area, f| ui::status::draw(&s, area, f));
+    assert_eq!(
+        lines[0],
+        " /great  3 matches (1 of 3)  Enter keep · Esc cancel · Ctrl-U clear                  ? help  q quit"
+    );
+}

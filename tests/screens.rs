@@ -1,0 +1,46 @@
+//! Whole screens of the bundled sample at 120×40, as text snapshots (insta). Review a change with
+//! `cargo insta review`; CI fails on any difference.
+
+mod common;
+
+use common::*;
+use reviewlens::app::{Action::*, Msg, State, update};
+use reviewlens::snapshot::render_ref;
+
+fn start() -> State {
+    State::new(bundled(), (120, 40))
+}
+
+#[test]
+fn start_up() {
+    insta::assert_snapshot!("start_up", render_ref(&start()));
+}
+
+#[test]
+fn search_active() {
+    let mut s = start();
+    apply(&mut s, &[NextSplit, StartSearch]);
+    type_text(&mut s, "soundtrack");
+    insta::assert_snapshot!("search_active", render_ref(&s));
+}
+
+#[test]
+fn label_filter() {
+    let mut s = start();
+    apply(&mut s, &[CycleLabel, Down, Down]);
+    insta::assert_snapshot!("label_filter", render_ref(&s));
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = start();
+    apply(&mut s, &[ToggleHelp]);
+    insta::assert_snapshot!("help_overlay", render_ref(&s));
+}
+
+#[test]
+fn too_small() {
+    let mut s = start();
+    update(&mut s, Msg::Resize(50, 10));
+    insta::assert_snapshot!("too_small", render_ref(&s));
+}

@@ -1,0 +1,265 @@
+//! `update` alone: no terminal, no drawing. Navigation, search, filters, split switching.
+
+mod common;
+
+use common::*;
+use reviewlens::app::{Action::*, Command, Mode, Msg, SplitView, State, update};
+use reviewlens::data::Dataset;
+
+fn state() -> State {
+    State::new(tiny(), (120, 40))
+}
+
+#[test]
+fn starts_on_the_first_split_and_first_row() {
+    let s = state();
+    assert_eq!(s.split, SplitView::One(0));
+    assert_eq!(s.view.len(), 6);
+    assert_eq!(selected_title(&s), "Great CD");
+}
+
+#[test]
+fn moves_and_stops_at_the_ends() {
+    let mut s = state();
+    apply(&mut s, &[Up]);
+    assert_eq!(s.selected, 0);
+    apply(&mut s, &[Down, Down]);
+    assert_eq!(selected_title(&s), "Works fine");
+    apply(&mut s, &[End]);
+    assert_eq!(selected_title(&s), "Lovely");
+    apply(&mut s, &[Down]);
+    assert_eq!(s.selected, 5);
+    apply(&mut s, &[Home]);
+    assert_eq!(s.selected, 0);
+}
+
+#[test]
+fn pages_by_the_list_height_and_keeps_the_selection_on_screen() {
+    let mut s = State::new(bundled(), (120, 40));
+    let height = s.list_height();
+    assert_eq!(height, 36, "40 rows - status - borders - header");
+    apply(&mut s, &[PageDown]);
+    assert_eq!(s.selected, height);
+    assert_eq!(
+        s.offset, 1,
+        "the list scrolls just enough to show the selection"
+    );
+    apply(&mut s, &[PageDown, PageUp]);
+    assert_eq!(s.selected, height);
+    apply(&mut s, &[End]);
+    assert_eq!(s.selected, 5999);
+    assert_eq!(s.offset, 6000 - height);
+    // Shrinking the terminal keeps the selection visible.
+    update(&mut s, Msg::Resize(80, 20));
+    assert!(s.selected >= s.offset && s.selected < s.offset + s.list_height());
+}
+
+#[test]
+fn tab_cycles_train_test_all_and_back() {
+    let mut s = state();
+    apply(&mut s, &[NextSplit]);
+    assert_eq!(s.split_name(), "test");
+    assert_eq!(
+        view_titles(&s),
+        ["Terrible", "Great book", "Fine", "Great? No."]
+    );
+    apply(&mut s, &[NextSplit]);
+    assert_eq!(s.split_name(), "all");
+    assert_eq!(s.view.len(), 10);
+    apply(&mut s, &[NextSplit]);
+    assert_eq!(s.split_name(), "train");
+    apply(&mut s, &[PrevSplit]);
+    assert_eq!(s.split_name(), "all");
+}
+
+#[test]
+fn switching_split_keeps_the_selected_review_when_it_is_still_shown() {
+    let mut s = state();
+    apply(&mut s, &[Down, Down, NextSplit, NextSplit]); // train → test → all
+    assert_eq!(s.split_name(), "all");
+    assert_eq!(
+        selected_title(&s),
+        "Terrible",
+        "the train row was not in test, so test started at its top"
+    );
+    apply(&mut s, &[End, NextSplit]); // all → train: "Great? No." is a test row
+    assert_eq!(s.selected, 0);
+}
+
+#[test]
+fn label_filter_cycles_through_classes() {
+    let mut s = state();
+    apply(&mut s, &[CycleLabel]);
+    assert_eq!(s.label_filter, Some(0));
+    assert_eq!(view_titles(&s), ["Broken on arrival", "Boring", "Meh"]);
+    apply(&mut s, &[CycleLabel]);
+    assert_eq!(view_titles(&s), ["Great CD", "Works fine", "Lovely"]);
+    apply(&mut s, &[CycleLabel]);
+    assert_eq!(s.label_filter, None);
+    assert_eq!(s.view.len(), 6);
+}
+
+#[test]
+fn label_filter_applies_to_every_split() {
+    let mut s = state();
+    apply(&mut s, &[CycleLabel, NextSplit]);
+    assert_eq!(view_titles(&s), ["Terrible", "Great? No."]);
+}
+
+#[test]
+fn search_is_incremental_case_insensitive_and_counts_matches() {
+    let mut s = state();
+    apply(&mut s, &[Down, StartSearch]);
+    assert!(matches!(s.mode, Mode::Search { .. }));
+    type_text(&mut s, "GREAT");
+    let search = s.search.as_ref().expect("search runs while typing");
+    // "Great CD", "Works fine" (great value), "Meh" (Nothing great) — content counts too.
+    assert_eq!(search.matches, vec![0, 2, 4]);
+    assert_eq!(
+        selected_title(&s),
+        "Works fine",
+        "jumps to the first match at or after the start"
+    );
+    apply(&mut s, &[SearchConfirm]);
+    assert_eq!(s.mode, Mode::Browse);
+    apply(&mut s, &[NextMatch]);
+    assert_eq!(selected_title(&s), "Meh");
+    apply(&mut s, &[NextMatch]);
+    assert_eq!(selected_title(&s), "Great CD");
+    assert_eq!(s.notice.as_deref(), Some("search wrapped to the top"));
+    apply(&mut s, &[PrevMatch]);
+    assert_eq!(selected_title(&s), "Meh");
+}
+
+#[test]
+fn search_esc_restores_the_previous_search_and_selection() {
+    let mut s = state();
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "lovely");
+    apply(&mut s, &[SearchConfirm, Down, Down]);
+    let before = (s.selected, s.search.clone());
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "xyz");
+    assert_eq!(s.search.as_ref().unwrap().matches.len(), 0);
+    apply(&mut s, &[SearchCancel]);
+    assert_eq!((s.selected, s.search.clone()), before);
+}
+
+#[test]
+fn search_backspace_clear_and_empty_confirm() {
+    let mut s = state();
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "borx");
+    assert!(s.search.as_ref().unwrap().matches.is_empty());
+    apply(&mut s, &[SearchBackspace]);
+    assert_eq!(s.search.as_ref().unwrap().matches, vec![3]);
+    apply(&mut s, &[SearchClear, SearchConfirm]);
+    assert_eq!(s.search, None, "confirming an empty search removes it");
+    apply(&mut s, &[NextMatch]);
+    assert_eq!(s.notice.as_deref(), Some("no search; press / to search"));
+}
+
+#[test]
+fn search_follows_split_and_filter_changes() {
+    let mut s = state();
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "great");
+    apply(&mut s, &[SearchConfirm, NextSplit]);
+    // test: "Great book", "Great? No."
+    assert_eq!(s.search.as_ref().unwrap().matches, vec![1, 3]);
+    apply(&mut s, &[CycleLabel]);
+    assert_eq!(view_titles(&s), ["Terrible", "Great? No."]);
+    assert_eq!(s.search.as_ref().unwrap().matches, vec![1]);
+}
+
+#[test]
+fn detail_scroll_is_clamped_and_resets_on_a_new_review() {
+    let mut s = State::new(bundled(), (60, 15));
+    for _ in 0..500 {
+        apply(&mut s, &[DetailDown]);
+    }
+    let max = s.detail_scroll;
+    assert!(
+        max > 0 && max < 100,
+        "a 394-char review scrolls a little, not 500 lines: {max}"
+    );
+    apply(&mut s, &[DetailUp]);
+    assert_eq!(s.detail_scroll, max - 1);
+    apply(&mut s, &[Down]);
+    assert_eq!(s.detail_scroll, 0);
+}
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer_and_clicks_select() {
+    let mut s = state();
+    apply(
+        &mut s,
+        &[Scroll {
+            column: 5,
+            row: 10,
+            down: true,
+        }],
+    );
+    assert_eq!(s.selected, 3, "three rows per notch over the list");
+    apply(
+        &mut s,
+        &[Scroll {
+            column: 5,
+            row: 10,
+            down: false,
+        }],
+    );
+    assert_eq!(s.selected, 0);
+    // The list's first review is on screen row 2 (border, header).
+    apply(&mut s, &[Click { column: 10, row: 4 }]);
+    assert_eq!(selected_title(&s), "Works fine");
+    apply(
+        &mut s,
+        &[Click {
+            column: 10,
+            row: 30,
+        }],
+    );
+    assert_eq!(
+        selected_title(&s),
+        "Works fine",
+        "a click below the last row changes nothing"
+    );
+}
+
+#[test]
+fn help_toggles_and_quit_asks_the_loop_to_stop() {
+    let mut s = state();
+    apply(&mut s, &[ToggleHelp]);
+    assert_eq!(s.mode, Mode::Help);
+    apply(&mut s, &[CloseHelp]);
+    assert_eq!(s.mode, Mode::Browse);
+    assert_eq!(update(&mut s, Quit.into()), vec![Command::Quit]);
+}
+
+#[test]
+fn an_empty_view_is_safe_to_navigate() {
+    let t = tiny();
+    let names = vec!["negative".into(), "positive".into(), "neutral".into()]; // no row is neutral
+    let mut s = State::new(Dataset::new(t.source, names, t.rows, t.splits), (120, 40));
+    apply(&mut s, &[CycleLabel, CycleLabel, CycleLabel]);
+    assert_eq!(s.label_filter, Some(2));
+    assert!(s.view.is_empty());
+    assert_eq!(s.selected_row(), None);
+    apply(
+        &mut s,
+        &[
+            Down,
+            End,
+            PageDown,
+            Home,
+            DetailDown,
+            NextMatch,
+            StartSearch,
+        ],
+    );
+    type_text(&mut s, "great");
+    apply(&mut s, &[SearchConfirm, NextMatch]);
+    assert_eq!(s.selected_row(), None);
+    assert_eq!(s.notice.as_deref(), Some("no matches for \"great\""));
+}
