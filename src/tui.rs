@@ -5,7 +5,7 @@ use std::io::{Stdout, stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
@@ -98,33 +98,28 @@ async fn event_loop(
             .map(drop)
             .map_err(Error::Terminal)
     };
-    draw(terminal, &state)?;
+    let mut dirty = true;
     loop {
-        let mut next = tokio::select! {
-            event = events.next() => event,
+        // `biased`: queued input is handled before drawing, so a burst (wheel, key repeat) costs one
+        // redraw; the draw branch runs only when nothing is waiting and something changed. (Never poll
+        // EventStream with a no-op waker such as `now_or_never`: it keeps the first waker it sees.)
+        tokio::select! {
+            biased;
             () = signals.recv() => return Ok(()),
-        };
-        let mut changed = false;
-        // Handle everything already queued (a wheel burst, key repeat) before drawing once.
-        loop {
-            let event = match next {
-                None => return Ok(()), // input closed
-                Some(event) => event.map_err(Error::Terminal)?,
-            };
-            if let Some(msg) = msg_for_event(&event, &state.mode) {
-                let commands = update(&mut state, msg);
-                if commands.contains(&Command::Quit) {
-                    return Ok(());
+            event = events.next() => {
+                let Some(event) = event else { return Ok(()) }; // input closed
+                let event = event.map_err(Error::Terminal)?;
+                if let Some(msg) = msg_for_event(&event, &state.mode) {
+                    if update(&mut state, msg).contains(&Command::Quit) {
+                        return Ok(());
+                    }
+                    dirty = true;
                 }
-                changed = true;
             }
-            match events.next().now_or_never() {
-                Some(event) => next = event,
-                None => break,
+            () = std::future::ready(()), if dirty => {
+                draw(terminal, &state)?;
+                dirty = false;
             }
-        }
-        if changed {
-            draw(terminal, &state)?;
         }
     }
 }

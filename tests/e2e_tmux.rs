@@ -1,0 +1,193 @@
+//! The real binary in a real terminal (tmux): it starts, shows the first review, moves, searches,
+//! switches split, quits, and the shell gets its terminal back (cooked mode, main screen).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// A private tmux server running an interactive shell in a 120×40 window.
+    fn start(name: &str) -> Tmux {
+        let socket = format!("reviewlens-e2e-{name}-{}", std::process::id());
+        let tmux = Tmux { socket };
+        let status = tmux
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-s",
+                "e2e",
+                "sh",
+            ])
+            .status()
+            .expect("tmux must be installed (.ci/run installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        tmux.cmd(&["set-option", "-g", "history-limit", "0"])
+            .status()
+            .unwrap();
+        tmux
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-L").arg(&self.socket).args(args);
+        c
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status().unwrap().success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .cmd(&["capture-pane", "-p", "-t", "e2e"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self
+            .cmd(&["display-message", "-p", "-t", "e2e", format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Waits until the screen shows `text` (a liveness bound, not a performance check).
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The shell's terminal is back: not in the alternate screen, canonical mode and echo on.
+    fn assert_restored(&self) {
+        assert_eq!(
+            self.display("#{alternate_on}"),
+            "0",
+            "left the alternate screen"
+        );
+        self.keys(&["clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo -e -icanon -e -echo | sort | tr '\\n' ,; echo", "Enter"]);
+        self.wait_for("echo,icanon,");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]).status();
+    }
+}
+
+fn launch(tmux: &Tmux) {
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    tmux.keys(&[&format!("{bin}; echo EXIT=$?"), "Enter"]);
+    tmux.wait_for("Reviews · train");
+}
+
+#[test]
+fn browse_search_switch_split_and_quit() {
+    let tmux = Tmux::start("browse");
+    launch(&tmux);
+    let screen = tmux.wait_for("Stuning even for the non-gamer");
+    assert!(
+        screen.contains("bundled sample │ train │ 6,000 of 6,000 rows │ label: all"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 of 6,000"));
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "runs in the alternate screen"
+    );
+
+    tmux.keys(&["j"]);
+    let screen = tmux.wait_for("2 of 6,000");
+    assert!(screen.contains("train · row 1 · gold positive"), "{screen}");
+
+    tmux.keys(&["/", "chrono"]);
+    tmux.wait_for("/chrono");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("│ /chrono ");
+    assert!(screen.contains("matches ("), "{screen}");
+
+    tmux.keys(&["Tab"]);
+    let screen = tmux.wait_for("Reviews · test");
+    assert!(
+        screen.contains("│ test │ 10,980 of 10,980 rows"),
+        "{screen}"
+    );
+
+    tmux.keys(&["l"]);
+    tmux.wait_for("label: negative");
+
+    tmux.keys(&["?"]);
+    tmux.wait_for("? or Esc to close");
+    tmux.keys(&["Escape"]);
+
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+#[test]
+fn ctrl_c_quits_and_restores() {
+    let tmux = Tmux::start("ctrlc");
+    launch(&tmux);
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+#[test]
+fn sigterm_quits_and_restores() {
+    let tmux = Tmux::start("sigterm");
+    launch(&tmux);
+    let pid = Command::new("pgrep")
+        .args(["-n", "-x", "reviewlens"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8(pid.stdout).unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", pid.trim()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+#[test]
+fn a_bad_path_prints_one_line_after_nothing_was_drawn() {
+    let tmux = Tmux::start("bad");
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    tmux.keys(&[
+        &format!("clear; {bin} --data /nope.parquet; echo EXIT=$?"),
+        "Enter",
+    ]);
+    let screen = tmux.wait_for("EXIT=2");
+    assert!(
+        screen.contains("reviewlens: /nope.parquet: no such file or directory"),
+        "{screen}"
+    );
+    tmux.assert_restored();
+}
