@@ -162,3 +162,29 @@ fn status_bar_while_typing_a_search() {
         " /great  3 matches (1 of 3)  Enter keep · Esc cancel · Ctrl-U clear                  ? help  q quit"
     );
 }
+
+#[test]
+fn selection_and_matches_are_marked_without_relying_on_colour() {
+    use ratatui::style::Modifier;
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "works");
+    let mut terminal = Terminal::new(TestBackend::new(40, 6)).unwrap();
+    terminal.draw(|f| ui::list::draw(&s, f.area(), f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    // Row "2 positive Works fine" is selected (the first match) and sits on screen line 4.
+    assert_eq!(s.selected, 2);
+    let title_cell = &buffer[(16, 4)];
+    assert_eq!(title_cell.symbol(), "W");
+    assert!(
+        title_cell.modifier.contains(Modifier::REVERSED),
+        "selected row in reverse video: {title_cell:?} {:?}",
+        &buffer[(3, 4)]
+    );
+    assert!(
+        title_cell.modifier.contains(Modifier::UNDERLINED),
+        "the match is underlined"
+    );
+    assert_eq!(buffer[(1, 4)].symbol(), "•", "matching rows carry a symbol");
+    assert!(!buffer[(16, 3)].modifier.contains(Modifier::REVERSED));
+}

@@ -9,6 +9,6 @@ mod update;
 
 pub use action::{Action, Command, Msg};
 pub use keys::{HELP, msg_for_event};
-pub use search::find_ci;
+pub use search::{find_ci, matching};
 pub use state::{Mode, Search, SplitView, State};
 pub use update::update;

@@ -8,7 +8,7 @@ use memchr::memmem;
 use crate::data::Dataset;
 
 /// Positions (into `view`) of the rows whose title or content contains `query`, case-insensitively.
-pub(crate) fn matching(data: &Dataset, view: &[u32], query: &str) -> Vec<usize> {
+pub fn matching(data: &Dataset, view: &[u32], query: &str) -> Vec<usize> {
     let needle = query.to_lowercase();
     if needle.is_empty() {
         return Vec::new();

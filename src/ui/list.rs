@@ -89,11 +89,8 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             Cell::from(title),
         ]);
         if pos == state.selected {
-            row.style(
-                Style::new()
-                    .bg(Color::DarkGray)
-                    .add_modifier(Modifier::BOLD),
-            )
+            // Reverse video, not a colour, so the selection shows under NO_COLOR too.
+            row.style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD))
         } else {
             row
         }

@@ -18,11 +18,12 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// Yellow, and underlined so a match still shows under NO_COLOR.
 pub fn match_style() -> Style {
     Style::new()
         .fg(Color::Black)
         .bg(Color::Yellow)
-        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
 /// `text` as spans, with every case-insensitive occurrence of `query` highlighted.
