@@ -9,6 +9,7 @@ mod source;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 
@@ -81,8 +82,9 @@ pub struct Dataset {
     pub max_row_index: u64,
     /// Rows per class, per split: the numbers `collections.Counter(ds["label"])` gives.
     label_counts: Vec<Vec<usize>>,
-    /// `title + "\n" + content`, lower-cased once at load so a search is a plain byte scan.
-    haystacks: Vec<String>,
+    /// `title + "\n" + content`, lower-cased once (on the first search, off the start-up path) so a
+    /// search is a plain byte scan.
+    haystacks: OnceLock<Vec<String>>,
 }
 
 impl Dataset {
@@ -92,16 +94,6 @@ impl Dataset {
         rows: Vec<Review>,
         splits: Vec<Split>,
     ) -> Self {
-        let haystacks = rows
-            .iter()
-            .map(|r| {
-                let mut s = String::with_capacity(r.title.len() + 1 + r.content.len());
-                s.push_str(&r.title);
-                s.push('\n');
-                s.push_str(&r.content);
-                s.to_lowercase()
-            })
-            .collect();
         let max_row_index = rows.iter().map(|r| r.row_index).max().unwrap_or(0);
         let label_counts = splits
             .iter()
@@ -120,13 +112,24 @@ impl Dataset {
             label_names,
             rows,
             splits,
-            haystacks,
+            haystacks: OnceLock::new(),
         }
     }
 
     /// Lower-cased title and content of row `i`, for case-insensitive search.
     pub fn haystack(&self, i: usize) -> &str {
-        &self.haystacks[i]
+        &self.haystacks.get_or_init(|| {
+            self.rows
+                .iter()
+                .map(|r| {
+                    let mut s = String::with_capacity(r.title.len() + 1 + r.content.len());
+                    s.push_str(&r.title);
+                    s.push('\n');
+                    s.push_str(&r.content);
+                    s.to_lowercase()
+                })
+                .collect()
+        })[i]
     }
 
     pub fn label_name(&self, label: u32) -> &str {
