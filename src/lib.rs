@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod model;
 pub mod snapshot;
 pub mod tui;
 pub mod ui;

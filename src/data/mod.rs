@@ -5,6 +5,7 @@ mod csv_file;
 mod jsonl;
 mod labels;
 mod parquet;
+pub mod sample;
 mod source;
 
 use std::ops::Range;

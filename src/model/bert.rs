@@ -1,0 +1,151 @@
+//! `BertForSequenceClassification`, as transformers computes it: embeddings (word + position +
+//! token type, LayerNorm), post-norm encoder layers, pooler (dense + tanh on `[CLS]`), classifier.
+
+use candle_core::{Module, Result, Tensor};
+use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder, embedding, linear};
+use serde::Deserialize;
+
+use super::layers::{Activation, FeedForward, SelfAttention, additive_mask, norm};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub vocab_size: usize,
+    pub hidden_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub intermediate_size: usize,
+    #[serde(default = "default_activation")]
+    pub hidden_act: String,
+    pub max_position_embeddings: usize,
+    #[serde(default = "default_type_vocab")]
+    pub type_vocab_size: usize,
+    #[serde(default = "default_eps")]
+    pub layer_norm_eps: f64,
+    #[serde(default)]
+    pub position_embedding_type: Option<String>,
+}
+
+fn default_activation() -> String {
+    "gelu".into()
+}
+fn default_type_vocab() -> usize {
+    2
+}
+fn default_eps() -> f64 {
+    1e-12
+}
+
+struct Layer {
+    attention: SelfAttention,
+    attention_norm: LayerNorm,
+    ffn: FeedForward,
+    output_norm: LayerNorm,
+}
+
+impl Layer {
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let x = self
+            .attention_norm
+            .forward(&(self.attention.forward(x, mask)? + x)?)?;
+        self.output_norm.forward(&(self.ffn.forward(&x)? + x)?)
+    }
+}
+
+pub struct Bert {
+    words: Embedding,
+    positions: Embedding,
+    token_types: Embedding,
+    embed_norm: LayerNorm,
+    layers: Vec<Layer>,
+    /// Absent in checkpoints saved without a pooler: then the classifier reads `[CLS]` directly.
+    pooler: Option<Linear>,
+    classifier: Linear,
+}
+
+impl Bert {
+    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
+        if let Some(kind) = cfg
+            .position_embedding_type
+            .as_deref()
+            .filter(|k| *k != "absolute")
+        {
+            candle_core::bail!(
+                "position_embedding_type \"{kind}\" is not supported (only \"absolute\")"
+            );
+        }
+        let activation = Activation::parse(&cfg.hidden_act).ok_or_else(|| {
+            candle_core::Error::Msg(format!("unsupported hidden_act \"{}\"", cfg.hidden_act))
+        })?;
+        let base = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            vb.clone()
+        };
+        let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
+        let emb = base.pp("embeddings");
+        let layers = (0..cfg.num_hidden_layers)
+            .map(|i| {
+                let l = base.pp(format!("encoder.layer.{i}"));
+                Ok(Layer {
+                    attention: SelfAttention::load(
+                        &l.pp("attention"),
+                        h,
+                        cfg.num_attention_heads,
+                        ["self.query", "self.key", "self.value", "output.dense"],
+                    )?,
+                    attention_norm: norm(h, eps, l.pp("attention.output.LayerNorm"))?,
+                    ffn: FeedForward::load(
+                        l.pp("intermediate.dense"),
+                        l.pp("output.dense"),
+                        h,
+                        cfg.intermediate_size,
+                        activation,
+                    )?,
+                    output_norm: norm(h, eps, l.pp("output.LayerNorm"))?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let pooler = if base.contains_tensor("pooler.dense.weight") {
+            Some(linear(h, h, base.pp("pooler.dense"))?)
+        } else {
+            None
+        };
+        Ok(Bert {
+            words: embedding(cfg.vocab_size, h, emb.pp("word_embeddings"))?,
+            positions: embedding(
+                cfg.max_position_embeddings,
+                h,
+                emb.pp("position_embeddings"),
+            )?,
+            token_types: embedding(cfg.type_vocab_size, h, emb.pp("token_type_embeddings"))?,
+            embed_norm: norm(h, eps, emb.pp("LayerNorm"))?,
+            layers,
+            pooler,
+            classifier: linear(h, num_labels, vb.pp("classifier"))?,
+        })
+    }
+
+    /// `input_ids`, `attention_mask`: (batch, seq) u32; single sentences, so token type 0 throughout.
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        let (_, seq) = input_ids.dims2()?;
+        let device = input_ids.device();
+        let positions = Tensor::arange(0u32, seq as u32, device)?;
+        let types = Tensor::zeros(seq, candle_core::DType::U32, device)?;
+        let x = self
+            .words
+            .forward(input_ids)?
+            .broadcast_add(&self.positions.forward(&positions)?)?
+            .broadcast_add(&self.token_types.forward(&types)?)?;
+        let mut x = self.embed_norm.forward(&x)?;
+        let mask = additive_mask(attention_mask, x.dtype())?;
+        for layer in &self.layers {
+            x = layer.forward(&x, &mask)?;
+        }
+        let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
+        let pooled = match &self.pooler {
+            Some(dense) => dense.forward(&cls)?.tanh()?,
+            None => cls,
+        };
+        self.classifier.forward(&pooled)
+    }
+}

@@ -1,0 +1,109 @@
+//! Where the model runs. `auto` takes CUDA when this build has it and a device answers, else the CPU,
+//! and says why; an explicit `cuda` that cannot be had is an error.
+
+use candle_core::{DType, Device};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DevicePref {
+    #[default]
+    Auto,
+    Cpu,
+    Cuda(usize),
+}
+
+impl std::str::FromStr for DevicePref {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "cpu" => Ok(Self::Cpu),
+            "cuda" => Ok(Self::Cuda(0)),
+            _ => s
+                .strip_prefix("cuda:")
+                .and_then(|n| n.parse().ok())
+                .map(Self::Cuda)
+                .ok_or_else(|| format!("\"{s}\" is not auto, cpu, cuda or cuda:N")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DTypePref {
+    #[default]
+    F32,
+    F16,
+    Bf16,
+}
+
+impl std::str::FromStr for DTypePref {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "f32" | "fp32" | "float32" => Ok(Self::F32),
+            "f16" | "fp16" | "float16" => Ok(Self::F16),
+            "bf16" | "bfloat16" => Ok(Self::Bf16),
+            _ => Err(format!("\"{s}\" is not f32, f16 or bf16")),
+        }
+    }
+}
+
+/// The device and dtype to use, and a note for the status bar when `auto` fell back to the CPU.
+pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Option<String>)> {
+    let (dev, note) = match device {
+        DevicePref::Cpu => (Device::Cpu, None),
+        DevicePref::Cuda(n) => (cuda(n).map_err(|why| Error::input("--device", why))?, None),
+        DevicePref::Auto => match cuda(0) {
+            Ok(dev) => (dev, None),
+            Err(why) => (
+                Device::Cpu,
+                cfg!(feature = "cuda").then(|| format!("CPU fallback: {why}")),
+            ),
+        },
+    };
+    let dtype = match (dtype, dev.is_cpu()) {
+        (DTypePref::F32, _) => DType::F32,
+        (_, true) => {
+            return Err(Error::input(
+                "--dtype",
+                "f16 and bf16 run on CUDA only; on the CPU use f32 (the default)",
+            ));
+        }
+        (DTypePref::F16, false) => DType::F16,
+        (DTypePref::Bf16, false) => DType::BF16,
+    };
+    Ok((dev, dtype, note))
+}
+
+#[cfg(feature = "cuda")]
+fn cuda(n: usize) -> std::result::Result<Device, String> {
+    Device::new_cuda(n).map_err(|e| format!("no CUDA device {n} ({})", first_line(&e.to_string())))
+}
+
+#[cfg(not(feature = "cuda"))]
+fn cuda(_: usize) -> std::result::Result<Device, String> {
+    Err("this build has no CUDA support; rebuild with `--features cuda` (see README)".into())
+}
+
+#[cfg(feature = "cuda")]
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// "cpu" or "cuda:0", for the status bar.
+pub fn describe(device: &Device) -> String {
+    match device.location() {
+        candle_core::DeviceLocation::Cpu => "cpu".into(),
+        candle_core::DeviceLocation::Cuda { gpu_id } => format!("cuda:{gpu_id}"),
+        candle_core::DeviceLocation::Metal { gpu_id } => format!("metal:{gpu_id}"),
+    }
+}
+
+pub fn dtype_name(dtype: DType) -> &'static str {
+    match dtype {
+        DType::F16 => "f16",
+        DType::BF16 => "bf16",
+        _ => "f32",
+    }
+}

@@ -1,0 +1,120 @@
+//! `DistilBertForSequenceClassification`, as transformers computes it: embeddings (word + position,
+//! LayerNorm), post-norm transformer blocks, then `pre_classifier` → ReLU → `classifier` on the
+//! `[CLS]` vector. Written here because candle-transformers' DistilBERT has no head, inverts the
+//! attention mask and fails in F16/BF16.
+
+use candle_core::{Module, Result, Tensor};
+use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder, embedding, linear};
+use serde::Deserialize;
+
+use super::layers::{Activation, FeedForward, SelfAttention, additive_mask, norm};
+
+/// transformers hard-codes DistilBERT's LayerNorm epsilon.
+const EPS: f64 = 1e-12;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    pub vocab_size: usize,
+    pub dim: usize,
+    pub n_layers: usize,
+    pub n_heads: usize,
+    pub hidden_dim: usize,
+    #[serde(default = "default_activation")]
+    pub activation: String,
+    pub max_position_embeddings: usize,
+}
+
+fn default_activation() -> String {
+    "gelu".into()
+}
+
+struct Block {
+    attention: SelfAttention,
+    sa_norm: LayerNorm,
+    ffn: FeedForward,
+    out_norm: LayerNorm,
+}
+
+impl Block {
+    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let x = self
+            .sa_norm
+            .forward(&(self.attention.forward(x, mask)? + x)?)?;
+        self.out_norm.forward(&(self.ffn.forward(&x)? + x)?)
+    }
+}
+
+pub struct DistilBert {
+    words: Embedding,
+    positions: Embedding,
+    embed_norm: LayerNorm,
+    blocks: Vec<Block>,
+    pre_classifier: Linear,
+    classifier: Linear,
+}
+
+impl DistilBert {
+    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
+        let activation = Activation::parse(&cfg.activation).ok_or_else(|| {
+            candle_core::Error::Msg(format!("unsupported activation \"{}\"", cfg.activation))
+        })?;
+        let base = if vb.contains_tensor("distilbert.embeddings.word_embeddings.weight") {
+            vb.pp("distilbert")
+        } else {
+            vb.clone()
+        };
+        let emb = base.pp("embeddings");
+        let blocks = (0..cfg.n_layers)
+            .map(|i| {
+                let l = base.pp(format!("transformer.layer.{i}"));
+                Ok(Block {
+                    attention: SelfAttention::load(
+                        &l.pp("attention"),
+                        cfg.dim,
+                        cfg.n_heads,
+                        ["q_lin", "k_lin", "v_lin", "out_lin"],
+                    )?,
+                    sa_norm: norm(cfg.dim, EPS, l.pp("sa_layer_norm"))?,
+                    ffn: FeedForward::load(
+                        l.pp("ffn.lin1"),
+                        l.pp("ffn.lin2"),
+                        cfg.dim,
+                        cfg.hidden_dim,
+                        activation,
+                    )?,
+                    out_norm: norm(cfg.dim, EPS, l.pp("output_layer_norm"))?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(DistilBert {
+            words: embedding(cfg.vocab_size, cfg.dim, emb.pp("word_embeddings"))?,
+            positions: embedding(
+                cfg.max_position_embeddings,
+                cfg.dim,
+                emb.pp("position_embeddings"),
+            )?,
+            embed_norm: norm(cfg.dim, EPS, emb.pp("LayerNorm"))?,
+            blocks,
+            pre_classifier: linear(cfg.dim, cfg.dim, vb.pp("pre_classifier"))?,
+            classifier: linear(cfg.dim, num_labels, vb.pp("classifier"))?,
+        })
+    }
+
+    /// `input_ids`, `attention_mask`: (batch, seq) u32. Returns logits (batch, labels).
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        let (_, seq) = input_ids.dims2()?;
+        let positions = Tensor::arange(0u32, seq as u32, input_ids.device())?;
+        let x = self
+            .words
+            .forward(input_ids)?
+            .broadcast_add(&self.positions.forward(&positions)?)?;
+        let mut x = self.embed_norm.forward(&x)?;
+        let mask = additive_mask(attention_mask, x.dtype())?;
+        for block in &self.blocks {
+            x = block.forward(&x, &mask)?;
+        }
+        let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
+        let hidden = self.pre_classifier.forward(&cls)?.relu()?;
+        self.classifier.forward(&hidden)
+    }
+}

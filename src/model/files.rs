@@ -1,0 +1,122 @@
+//! Where a model's files come from: a local folder, or a Hub repo fetched with hf-hub into the
+//! standard Hugging Face cache (so what Python downloaded is reused, and ours is reusable from Python).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_MODEL: &str = "distilbert/distilbert-base-uncased-finetuned-sst-2-english";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelSource {
+    /// `--model REPO[@REVISION]`
+    Hub {
+        repo: String,
+        revision: Option<String>,
+    },
+    /// `--model-dir DIR`
+    Dir(PathBuf),
+}
+
+impl ModelSource {
+    pub fn parse_repo(spec: &str) -> Self {
+        match spec.split_once('@') {
+            Some((repo, rev)) => ModelSource::Hub {
+                repo: repo.into(),
+                revision: Some(rev.into()),
+            },
+            None => ModelSource::Hub {
+                repo: spec.into(),
+                revision: None,
+            },
+        }
+    }
+
+    /// As the status bar names it.
+    pub fn name(&self) -> String {
+        match self {
+            ModelSource::Hub {
+                repo,
+                revision: Some(r),
+            } => format!("{repo}@{r}"),
+            ModelSource::Hub { repo, .. } => repo.clone(),
+            ModelSource::Dir(d) => d.display().to_string(),
+        }
+    }
+}
+
+/// The files a classifier is made of, on local disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFiles {
+    pub config: PathBuf,
+    pub weights: PathBuf,
+    pub tokenizer_json: Option<PathBuf>,
+    pub vocab: Option<PathBuf>,
+    pub tokenizer_config: Option<PathBuf>,
+    /// What identifies these weights in the prediction cache: `repo@commit`, or a hash of the weights.
+    pub identity: String,
+}
+
+impl ModelFiles {
+    /// The files of a model folder (as `save_pretrained` writes it).
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        if !dir.is_dir() {
+            return Err(Error::at_path(
+                dir,
+                "no such model folder; pass --model-dir a folder with config.json and model.safetensors",
+            ));
+        }
+        let required = |name: &str| {
+            let p = dir.join(name);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(Error::at_path(
+                    dir,
+                    format!(
+                        "model folder has no {name}; it needs config.json, model.safetensors and tokenizer.json or vocab.txt"
+                    ),
+                ))
+            }
+        };
+        let optional = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
+        let config = required("config.json")?;
+        let weights = required("model.safetensors")?;
+        let (tokenizer_json, vocab) = (optional("tokenizer.json"), optional("vocab.txt"));
+        if tokenizer_json.is_none() && vocab.is_none() {
+            required("tokenizer.json")?;
+        }
+        let identity = format!("dir:{}", hash_file(&weights)?);
+        Ok(ModelFiles {
+            config,
+            weights,
+            tokenizer_json,
+            vocab,
+            tokenizer_config: optional("tokenizer_config.json"),
+            identity,
+        })
+    }
+}
+
+/// FNV-1a 64 over the file's bytes: stable across builds and platforms, fast enough for a model
+/// file read once at load (cache keys need stability, not cryptographic strength).
+pub fn hash_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| Error::at_path(path, format!("cannot open ({e})")))?;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
+        if n == 0 {
+            break;
+        }
+        for &b in &buf[..n] {
+            hash ^= b as u64;
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    Ok(format!("{hash:016x}"))
+}

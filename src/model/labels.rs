@@ -1,0 +1,136 @@
+//! Which dataset class each model output means: the model's `id2label` matched to the dataset's label
+//! names case-insensitively (NEGATIVE → negative), `LABEL_k` to a class named `k`, or an explicit
+//! `--label-map NEGATIVE=0,POSITIVE=1`. A model that cannot be matched is refused before inference.
+
+use crate::error::{Error, Result};
+
+/// Parses `--label-map NAME=CLASS,...` (CLASS: a dataset class id or name).
+pub fn parse_map(text: &str) -> Result<Vec<(String, String)>> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (model, data) = pair.split_once('=').ok_or_else(|| {
+                Error::input(
+                    "--label-map",
+                    format!(
+                        "\"{pair}\" is not MODEL_LABEL=DATASET_CLASS (e.g. NEGATIVE=0,POSITIVE=1)"
+                    ),
+                )
+            })?;
+            Ok((model.trim().to_owned(), data.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// For each model output `i` (named `id2label[i]`), the dataset class it predicts.
+pub fn match_labels(
+    id2label: &[String],
+    dataset: &[String],
+    map: Option<&[(String, String)]>,
+) -> Result<Vec<u32>> {
+    let class_named = |name: &str| -> Option<u32> {
+        let name = name.trim();
+        dataset
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(name))
+            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < dataset.len()))
+            .map(|i| i as u32)
+    };
+    let mut out = Vec::with_capacity(id2label.len());
+    for (i, model_label) in id2label.iter().enumerate() {
+        let class = match map {
+            Some(map) => {
+                let (_, target) = map.iter().find(|(m, _)| m.eq_ignore_ascii_case(model_label)).ok_or_else(|| {
+                    Error::input("--label-map", format!("does not say which class the model's label \"{model_label}\" is"))
+                })?;
+                class_named(target).ok_or_else(|| {
+                    Error::input("--label-map", format!("\"{target}\" is not a dataset class ({})", dataset.join(", ")))
+                })?
+            }
+            None => class_named(model_label)
+                .or_else(|| model_label.strip_prefix("LABEL_").and_then(class_named))
+                .ok_or_else(|| {
+                    Error::input(
+                        "model",
+                        format!(
+                            "its label \"{model_label}\" (output {i}) matches none of the dataset's classes ({}); say which is which with --label-map, e.g. {}",
+                            dataset.join(", "),
+                            example_map(id2label)
+                        ),
+                    )
+                })?,
+        };
+        if out.contains(&class) {
+            return Err(Error::input(
+                "model",
+                format!(
+                    "two of its labels map to the dataset class \"{}\"; fix --label-map",
+                    dataset[class as usize]
+                ),
+            ));
+        }
+        out.push(class);
+    }
+    Ok(out)
+}
+
+fn example_map(id2label: &[String]) -> String {
+    id2label
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{l}={i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn matches_case_insensitively_and_by_label_k() {
+        let data = names(&["negative", "positive"]);
+        assert_eq!(
+            match_labels(&names(&["NEGATIVE", "POSITIVE"]), &data, None).unwrap(),
+            [0, 1]
+        );
+        assert_eq!(
+            match_labels(&names(&["POSITIVE", "NEGATIVE"]), &data, None).unwrap(),
+            [1, 0]
+        );
+        assert_eq!(
+            match_labels(&names(&["LABEL_0", "LABEL_1"]), &names(&["0", "1"]), None).unwrap(),
+            [0, 1]
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_match_and_says_how_to_fix_it() {
+        let data = names(&["negative", "positive"]);
+        let err = match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"LABEL_0\" (output 0) matches none"), "{err}");
+        assert!(
+            err.contains("--label-map, e.g. LABEL_0=0,LABEL_1=1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_explicit_map_wins() {
+        let data = names(&["negative", "positive"]);
+        let map = parse_map("LABEL_0=positive, LABEL_1=0").unwrap();
+        assert_eq!(
+            match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, Some(&map)).unwrap(),
+            [1, 0]
+        );
+        assert!(parse_map("NEGATIVE").is_err());
+        let map = parse_map("LABEL_0=0,LABEL_1=0").unwrap();
+        assert!(match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, Some(&map)).is_err());
+    }
+}

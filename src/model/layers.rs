@@ -1,0 +1,128 @@
+//! Encoder building blocks shared by BERT and DistilBERT (they differ in weight names and in where
+//! the layer norms sit, not in the maths).
+
+use candle_core::{DType, Module, Result, Tensor};
+use candle_nn::{LayerNorm, Linear, VarBuilder, layer_norm, linear};
+
+/// The activations transformers' configs name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// "gelu": the exact, erf-based GELU (PyTorch's default).
+    Gelu,
+    /// "gelu_new", "gelu_pytorch_tanh", "gelu_fast": the tanh approximation.
+    GeluTanh,
+    Relu,
+}
+
+impl Activation {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "gelu" => Some(Self::Gelu),
+            "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Some(Self::GeluTanh),
+            "relu" => Some(Self::Relu),
+            _ => None,
+        }
+    }
+
+    pub fn apply(self, x: &Tensor) -> Result<Tensor> {
+        match self {
+            Self::Gelu => x.gelu_erf(),
+            Self::GeluTanh => x.gelu(),
+            Self::Relu => x.relu(),
+        }
+    }
+}
+
+/// Multi-head self-attention: `q`, `k`, `v` projections, scaled dot product, output projection.
+pub struct SelfAttention {
+    q: Linear,
+    k: Linear,
+    v: Linear,
+    out: Linear,
+    heads: usize,
+    head_dim: usize,
+}
+
+impl SelfAttention {
+    /// `names`: the weight names of (query, key, value, output) under `vb`.
+    pub fn load(vb: &VarBuilder, dim: usize, heads: usize, names: [&str; 4]) -> Result<Self> {
+        if heads == 0 || dim % heads != 0 {
+            candle_core::bail!(
+                "hidden size {dim} is not a multiple of the {heads} attention heads"
+            );
+        }
+        Ok(SelfAttention {
+            q: linear(dim, dim, vb.pp(names[0]))?,
+            k: linear(dim, dim, vb.pp(names[1]))?,
+            v: linear(dim, dim, vb.pp(names[2]))?,
+            out: linear(dim, dim, vb.pp(names[3]))?,
+            heads,
+            head_dim: dim / heads,
+        })
+    }
+
+    /// `x`: (batch, seq, dim); `mask`: additive, (batch, 1, 1, seq), 0 to keep, a large negative to drop.
+    pub fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let (b, s, dim) = x.dims3()?;
+        let split = |t: Tensor| -> Result<Tensor> {
+            t.reshape((b, s, self.heads, self.head_dim))?
+                .transpose(1, 2)?
+                .contiguous()
+        };
+        let scale = 1.0 / (self.head_dim as f64).sqrt();
+        let q = split((self.q.forward(x)? * scale)?)?;
+        let k = split(self.k.forward(x)?)?;
+        let v = split(self.v.forward(x)?)?;
+        let scores = q.matmul(&k.t()?)?.broadcast_add(mask)?;
+        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, dim))?;
+        self.out.forward(&context)
+    }
+}
+
+/// Position-wise feed-forward: `up`, activation, `down`.
+pub struct FeedForward {
+    up: Linear,
+    down: Linear,
+    activation: Activation,
+}
+
+impl FeedForward {
+    pub fn load(
+        up: VarBuilder,
+        down: VarBuilder,
+        dim: usize,
+        hidden: usize,
+        activation: Activation,
+    ) -> Result<Self> {
+        Ok(FeedForward {
+            up: linear(dim, hidden, up)?,
+            down: linear(hidden, dim, down)?,
+            activation,
+        })
+    }
+
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.down
+            .forward(&self.activation.apply(&self.up.forward(x)?)?)
+    }
+}
+
+pub fn norm(dim: usize, eps: f64, vb: VarBuilder) -> Result<LayerNorm> {
+    layer_norm(dim, eps, vb)
+}
+
+/// A tokenizer's attention mask (batch, seq; 1 = real token) as the additive mask attention wants:
+/// (batch, 1, 1, seq), 0 where kept and the dtype's most negative value where padded.
+pub fn additive_mask(attention_mask: &Tensor, dtype: DType) -> Result<Tensor> {
+    let (b, s) = attention_mask.dims2()?;
+    let negative = match dtype {
+        DType::F16 => -65504.0,
+        DType::BF16 => -3.38e38,
+        _ => f32::MIN as f64,
+    };
+    let keep = attention_mask.to_dtype(DType::F32)?;
+    ((keep - 1.0)? * -negative)?
+        .to_dtype(dtype)?
+        .reshape((b, 1, 1, s))
+}

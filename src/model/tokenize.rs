@@ -1,0 +1,137 @@
+//! Text → token ids, as the model's own tokenizer does it: `tokenizer.json` when the repo has one,
+//! else the uncased WordPiece tokenizer rebuilt from `vocab.txt` and `tokenizer_config.json` (the SST-2
+//! DistilBERT repo has no `tokenizer.json` at its root). Truncation at the chosen length, no padding
+//! (batches are padded to their own longest text).
+
+use std::path::Path;
+
+use tokenizers::models::wordpiece::WordPiece;
+use tokenizers::normalizers::BertNormalizer;
+use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
+use tokenizers::processors::bert::BertProcessing;
+use tokenizers::{Tokenizer, TruncationParams};
+
+use crate::error::{Error, Result};
+
+/// One text's tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    pub ids: Vec<u32>,
+    /// The text had more tokens than the model was given.
+    pub truncated: bool,
+}
+
+pub struct TextTokenizer {
+    inner: Tokenizer,
+    pub pad_id: u32,
+}
+
+impl TextTokenizer {
+    /// From a model folder's files. `max_length` counts the special tokens, as transformers does.
+    pub fn load(
+        tokenizer_json: Option<&Path>,
+        vocab_txt: Option<&Path>,
+        config_json: Option<&Path>,
+        max_length: usize,
+    ) -> Result<Self> {
+        let mut inner = match (tokenizer_json, vocab_txt) {
+            (Some(path), _) => Tokenizer::from_file(path)
+                .map_err(|e| Error::at_path(path, format!("not a usable tokenizer.json ({e})")))?,
+            (None, Some(vocab)) => from_vocab(vocab, config_json)?,
+            (None, None) => {
+                return Err(Error::input(
+                    "model",
+                    "has neither tokenizer.json nor vocab.txt; add one of them to the model folder",
+                ));
+            }
+        };
+        // Some tokenizer.json files (all-MiniLM's among them) pad and truncate to a fixed length:
+        // we pad per batch and truncate at the length asked for.
+        inner.with_padding(None);
+        inner
+            .with_truncation(Some(TruncationParams {
+                max_length,
+                ..Default::default()
+            }))
+            .map_err(|e| {
+                Error::input(
+                    "tokenizer",
+                    format!("cannot truncate at {max_length} ({e})"),
+                )
+            })?;
+        let pad_id = inner
+            .token_to_id("[PAD]")
+            .or_else(|| inner.token_to_id("<pad>"))
+            .unwrap_or(0);
+        Ok(TextTokenizer { inner, pad_id })
+    }
+
+    /// Largest id plus one, including added tokens: must fit the model's embedding table.
+    pub fn vocab_size(&self) -> usize {
+        self.inner.get_vocab_size(true)
+    }
+
+    pub fn encode(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
+        let encodings = self
+            .inner
+            .encode_batch_fast(texts.to_vec(), true)
+            .map_err(|e| Error::input("tokenizer", format!("cannot tokenize ({e})")))?;
+        Ok(encodings
+            .into_iter()
+            .map(|e| Encoded {
+                truncated: !e.get_overflowing().is_empty(),
+                ids: e.get_ids().to_vec(),
+            })
+            .collect())
+    }
+}
+
+/// BERT's uncased WordPiece pipeline: clean text, split CJK characters, lower-case and strip accents
+/// (unless `tokenizer_config.json` says `do_lower_case: false`), split on whitespace and punctuation,
+/// WordPiece with `##` continuations, then `[CLS] ... [SEP]`.
+fn from_vocab(vocab: &Path, config_json: Option<&Path>) -> Result<Tokenizer> {
+    let config: serde_json::Value = match config_json {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
+            serde_json::from_str(&text)
+                .map_err(|e| Error::at_path(path, format!("not JSON ({e})")))?
+        }
+        None => serde_json::Value::Null,
+    };
+    let flag = |key: &str| config.get(key).and_then(serde_json::Value::as_bool);
+    let lowercase = flag("do_lower_case").unwrap_or(true);
+    let strip_accents = flag("strip_accents");
+    let chinese = flag("tokenize_chinese_chars").unwrap_or(true);
+    let vocab_str = vocab
+        .to_str()
+        .ok_or_else(|| Error::at_path(vocab, "path is not UTF-8"))?;
+    let model = WordPiece::from_file(vocab_str)
+        .unk_token("[UNK]".into())
+        .build()
+        .map_err(|e| Error::at_path(vocab, format!("not a usable WordPiece vocabulary ({e})")))?;
+    let mut tokenizer = Tokenizer::new(model);
+    let id = |token: &str| {
+        tokenizer.token_to_id(token).ok_or_else(|| {
+            Error::at_path(
+                vocab,
+                format!("has no {token} token; it is not a BERT vocabulary"),
+            )
+        })
+    };
+    let (cls, sep) = (id("[CLS]")?, id("[SEP]")?);
+    id("[UNK]")?;
+    tokenizer
+        .with_normalizer(Some(BertNormalizer::new(
+            true,
+            chinese,
+            strip_accents,
+            lowercase,
+        )))
+        .with_pre_tokenizer(Some(BertPreTokenizer))
+        .with_post_processor(Some(BertProcessing::new(
+            ("[SEP]".into(), sep),
+            ("[CLS]".into(), cls),
+        )));
+    Ok(tokenizer)
+}
