@@ -12,8 +12,8 @@
                          tokens, truncated, logits one text at a time; logits of the whole list
                          run as one padded batch
 
-Both models are random (no download, no Hub), tiny (dim 32, 2 layers, 2 heads, ~60 KB each) and
-share one ~620-entry uncased BERT-style WordPiece vocabulary written by this script: [PAD] [UNK]
+Both models are random (no download, no Hub), tiny (dim 32, 2 layers, 2 heads, ~160 KB each) and
+share one 612-entry uncased BERT-style WordPiece vocabulary written by this script: [PAD] [UNK]
 [CLS] [SEP] [MASK] (ids 0-4, deliberately not bert-base-uncased's 0/100/101/102/103, so a reader
 that hard-codes those ids fails), the single characters a-z 0-9, ASCII punctuation, the few
 non-ASCII letters that survive uncased normalisation (ß æ ø ...) and some Unicode punctuation,

@@ -11,6 +11,7 @@ pub mod model;
 pub mod snapshot;
 pub mod tui;
 pub mod ui;
+pub mod worker;
 
 use cli::{Cli, Command};
 use error::Result;

@@ -48,6 +48,8 @@ impl ModelSource {
 /// The files a classifier is made of, on local disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelFiles {
+    /// As the status bar names it: the repo, or the folder.
+    pub name: String,
     pub config: PathBuf,
     pub weights: PathBuf,
     pub tokenizer_json: Option<PathBuf>,
@@ -88,6 +90,7 @@ impl ModelFiles {
         }
         let identity = format!("dir:{}", hash_file(&weights)?);
         Ok(ModelFiles {
+            name: dir.display().to_string(),
             config,
             weights,
             tokenizer_json,

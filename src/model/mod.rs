@@ -5,6 +5,7 @@ mod bert;
 pub mod device;
 mod distilbert;
 pub mod files;
+pub mod hub;
 pub mod labels;
 mod layers;
 pub mod tokenize;
@@ -54,6 +55,8 @@ enum Net {
 }
 
 pub struct Classifier {
+    /// The model as the status bar names it.
+    pub name: String,
     net: Net,
     tokenizer: tokenize::TextTokenizer,
     device: Device,
@@ -143,6 +146,7 @@ impl Classifier {
             dtype,
         )?;
         Ok(Classifier {
+            name: files.name.clone(),
             net,
             tokenizer,
             device,

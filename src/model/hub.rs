@@ -1,0 +1,236 @@
+//! Models from the Hugging Face Hub, through hf-hub and the standard cache layout
+//! (`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else `~/.cache/huggingface/hub`), so files Python already
+//! downloaded are reused and ours are reusable from Python. `HF_HUB_OFFLINE=1` reads the cache alone;
+//! `HF_TOKEN` authenticates. hf-hub's own progress bar is off (it would print under the TUI); steps and
+//! download progress go to `status` instead.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use hf_hub::api::tokio::{ApiBuilder, Progress};
+use hf_hub::{Repo, RepoType};
+
+use super::files::ModelFiles;
+use crate::error::{Error, Result};
+
+/// Reports a step ("downloading model.safetensors 120/268 MB, 35 MB/s").
+pub type Status = Arc<dyn Fn(String) + Send + Sync>;
+
+const REQUIRED: [&str; 2] = ["config.json", "model.safetensors"];
+const OPTIONAL: [&str; 3] = ["tokenizer.json", "vocab.txt", "tokenizer_config.json"];
+
+/// The Hugging Face settings from the environment.
+#[derive(Debug, Clone)]
+pub struct HubEnv {
+    pub cache: PathBuf,
+    pub offline: bool,
+    pub token: Option<String>,
+}
+
+impl HubEnv {
+    pub fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let cache = var("HF_HUB_CACHE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| hf_hub::Cache::from_env().path().clone());
+        let offline =
+            var("HF_HUB_OFFLINE").is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "False"));
+        HubEnv {
+            cache,
+            offline,
+            token: var("HF_TOKEN"),
+        }
+    }
+}
+
+/// The model files of `repo` at `revision` (default `main`), downloading what the cache lacks.
+pub fn fetch(
+    repo: &str,
+    revision: Option<&str>,
+    env: &HubEnv,
+    status: &Status,
+) -> Result<ModelFiles> {
+    let revision = revision.unwrap_or("main");
+    let place = format!("{repo}@{revision}");
+    if env.offline {
+        return from_cache(repo, revision, env).ok_or_else(|| {
+            Error::input(
+                &place,
+                format!(
+                    "not in the Hugging Face cache at {} and HF_HUB_OFFLINE is set; run once online, or pass --model-dir",
+                    env.cache.display()
+                ),
+            )
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::input(&place, format!("cannot start the downloader ({e})")))?;
+    runtime.block_on(download(repo, revision, env, status, &place))
+}
+
+async fn download(
+    repo: &str,
+    revision: &str,
+    env: &HubEnv,
+    status: &Status,
+    place: &str,
+) -> Result<ModelFiles> {
+    let api = ApiBuilder::new()
+        .with_cache_dir(env.cache.clone())
+        .with_token(
+            env.token
+                .clone()
+                .or_else(|| hf_hub::Cache::new(env.cache.clone()).token()),
+        )
+        .with_progress(false)
+        .build()
+        .map_err(|e| Error::input(place, format!("cannot set up the Hub client ({e})")))?;
+    let api_repo = api.repo(Repo::with_revision(
+        repo.into(),
+        RepoType::Model,
+        revision.into(),
+    ));
+    status(format!("asking the Hub about {place}"));
+    let info = match api_repo.info().await {
+        Ok(info) => info,
+        // Unreachable Hub: what an earlier run (or Python) cached still works.
+        Err(e) => {
+            return from_cache(repo, revision, env).ok_or_else(|| {
+                Error::input(
+                    place,
+                    format!("cannot reach the Hugging Face Hub ({e}) and the model is not cached; check the network, or pass --model-dir"),
+                )
+            });
+        }
+    };
+    let listed: Vec<&str> = info.siblings.iter().map(|s| s.rfilename.as_str()).collect();
+    let mut paths = Vec::new();
+    for name in REQUIRED.iter().chain(&OPTIONAL) {
+        if !listed.contains(name) {
+            if REQUIRED.contains(name) {
+                return Err(Error::input(
+                    place,
+                    format!(
+                        "the repo has no {name}; reviewlens needs config.json and model.safetensors"
+                    ),
+                ));
+            }
+            paths.push(None);
+            continue;
+        }
+        let reporter = Reporter::new(status.clone());
+        let path = api_repo
+            .download_with_progress(name, reporter)
+            .await
+            .map_err(|e| {
+                Error::input(
+                    place,
+                    format!("cannot download {name} ({e}); check the network and try again"),
+                )
+            })?;
+        paths.push(Some(path));
+    }
+    files(repo, &info.sha, paths)
+}
+
+fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelFiles> {
+    let mut it = paths.into_iter();
+    let mut next = || it.next().flatten();
+    let (config, weights) = (next(), next());
+    let (tokenizer_json, vocab, tokenizer_config) = (next(), next(), next());
+    if tokenizer_json.is_none() && vocab.is_none() {
+        return Err(Error::input(
+            repo,
+            "the repo has neither tokenizer.json nor vocab.txt",
+        ));
+    }
+    Ok(ModelFiles {
+        name: repo.to_owned(),
+        config: config.expect("required"),
+        weights: weights.expect("required"),
+        tokenizer_json,
+        vocab,
+        tokenizer_config,
+        identity: format!("hub:{repo}@{commit}"),
+    })
+}
+
+/// The cached snapshot of `repo` at `revision` (a branch or tag through `refs/`, or a commit).
+fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
+    let root = env
+        .cache
+        .join(format!("models--{}", repo.replace('/', "--")));
+    let commit = match std::fs::read_to_string(root.join("refs").join(revision)) {
+        Ok(c) => c.trim().to_owned(),
+        Err(_) if root.join("snapshots").join(revision).is_dir() => revision.to_owned(),
+        Err(_) => return None,
+    };
+    let snapshot = root.join("snapshots").join(&commit);
+    let get = |name: &str| Some(snapshot.join(name)).filter(|p| p.exists());
+    if REQUIRED.iter().any(|n| get(n).is_none()) {
+        return None;
+    }
+    let paths = REQUIRED.iter().chain(&OPTIONAL).map(|n| get(n)).collect();
+    files(repo, &commit, paths).ok()
+}
+
+/// Turns hf-hub's byte counts into status lines, at most ten a second.
+#[derive(Clone)]
+struct Reporter {
+    status: Status,
+    file: String,
+    total: usize,
+    done: usize,
+    started: Instant,
+    last: Option<Instant>,
+}
+
+impl Reporter {
+    fn new(status: Status) -> Self {
+        Reporter {
+            status,
+            file: String::new(),
+            total: 0,
+            done: 0,
+            started: Instant::now(),
+            last: None,
+        }
+    }
+
+    fn report(&mut self, force: bool) {
+        if !force && self.last.is_some_and(|t| t.elapsed().as_millis() < 100) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let mb = |b: usize| b as f64 / 1e6;
+        let rate = mb(self.done) / self.started.elapsed().as_secs_f64().max(1e-3);
+        (self.status)(format!(
+            "downloading {} {:.1}/{:.1} MB, {:.1} MB/s",
+            self.file,
+            mb(self.done),
+            mb(self.total),
+            rate
+        ));
+    }
+}
+
+impl Progress for Reporter {
+    async fn init(&mut self, size: usize, filename: &str) {
+        self.file = Path::new(filename)
+            .file_name()
+            .map_or(filename.into(), |f| f.to_string_lossy().into_owned());
+        self.total = size;
+        self.started = Instant::now();
+        self.report(true);
+    }
+    async fn update(&mut self, size: usize) {
+        self.done += size;
+        self.report(false);
+    }
+    async fn finish(&mut self) {
+        self.report(true);
+    }
+}

@@ -1,0 +1,278 @@
+//! Inference on its own thread. The worker owns the classifier (loaded on the first request, or at
+//! start with `--preload`), takes requests on a channel and sends results, progress and errors back.
+//! It never touches UI state. A long batch job is cut into length-sorted batches; between two batches
+//! the worker reads new requests, so a cancel or a single "classify this row" waits one batch at most.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::time::{Duration, Instant};
+
+use crate::model::{Classifier, Prediction};
+
+pub type JobId = u64;
+
+#[derive(Debug)]
+pub enum Request {
+    /// Load the model now rather than on the first classification.
+    Preload,
+    /// Classify `rows` (global row id, text). `urgent` jobs go before batch jobs.
+    Classify {
+        job: JobId,
+        rows: Vec<(u32, String)>,
+        urgent: bool,
+    },
+    Cancel {
+        job: JobId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerMsg {
+    /// What the worker is busy with before it can classify (fetching, loading).
+    Status(String),
+    /// The model is ready on `device` (e.g. "cpu f32"); `note` says why `auto` fell back, if it did.
+    Ready {
+        model: String,
+        device: String,
+        note: Option<String>,
+    },
+    /// The model could not be had; the explorer goes on without it.
+    LoadFailed(String),
+    /// Predictions from the prediction cache, shown at once.
+    Cached(Vec<(u32, Prediction)>),
+    Results {
+        job: JobId,
+        predictions: Vec<(u32, Prediction)>,
+        /// Wall time of the batch these came from.
+        batch_time: Duration,
+    },
+    Progress {
+        job: JobId,
+        done: usize,
+        total: usize,
+        /// Characters classified and in all: the cost still ahead, for the ETA.
+        done_chars: usize,
+        total_chars: usize,
+        elapsed: Duration,
+    },
+    Finished {
+        job: JobId,
+        cancelled: bool,
+    },
+    Failed {
+        job: JobId,
+        error: String,
+    },
+    /// A warning that is not fatal (e.g. a corrupt cache file that was set aside).
+    Warning(String),
+}
+
+/// How the worker gets its classifier (and how results are kept); the I/O lives behind these.
+pub trait Backend: Send + 'static {
+    /// Fetches and loads the model, reporting steps through `status`.
+    fn load(&mut self, status: &mut dyn FnMut(String)) -> crate::error::Result<Classifier>;
+    /// Predictions saved by an earlier run, if any.
+    fn cached(&mut self) -> Vec<(u32, Prediction)> {
+        Vec::new()
+    }
+    /// Keeps a batch of new predictions (called after every batch).
+    fn save(&mut self, _predictions: &[(u32, Prediction)]) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+struct Job {
+    id: JobId,
+    /// Rows still to do, in the order they will run (by text length, so batches pad little).
+    todo: VecDeque<(u32, String)>,
+    total: usize,
+    done: usize,
+    total_chars: usize,
+    done_chars: usize,
+    started: Instant,
+}
+
+impl Job {
+    fn new(id: JobId, mut rows: Vec<(u32, String)>) -> Self {
+        rows.sort_by_key(|(_, text)| text.len());
+        let total_chars = rows.iter().map(|(_, t)| t.len()).sum();
+        Job {
+            id,
+            total: rows.len(),
+            todo: rows.into(),
+            done: 0,
+            total_chars,
+            done_chars: 0,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// Runs the worker loop until the request channel closes.
+pub fn run(
+    mut backend: impl Backend,
+    batch_size: usize,
+    requests: Receiver<Request>,
+    out: impl Fn(WorkerMsg),
+) {
+    let batch_size = batch_size.max(1);
+    let cached = backend.cached();
+    if !cached.is_empty() {
+        out(WorkerMsg::Cached(cached));
+    }
+    let mut model: Option<Classifier> = None;
+    let mut urgent: VecDeque<Job> = VecDeque::new();
+    let mut batch: VecDeque<Job> = VecDeque::new();
+    loop {
+        // Take every waiting request; block only when there is nothing to do.
+        loop {
+            let idle = urgent.is_empty() && batch.is_empty();
+            let request = if idle {
+                match requests.recv() {
+                    Ok(r) => r,
+                    Err(_) => return,
+                }
+            } else {
+                match requests.try_recv() {
+                    Ok(r) => r,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            };
+            match request {
+                Request::Preload => {
+                    let _ = ensure_loaded(&mut model, &mut backend, &out);
+                }
+                Request::Classify {
+                    job,
+                    rows,
+                    urgent: u,
+                } => {
+                    let queue = if u { &mut urgent } else { &mut batch };
+                    queue.push_back(Job::new(job, rows));
+                }
+                Request::Cancel { job } => {
+                    for queue in [&mut urgent, &mut batch] {
+                        if let Some(i) = queue.iter().position(|j| j.id == job) {
+                            queue.remove(i);
+                            out(WorkerMsg::Finished {
+                                job,
+                                cancelled: true,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let queue = if urgent.is_empty() {
+            &mut batch
+        } else {
+            &mut urgent
+        };
+        let Some(job) = queue.front_mut() else {
+            continue;
+        };
+        let classifier = match ensure_loaded(&mut model, &mut backend, &out) {
+            Ok(c) => c,
+            Err(e) => {
+                out(WorkerMsg::Failed {
+                    job: job.id,
+                    error: e,
+                });
+                queue.pop_front();
+                continue;
+            }
+        };
+        let n = batch_size.min(job.todo.len());
+        let rows: Vec<(u32, String)> = job.todo.drain(..n).collect();
+        let started = Instant::now();
+        match classify(classifier, &rows) {
+            Ok(predictions) => {
+                let chars: usize = rows.iter().map(|(_, t)| t.len()).sum();
+                job.done += rows.len();
+                job.done_chars += chars;
+                if let Err(e) = backend.save(&predictions) {
+                    out(WorkerMsg::Warning(format!(
+                        "prediction cache not updated: {e}"
+                    )));
+                }
+                out(WorkerMsg::Results {
+                    job: job.id,
+                    predictions,
+                    batch_time: started.elapsed(),
+                });
+                out(WorkerMsg::Progress {
+                    job: job.id,
+                    done: job.done,
+                    total: job.total,
+                    done_chars: job.done_chars,
+                    total_chars: job.total_chars,
+                    elapsed: job.started.elapsed(),
+                });
+                if job.todo.is_empty() {
+                    out(WorkerMsg::Finished {
+                        job: job.id,
+                        cancelled: false,
+                    });
+                    queue.pop_front();
+                }
+            }
+            Err(error) => {
+                out(WorkerMsg::Failed { job: job.id, error });
+                queue.pop_front();
+            }
+        }
+    }
+}
+
+/// The classifier, loading it first if needed. A failed load is reported and not remembered, so the
+/// next request tries again (the network may be back, the file fixed).
+fn ensure_loaded<'a>(
+    model: &'a mut Option<Classifier>,
+    backend: &mut impl Backend,
+    out: &impl Fn(WorkerMsg),
+) -> Result<&'a Classifier, String> {
+    if model.is_none() {
+        match backend.load(&mut |s| out(WorkerMsg::Status(s))) {
+            Ok(c) => {
+                out(WorkerMsg::Ready {
+                    model: c.name.clone(),
+                    device: c.device_label(),
+                    note: c.device_note.clone(),
+                });
+                *model = Some(c);
+            }
+            Err(e) => {
+                let e = e.to_string();
+                out(WorkerMsg::LoadFailed(e.clone()));
+                return Err(e);
+            }
+        }
+    }
+    Ok(model.as_ref().expect("set above"))
+}
+
+fn classify(
+    classifier: &Classifier,
+    rows: &[(u32, String)],
+) -> Result<Vec<(u32, Prediction)>, String> {
+    let texts: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+    let encoded = classifier.tokenize(&texts).map_err(|e| e.to_string())?;
+    let refs: Vec<_> = encoded.iter().collect();
+    let predictions = classifier.predict(&refs).map_err(|e| e.to_string())?;
+    Ok(rows.iter().map(|(r, _)| *r).zip(predictions).collect())
+}
+
+/// Starts the worker thread; messages go to `out`.
+pub fn spawn(
+    backend: impl Backend,
+    batch_size: usize,
+    out: impl Fn(WorkerMsg) + Send + 'static,
+) -> Sender<Request> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("reviewlens-inference".into())
+        .spawn(move || run(backend, batch_size, rx, out))
+        .expect("the OS can start a thread");
+    tx
+}

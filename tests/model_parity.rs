@@ -1,0 +1,152 @@
+//! The Rust models against transformers: tiny random checkpoints and golden logits made by
+//! `scripts/make_test_models.py` (PyTorch + transformers), committed under `tests/fixtures/models/`.
+//! DistilBERT's tokenizer is rebuilt from `vocab.txt` (no tokenizer.json, like the SST-2 repo); BERT's
+//! comes from `tokenizer.json`.
+
+use std::path::{Path, PathBuf};
+
+use reviewlens::model::{Classifier, ModelFiles, RunOptions};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Goldens {
+    max_length: usize,
+    texts: Vec<Text>,
+    models: std::collections::HashMap<String, Golden>,
+}
+
+#[derive(Deserialize)]
+struct Text {
+    name: String,
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct Golden {
+    per_text: Vec<PerText>,
+    batch: Batch,
+}
+
+#[derive(Deserialize)]
+struct PerText {
+    name: String,
+    input_ids: Vec<u32>,
+    truncated: bool,
+    logits: Vec<f32>,
+    /// transformers' predicted label name (NEGATIVE / POSITIVE).
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct Batch {
+    logits: Vec<Vec<f32>>,
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models")
+}
+
+fn goldens() -> Goldens {
+    serde_json::from_str(&std::fs::read_to_string(fixtures().join("goldens.json")).unwrap())
+        .unwrap()
+}
+
+fn load(name: &str, max_length: usize) -> Classifier {
+    let files = ModelFiles::from_dir(&fixtures().join(name)).unwrap();
+    let opts = RunOptions {
+        max_length: Some(max_length),
+        ..Default::default()
+    };
+    Classifier::load(&files, &["negative".into(), "positive".into()], &opts).unwrap()
+}
+
+fn assert_close(ours: &[f32], theirs: &[f32], tol: f32, what: &str) {
+    assert_eq!(ours.len(), theirs.len(), "{what}");
+    for (a, b) in ours.iter().zip(theirs) {
+        assert!(
+            (a - b).abs() <= tol,
+            "{what}: {ours:?} vs transformers {theirs:?}"
+        );
+    }
+}
+
+fn check_model(name: &str) {
+    let g = goldens();
+    let golden = &g.models[name];
+    let model = load(name, g.max_length);
+    let texts: Vec<&str> = g.texts.iter().map(|t| t.text.as_str()).collect();
+    let encoded = model.tokenize(&texts).unwrap();
+    let mut any_truncated = false;
+    for ((text, enc), gold) in g.texts.iter().zip(&encoded).zip(&golden.per_text) {
+        assert_eq!(text.name, gold.name);
+        assert_eq!(
+            enc.ids, gold.input_ids,
+            "{name} token ids for {:?}",
+            text.name
+        );
+        assert_eq!(
+            enc.truncated, gold.truncated,
+            "{name} truncation of {:?}",
+            text.name
+        );
+        any_truncated |= enc.truncated;
+        let logits = model.logits(&[enc]).unwrap();
+        assert_close(
+            &logits[0],
+            &gold.logits,
+            1e-4,
+            &format!("{name} logits of {:?}", text.name),
+        );
+        let pred = &model.predict(&[enc]).unwrap()[0];
+        let gold_class = if gold.label == "POSITIVE" { 1 } else { 0 };
+        assert_eq!(pred.label, gold_class, "{name} label of {:?}", text.name);
+        assert_eq!(pred.tokens as usize, gold.input_ids.len());
+        let sum: f32 = pred.probs.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-5);
+    }
+    assert!(any_truncated, "the fixtures include a truncated text");
+    // One padded batch gives what one text at a time gives.
+    let refs: Vec<_> = encoded.iter().collect();
+    let batch = model.logits(&refs).unwrap();
+    for ((ours, gold), text) in batch.iter().zip(&golden.batch.logits).zip(&g.texts) {
+        assert_close(
+            ours,
+            gold,
+            1e-4,
+            &format!("{name} batched logits of {:?}", text.name),
+        );
+    }
+}
+
+#[test]
+fn distilbert_matches_transformers_with_a_tokenizer_built_from_vocab_txt() {
+    let files = ModelFiles::from_dir(&fixtures().join("distilbert-tiny")).unwrap();
+    assert!(
+        files.tokenizer_json.is_none(),
+        "this fixture has only vocab.txt, like the SST-2 repo"
+    );
+    check_model("distilbert-tiny");
+}
+
+#[test]
+fn bert_matches_transformers_with_tokenizer_json() {
+    check_model("bert-tiny");
+}
+
+#[test]
+fn labels_are_mapped_to_the_dataset_classes() {
+    let files = ModelFiles::from_dir(&fixtures().join("distilbert-tiny")).unwrap();
+    // The dataset lists its classes the other way round: predictions follow the names.
+    let flipped = Classifier::load(
+        &files,
+        &["positive".into(), "negative".into()],
+        &RunOptions::default(),
+    )
+    .unwrap();
+    let normal = load("distilbert-tiny", 64);
+    let enc = normal.tokenize(&["Great CD!"]).unwrap();
+    let a = &normal.predict(&[&enc[0]]).unwrap()[0];
+    let b = &flipped.predict(&[&enc[0]]).unwrap()[0];
+    assert_eq!(a.probs, vec![b.probs[1], b.probs[0]]);
+    assert_eq!(a.label, 1 - b.label);
+}
