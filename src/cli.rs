@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::data::Columns;
+use crate::data::{Columns, TextField};
+use crate::error::Result;
+use crate::model::files::DEFAULT_MODEL;
+use crate::model::{DTypePref, DevicePref, ModelSource, RunOptions, labels};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,6 +18,8 @@ use crate::data::Columns;
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,6 +49,64 @@ impl DataArgs {
             label: self.label_column.clone(),
             title: self.title_column.clone(),
         }
+    }
+}
+
+/// Which classifier, where it runs, and what it reads.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Hub model to classify with, fetched into the Hugging Face cache (HF_HOME, HF_HUB_CACHE,
+    /// HF_HUB_OFFLINE, HF_TOKEN honoured).
+    #[arg(long, value_name = "REPO[@REVISION]", default_value = DEFAULT_MODEL, global = true)]
+    pub model: String,
+    /// A local model folder (config.json, model.safetensors, tokenizer.json or vocab.txt) instead of --model.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub model_dir: Option<PathBuf>,
+    /// Load the model at start instead of on the first classification.
+    #[arg(long, global = true)]
+    pub preload: bool,
+    /// Tokens per review, special tokens included [default: the model's max_position_embeddings].
+    #[arg(long, value_name = "N", global = true)]
+    pub max_length: Option<usize>,
+    /// What is classified.
+    #[arg(long, value_enum, default_value_t = TextField::Content, global = true)]
+    pub text: TextField,
+    /// auto (CUDA when built with it and a GPU answers, else CPU), cpu, cuda or cuda:N.
+    #[arg(long, value_name = "DEVICE", default_value = "auto", global = true)]
+    pub device: DevicePref,
+    /// f32, or on CUDA f16 / bf16.
+    #[arg(long, value_name = "DTYPE", default_value = "f32", global = true)]
+    pub dtype: DTypePref,
+    /// Which dataset class each model label is, e.g. NEGATIVE=0,POSITIVE=1 [default: match names].
+    #[arg(long, value_name = "MAP", global = true)]
+    pub label_map: Option<String>,
+    /// Reviews per batch (batches are sorted by length and padded to their longest review).
+    #[arg(long, value_name = "N", default_value_t = 16, global = true)]
+    pub batch_size: usize,
+    /// Neither read nor write the prediction cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+impl ModelArgs {
+    pub fn source(&self) -> ModelSource {
+        match &self.model_dir {
+            Some(dir) => ModelSource::Dir(dir.clone()),
+            None => ModelSource::parse_repo(&self.model),
+        }
+    }
+
+    pub fn run_options(&self) -> Result<RunOptions> {
+        Ok(RunOptions {
+            device: self.device,
+            dtype: self.dtype,
+            max_length: self.max_length,
+            label_map: self
+                .label_map
+                .as_deref()
+                .map(labels::parse_map)
+                .transpose()?,
+        })
     }
 }
 

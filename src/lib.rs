@@ -4,6 +4,7 @@
 //! a real terminal. `main.rs` only parses arguments and reports errors.
 
 pub mod app;
+pub mod backend;
 pub mod cli;
 pub mod data;
 pub mod error;
@@ -19,7 +20,22 @@ use error::Result;
 pub fn run(cli: Cli) -> Result<()> {
     let data = data::load(cli.data.data.as_deref(), &cli.data.columns())?;
     match cli.command {
-        None => tui::run(data),
+        None => {
+            let m = &cli.model;
+            let backend = backend::ModelBackend {
+                source: m.source(),
+                labels: data.label_names.clone(),
+                opts: m.run_options()?,
+                hub: model::hub::HubEnv::from_env(),
+            };
+            let session = tui::Session {
+                backend,
+                text: m.text,
+                batch_size: m.batch_size,
+                preload: m.preload,
+            };
+            tui::run(data, session)
+        }
         Some(Command::Snapshot { width, height }) => {
             print!(
                 "{}",

@@ -2,8 +2,8 @@
 //! on every way out (return, error, panic, signal) before anything is printed.
 
 use std::io::{Stdout, stdout};
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
 
 use futures_util::StreamExt;
 use ratatui::Terminal;
@@ -14,10 +14,13 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
-use crate::app::{Command, State, msg_for_event, update};
+use crate::app::{Command, Msg, State, msg_for_event, update};
+use crate::backend::ModelBackend;
 use crate::data::Dataset;
+use crate::data::TextField;
 use crate::error::{Error, Result};
 use crate::ui;
+use crate::worker::{self, Request};
 
 /// Whether the terminal is in our raw, alternate-screen state (so restoring twice is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -72,14 +75,22 @@ impl Drop for Guard {
     }
 }
 
+/// How the explorer classifies: the worker's backend and what it is given.
+pub struct Session {
+    pub backend: ModelBackend,
+    pub text: TextField,
+    pub batch_size: usize,
+    pub preload: bool,
+}
+
 /// Runs the explorer on `data` until the user quits.
-pub fn run(data: Dataset) -> Result<()> {
+pub fn run(data: Dataset, session: Session) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(Error::Terminal)?;
     let mut guard = Guard::enter()?;
-    let result = runtime.block_on(event_loop(&mut guard.terminal, data));
+    let result = runtime.block_on(event_loop(&mut guard.terminal, data, session));
     drop(guard);
     result
 }
@@ -87,9 +98,20 @@ pub fn run(data: Dataset) -> Result<()> {
 async fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
     data: Dataset,
+    session: Session,
 ) -> Result<()> {
     let size = terminal.size().map_err(Error::Terminal)?;
     let mut state = State::new(data, (size.width, size.height));
+    state.preds.model_name = session.backend.source.name();
+    let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
+    let out: worker::Out = Arc::new(move |m| {
+        let _ = to_ui.send(m); // the UI is gone: nothing left to tell
+    });
+    // Dropping `requests` when this function returns stops the worker after its current batch.
+    let requests = worker::spawn(session.backend, session.batch_size, out);
+    if session.preload {
+        let _ = requests.send(Request::Preload);
+    }
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
     let draw = |terminal: &mut Terminal<_>, state: &State| {
@@ -100,25 +122,40 @@ async fn event_loop(
     };
     let mut dirty = true;
     loop {
-        // `biased`: queued input is handled before drawing, so a burst (wheel, key repeat) costs one
-        // redraw; the draw branch runs only when nothing is waiting and something changed. (Never poll
-        // EventStream with a no-op waker such as `now_or_never`: it keeps the first waker it sees.)
-        tokio::select! {
+        // `biased`: queued input is handled before drawing, so a burst (wheel, key repeat, a stream of
+        // results) costs one redraw; the draw branch runs only when nothing is waiting and something
+        // changed. (Never poll EventStream with a no-op waker such as `now_or_never`: it keeps the
+        // first waker it sees.)
+        let msg = tokio::select! {
             biased;
             () = signals.recv() => return Ok(()),
             event = events.next() => {
                 let Some(event) = event else { return Ok(()) }; // input closed
-                let event = event.map_err(Error::Terminal)?;
-                if let Some(msg) = msg_for_event(&event, &state.mode) {
-                    if update(&mut state, msg).contains(&Command::Quit) {
-                        return Ok(());
-                    }
-                    dirty = true;
-                }
+                msg_for_event(&event.map_err(Error::Terminal)?, &state)
             }
+            Some(report) = reports.recv() => Some(Msg::Worker(report)),
             () = std::future::ready(()), if dirty => {
                 draw(terminal, &state)?;
                 dirty = false;
+                None
+            }
+        };
+        if let Some(msg) = msg {
+            dirty = true;
+            for command in update(&mut state, msg) {
+                match command {
+                    Command::Quit => return Ok(()),
+                    Command::Classify { job, rows, urgent } => {
+                        let rows = rows
+                            .into_iter()
+                            .map(|r| (r, session.text.text(&state.data.rows[r as usize])))
+                            .collect();
+                        let _ = requests.send(Request::Classify { job, rows, urgent });
+                    }
+                    Command::Cancel { job } => {
+                        let _ = requests.send(Request::Cancel { job });
+                    }
+                }
             }
         }
     }

@@ -4,10 +4,15 @@
 //! the worker reads new requests, so a cancel or a single "classify this row" waits one batch at most.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
+use crate::model::hub::Status;
 use crate::model::{Classifier, Prediction};
+
+/// Where the worker's reports go.
+pub type Out = Arc<dyn Fn(WorkerMsg) + Send + Sync>;
 
 pub type JobId = u64;
 
@@ -70,7 +75,7 @@ pub enum WorkerMsg {
 /// How the worker gets its classifier (and how results are kept); the I/O lives behind these.
 pub trait Backend: Send + 'static {
     /// Fetches and loads the model, reporting steps through `status`.
-    fn load(&mut self, status: &mut dyn FnMut(String)) -> crate::error::Result<Classifier>;
+    fn load(&mut self, status: &Status) -> crate::error::Result<Classifier>;
     /// Predictions saved by an earlier run, if any.
     fn cached(&mut self) -> Vec<(u32, Prediction)> {
         Vec::new()
@@ -109,12 +114,7 @@ impl Job {
 }
 
 /// Runs the worker loop until the request channel closes.
-pub fn run(
-    mut backend: impl Backend,
-    batch_size: usize,
-    requests: Receiver<Request>,
-    out: impl Fn(WorkerMsg),
-) {
+pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Request>, out: Out) {
     let batch_size = batch_size.max(1);
     let cached = backend.cached();
     if !cached.is_empty() {
@@ -230,10 +230,12 @@ pub fn run(
 fn ensure_loaded<'a>(
     model: &'a mut Option<Classifier>,
     backend: &mut impl Backend,
-    out: &impl Fn(WorkerMsg),
+    out: &Out,
 ) -> Result<&'a Classifier, String> {
     if model.is_none() {
-        match backend.load(&mut |s| out(WorkerMsg::Status(s))) {
+        let to_out = out.clone();
+        let status: Status = Arc::new(move |s| to_out(WorkerMsg::Status(s)));
+        match backend.load(&status) {
             Ok(c) => {
                 out(WorkerMsg::Ready {
                     model: c.name.clone(),
@@ -264,11 +266,7 @@ fn classify(
 }
 
 /// Starts the worker thread; messages go to `out`.
-pub fn spawn(
-    backend: impl Backend,
-    batch_size: usize,
-    out: impl Fn(WorkerMsg) + Send + 'static,
-) -> Sender<Request> {
+pub fn spawn(backend: impl Backend, batch_size: usize, out: Out) -> Sender<Request> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("reviewlens-inference".into())

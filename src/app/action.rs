@@ -1,5 +1,7 @@
-//! What can happen: user intents (`Action`), wrapped in `Msg` so worker results can join later, and the
+//! What can happen: user intents (`Action`), wrapped in `Msg` beside the worker's reports, and the
 //! effects `update` asks the edges to perform (`Command`).
+
+use crate::worker::{JobId, WorkerMsg};
 
 /// A user intent, already decoupled from the key or mouse gesture that expressed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,17 +38,29 @@ pub enum Action {
         column: u16,
         row: u16,
     },
+    /// `c`: classify the selected review now (ahead of any batch).
+    ClassifySelected,
+    /// `C`: classify every row of the view not classified yet.
+    ClassifyView,
+    /// `x` (or Esc while a batch runs).
+    CancelJob,
+    /// `m`: misclassified rows only.
+    ToggleMisclassified,
+    /// `s`: dataset order → confident mistakes first → least confident first.
+    CycleOrder,
     ToggleHelp,
     CloseHelp,
     Quit,
 }
 
 /// Everything `update` reacts to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Action(Action),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
+    /// What the inference worker reported.
+    Worker(WorkerMsg),
 }
 
 impl From<Action> for Msg {
@@ -59,4 +73,13 @@ impl From<Action> for Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Quit,
+    /// Send rows to the worker; `urgent` ones go before any batch.
+    Classify {
+        job: JobId,
+        rows: Vec<u32>,
+        urgent: bool,
+    },
+    Cancel {
+        job: JobId,
+    },
 }

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::{Action, Msg};
-use super::state::Mode;
+use super::state::{Mode, State};
 
 /// Every key, as the help overlay lists it: (keys, what they do).
 pub const HELP: &[(&str, &str)] = &[
@@ -25,17 +25,26 @@ pub const HELP: &[(&str, &str)] = &[
     ("  Enter  Esc", "keep the search / cancel it"),
     ("  Ctrl-U", "clear the search text"),
     ("n N", "next / previous match"),
+    ("c", "classify the selected review"),
+    ("C", "classify every review in view (length-sorted batches)"),
+    ("x  Esc", "cancel the running batch"),
+    ("m", "misclassified only, on / off"),
+    (
+        "s",
+        "order: dataset → confident mistakes first → least confident first",
+    ),
     ("J K  Shift-↓ ↑", "scroll the review text"),
     ("mouse wheel", "scroll the pane under the pointer"),
     ("click", "select a review"),
     ("?", "show / hide this help"),
-    ("q  Esc  Ctrl-C", "quit"),
+    ("q  Esc  Ctrl-C", "quit (Esc cancels a running batch first)"),
 ];
 
-pub fn msg_for_event(event: &Event, mode: &Mode) -> Option<Msg> {
+pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
+    let mode = &state.mode;
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            key_action(key, mode).map(Msg::Action)
+            key_action(key, mode, state.preds.job.is_some()).map(Msg::Action)
         }
         Event::Mouse(mouse) => {
             let (column, row) = (mouse.column, mouse.row);
@@ -60,7 +69,7 @@ pub fn msg_for_event(event: &Event, mode: &Mode) -> Option<Msg> {
     }
 }
 
-fn key_action(key: &KeyEvent, mode: &Mode) -> Option<Action> {
+fn key_action(key: &KeyEvent, mode: &Mode, batch_running: bool) -> Option<Action> {
     use Action::*;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
@@ -101,6 +110,12 @@ fn key_action(key: &KeyEvent, mode: &Mode) -> Option<Action> {
             KeyCode::Char('N') => Some(PrevMatch),
             KeyCode::Char('J') => Some(DetailDown),
             KeyCode::Char('K') => Some(DetailUp),
+            KeyCode::Char('c') => Some(ClassifySelected),
+            KeyCode::Char('C') => Some(ClassifyView),
+            KeyCode::Char('x') => Some(CancelJob),
+            KeyCode::Esc if batch_running => Some(CancelJob),
+            KeyCode::Char('m') => Some(ToggleMisclassified),
+            KeyCode::Char('s') => Some(CycleOrder),
             KeyCode::Char('?') => Some(ToggleHelp),
             KeyCode::Char('q') | KeyCode::Esc => Some(Quit),
             _ => None,
@@ -112,30 +127,27 @@ fn key_action(key: &KeyEvent, mode: &Mode) -> Option<Action> {
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
-        Event::Key(KeyEvent::new(code, modifiers))
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
     }
 
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(msg_for_event(&q, &Mode::Browse), Some(Action::Quit.into()));
-        assert_eq!(
-            msg_for_event(&q, &Mode::Help),
-            Some(Action::CloseHelp.into())
-        );
+        assert_eq!(key_action(&q, &Mode::Browse, false), Some(Action::Quit));
+        assert_eq!(key_action(&q, &Mode::Help, false), Some(Action::CloseHelp));
         let typing = Mode::Search {
             input: String::new(),
             previous: None,
             selected_before: 0,
         };
         assert_eq!(
-            msg_for_event(&q, &typing),
-            Some(Action::SearchInput('q').into())
+            key_action(&q, &typing, false),
+            Some(Action::SearchInput('q'))
         );
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Browse, Mode::Help, typing] {
-            assert_eq!(msg_for_event(&ctrl_c, &mode), Some(Action::Quit.into()));
+            assert_eq!(key_action(&ctrl_c, &mode, true), Some(Action::Quit));
         }
     }
 
@@ -143,13 +155,20 @@ mod tests {
     fn shift_arrows_scroll_the_detail_pane() {
         let e = key(KeyCode::Down, KeyModifiers::SHIFT);
         assert_eq!(
-            msg_for_event(&e, &Mode::Browse),
-            Some(Action::DetailDown.into())
+            key_action(&e, &Mode::Browse, false),
+            Some(Action::DetailDown)
         );
         let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
+        assert_eq!(key_action(&e, &Mode::Browse, false), Some(Action::DetailUp));
+    }
+
+    #[test]
+    fn esc_cancels_a_running_batch_before_it_quits() {
+        let esc = key(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(
-            msg_for_event(&e, &Mode::Browse),
-            Some(Action::DetailUp.into())
+            key_action(&esc, &Mode::Browse, true),
+            Some(Action::CancelJob)
         );
+        assert_eq!(key_action(&esc, &Mode::Browse, false), Some(Action::Quit));
     }
 }

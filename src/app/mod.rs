@@ -3,12 +3,14 @@
 
 mod action;
 mod keys;
+mod predictions;
 mod search;
 mod state;
 mod update;
 
 pub use action::{Action, Command, Msg};
 pub use keys::{HELP, msg_for_event};
+pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use search::{find_ci, matching};
-pub use state::{Mode, Search, SplitView, State};
+pub use state::{Mode, Order, Search, SplitView, State};
 pub use update::update;

@@ -1,7 +1,37 @@
 //! `State`: the one owner of everything the screen shows. Panes read it; only `update` changes it.
 
+use super::predictions::Predictions;
 use crate::data::Dataset;
 use crate::ui;
+
+/// The list's order (`s` cycles through them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Dataset,
+    /// Mistakes first, the most probability given to the wrong class first.
+    ConfidentMistakes,
+    /// Classified rows by the probability of their predicted class, lowest first.
+    LeastConfident,
+}
+
+impl Order {
+    pub fn next(self) -> Self {
+        match self {
+            Order::Dataset => Order::ConfidentMistakes,
+            Order::ConfidentMistakes => Order::LeastConfident,
+            Order::LeastConfident => Order::Dataset,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Order::Dataset => "dataset order",
+            Order::ConfidentMistakes => "confident mistakes first",
+            Order::LeastConfident => "least confident first",
+        }
+    }
+}
 
 /// Which rows the list draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +66,10 @@ pub struct State {
     pub data: Dataset,
     pub split: SplitView,
     pub label_filter: Option<u32>,
+    /// `m`: only rows whose prediction differs from the gold label.
+    pub misclassified_only: bool,
+    pub order: Order,
+    pub preds: Predictions,
     /// Rows shown (indices into `data.rows`), derived from split and filter by `rebuild_view`.
     pub view: Vec<u32>,
     /// Position of the selected row in `view`.
@@ -53,7 +87,11 @@ pub struct State {
 
 impl State {
     pub fn new(data: Dataset, size: (u16, u16)) -> Self {
+        let preds = Predictions::new(&data, String::new());
         let mut state = State {
+            preds,
+            misclassified_only: false,
+            order: Order::Dataset,
             data,
             split: SplitView::One(0),
             label_filter: None,
@@ -113,15 +151,54 @@ impl State {
             SplitView::All => 0..self.data.rows.len(),
         };
         let rows = &self.data.rows;
+        let preds = &self.preds;
+        let wrong = |i: usize| preds.is_wrong(i, rows[i].label);
         self.view = range
             .filter(|&i| self.label_filter.is_none_or(|l| rows[i].label == l))
+            .filter(|&i| !self.misclassified_only || wrong(i))
             .map(|i| i as u32)
             .collect();
-        self.selected = keep
-            .and_then(|k| self.view.binary_search(&(k as u32)).ok())
-            .unwrap_or(0);
-        self.offset = 0;
-        self.detail_scroll = 0;
+        // Stable sorts: ties keep dataset order.
+        let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
+        match self.order {
+            Order::Dataset => {}
+            Order::ConfidentMistakes => self.view.sort_by(|&a, &b| {
+                let key = |i: u32| {
+                    (
+                        !wrong(i as usize),
+                        if wrong(i as usize) {
+                            -confidence(i).unwrap_or(0.0)
+                        } else {
+                            0.0
+                        },
+                    )
+                };
+                let (ka, kb) = (key(a), key(b));
+                ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+            }),
+            Order::LeastConfident => {
+                self.view
+                    .sort_by(|&a, &b| match (confidence(a), confidence(b)) {
+                        (Some(x), Some(y)) => x.total_cmp(&y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    })
+            }
+        }
+        // The selected review stays selected, on the same screen line, when it is still shown.
+        let line = self.selected.saturating_sub(self.offset);
+        match keep.and_then(|k| self.view.iter().position(|&r| r as usize == k)) {
+            Some(pos) => {
+                self.selected = pos;
+                self.offset = pos.saturating_sub(line);
+            }
+            None => {
+                self.selected = 0;
+                self.offset = 0;
+                self.detail_scroll = 0;
+            }
+        }
         self.refresh_search();
         self.keep_selection_visible();
     }

@@ -1,15 +1,18 @@
 //! The pure heart: `update(state, msg)` changes `state` and returns effects. No I/O, no clock.
 
+use std::time::Duration;
+
 use super::action::{Action, Command, Msg};
+use super::predictions::{BatchJob, ModelStatus};
 use super::search::matching;
-use super::state::{Mode, Search, SplitView, State};
+use super::state::{Mode, Order, Search, SplitView, State};
 use crate::ui;
+use crate::worker::{JobId, WorkerMsg};
 
 /// Lines the wheel moves per notch.
 const WHEEL_STEP: usize = 3;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
-    state.notice = None;
     match msg {
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -17,7 +20,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             clamp_detail(state);
             Vec::new()
         }
-        Msg::Action(action) => act(state, action),
+        Msg::Action(action) => {
+            state.notice = None;
+            act(state, action)
+        }
+        Msg::Worker(report) => {
+            worker_report(state, report);
+            Vec::new()
+        }
     }
 }
 
@@ -100,6 +110,75 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
                 select(state, state.offset + line);
             }
         }
+        ClassifySelected => {
+            let Some(row) = state.selected_row() else {
+                state.notice = Some("nothing selected".into());
+                return Vec::new();
+            };
+            let job = new_job(state);
+            state.preds.pending = Some((job, row as u32));
+            return vec![Command::Classify {
+                job,
+                rows: vec![row as u32],
+                urgent: true,
+            }];
+        }
+        ClassifyView => {
+            if let Some(job) = &state.preds.job {
+                state.notice = Some(format!(
+                    "a batch is running ({} of {}); x cancels it",
+                    job.done, job.total
+                ));
+                return Vec::new();
+            }
+            let rows: Vec<u32> = state
+                .view
+                .iter()
+                .copied()
+                .filter(|&r| state.preds.get(r as usize).is_none())
+                .collect();
+            if rows.is_empty() {
+                state.notice = Some("every review in view is classified already".into());
+                return Vec::new();
+            }
+            let job = new_job(state);
+            state.preds.job = Some(BatchJob {
+                id: job,
+                done: 0,
+                total: rows.len(),
+                done_chars: 0,
+                total_chars: 0,
+                elapsed: Duration::ZERO,
+            });
+            return vec![Command::Classify {
+                job,
+                rows,
+                urgent: false,
+            }];
+        }
+        CancelJob => {
+            let Some(job) = &state.preds.job else {
+                state.notice = Some("no batch is running".into());
+                return Vec::new();
+            };
+            state.notice = Some("cancelling after the current batch…".into());
+            return vec![Command::Cancel { job: job.id }];
+        }
+        ToggleMisclassified => {
+            state.misclassified_only = !state.misclassified_only;
+            if state.misclassified_only
+                && (0..state.data.splits.len()).all(|s| state.preds.tally(s).classified == 0)
+            {
+                state.notice = Some(
+                    "no predictions yet: c classifies the selected review, C all in view".into(),
+                );
+            }
+            state.rebuild_view();
+        }
+        CycleOrder => {
+            state.order = state.order.next();
+            state.rebuild_view();
+        }
         ToggleHelp => {
             state.mode = match state.mode {
                 Mode::Help => Mode::Browse,
@@ -109,6 +188,104 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         CloseHelp => state.mode = Mode::Browse,
     }
     Vec::new()
+}
+
+fn new_job(state: &mut State) -> JobId {
+    let job = state.preds.next_job;
+    state.preds.next_job += 1;
+    job
+}
+
+fn worker_report(state: &mut State, report: WorkerMsg) {
+    let preds = &mut state.preds;
+    let mut reorder = false;
+    match report {
+        WorkerMsg::Status(s) => preds.status = ModelStatus::Busy(s),
+        WorkerMsg::Ready {
+            model,
+            device,
+            note,
+        } => {
+            preds.model_name = model;
+            preds.status = ModelStatus::Ready { device, note };
+        }
+        WorkerMsg::LoadFailed(e) => {
+            preds.status = ModelStatus::Failed(e);
+            preds.job = None;
+            preds.pending = None;
+        }
+        WorkerMsg::Cached(rows) => {
+            for (row, p) in rows {
+                if let Some(r) = state.data.rows.get(row as usize) {
+                    preds.insert(row, r.label, p);
+                }
+            }
+            reorder = true;
+        }
+        WorkerMsg::Results {
+            job,
+            predictions,
+            batch_time,
+        } => {
+            for (row, p) in predictions {
+                if let Some(r) = state.data.rows.get(row as usize) {
+                    preds.insert(row, r.label, p);
+                }
+                if preds.pending == Some((job, row)) {
+                    preds.latency = Some((row, batch_time));
+                    preds.pending = None;
+                }
+            }
+            reorder = true;
+        }
+        WorkerMsg::Progress {
+            job,
+            done,
+            total,
+            done_chars,
+            total_chars,
+            elapsed,
+        } => {
+            if let Some(j) = preds.job.as_mut().filter(|j| j.id == job) {
+                *j = BatchJob {
+                    id: job,
+                    done,
+                    total,
+                    done_chars,
+                    total_chars,
+                    elapsed,
+                };
+            }
+        }
+        WorkerMsg::Finished { job, cancelled } => {
+            if let Some(j) = preds.job.take_if(|j| j.id == job) {
+                state.notice = Some(if cancelled {
+                    format!("cancelled: {} of {} classified", j.done, j.total)
+                } else {
+                    format!(
+                        "classified {} reviews in {:.1} s ({:.0}/s)",
+                        j.total,
+                        j.elapsed.as_secs_f64(),
+                        j.rate()
+                    )
+                });
+            }
+        }
+        WorkerMsg::Failed { job, error } => {
+            if preds.job.as_ref().is_some_and(|j| j.id == job) {
+                preds.job = None;
+            }
+            if preds.pending.is_some_and(|(j, _)| j == job) {
+                preds.pending = None;
+            }
+            state.notice = Some(format!("classification failed: {error}"));
+        }
+        WorkerMsg::Warning(w) => state.notice = Some(w),
+    }
+    // New predictions can move rows in or out of a filtered or sorted view.
+    if reorder && (state.misclassified_only || state.order != Order::Dataset) {
+        state.rebuild_view();
+    }
 }
 
 fn contains(r: ratatui::layout::Rect, column: u16, row: u16) -> bool {

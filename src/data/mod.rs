@@ -27,6 +27,34 @@ pub struct Review {
     pub content: String,
 }
 
+/// What of a review is given to the classifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TextField {
+    /// The review text alone, as the notebook classifies it.
+    #[default]
+    Content,
+    /// "Title. Content".
+    #[value(name = "title+content")]
+    TitleContent,
+}
+
+impl TextField {
+    pub fn text(self, r: &Review) -> String {
+        match self {
+            TextField::Content => r.content.clone(),
+            TextField::TitleContent if r.title.is_empty() => r.content.clone(),
+            TextField::TitleContent => format!("{}. {}", r.title, r.content),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TextField::Content => "content",
+            TextField::TitleContent => "title+content",
+        }
+    }
+}
+
 /// A named slice of `Dataset::rows`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {

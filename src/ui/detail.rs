@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::list::label_style;
+use super::list::{label_style, wrong_style};
 use super::text::{highlighted, thousands};
 use crate::app::State;
 
@@ -50,6 +50,7 @@ fn paragraph(state: &State, row: usize) -> Paragraph<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         )),
         meta,
+        prediction_line(state, row),
         Line::default(),
         Line::from(highlighted(&review.content, query, Style::new())),
     ]);
@@ -63,6 +64,44 @@ fn extent(state: &State, row: usize, area: Rect) -> (usize, usize) {
         paragraph(state, row).line_count(inner.width),
         inner.height as usize,
     )
+}
+
+/// "predicted negative ✗ · negative 0.93 positive 0.07 · 87 tokens · 41 ms", or how to get one.
+fn prediction_line(state: &State, row: usize) -> Line<'static> {
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let preds = &state.preds;
+    let Some(p) = preds.get(row) else {
+        let text = if preds.pending.is_some_and(|(_, r)| r as usize == row) {
+            "classifying…"
+        } else {
+            "not classified: c classifies it, C all in view"
+        };
+        return Line::from(Span::styled(text, dim));
+    };
+    let gold = state.data.rows[row].label;
+    let name = state.data.label_name(p.label).to_owned();
+    let mut spans = vec![Span::styled("predicted ", dim)];
+    if p.label == gold {
+        spans.push(Span::styled(name, label_style(p.label)));
+    } else {
+        spans.push(Span::styled(format!("{name} ✗"), wrong_style()));
+    }
+    let probs: Vec<String> = p
+        .probs
+        .iter()
+        .enumerate()
+        .map(|(c, prob)| format!("{} {prob:.2}", state.data.label_name(c as u32)))
+        .collect();
+    let mut rest = format!(" · {} · {} tokens", probs.join(" "), p.tokens);
+    if p.truncated {
+        rest.push_str(" (truncated)");
+    }
+    match preds.latency {
+        Some((r, t)) if r as usize == row => rest.push_str(&format!(" · {} ms", t.as_millis())),
+        _ => {}
+    }
+    spans.push(Span::styled(rest, dim));
+    Line::from(spans)
 }
 
 /// How far the text of `row` can scroll in a detail pane of `area`.

@@ -62,6 +62,9 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         .unwrap_or(5)
         .max(5) as u16;
 
+    // The prediction columns appear once there is something to put in them.
+    let with_predictions =
+        state.preds.any() || state.preds.job.is_some() || state.preds.pending.is_some();
     let end = (state.offset + visible_rows(area)).min(state.view.len());
     let rows = (state.offset..end).map(|pos| {
         let review = &data.rows[state.view[pos] as usize];
@@ -79,15 +82,20 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         } else {
             Line::from(highlighted(&review.title, query, Style::new()))
         };
-        let row = Row::new([
+        let mut cells = vec![
             Cell::from(marker),
             Cell::from(Line::from(review.row_index.to_string()).right_aligned()),
             Cell::from(Span::styled(
                 data.label_name(review.label).to_owned(),
                 label_style(review.label),
             )),
-            Cell::from(title),
-        ]);
+        ];
+        if with_predictions {
+            let row = state.view[pos] as usize;
+            cells.extend(prediction_cells(state, row, review.label));
+        }
+        cells.push(Cell::from(title));
+        let row = Row::new(cells);
         if pos == state.selected {
             // Reverse video, not a colour, so the selection shows under NO_COLOR too.
             row.style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD))
@@ -95,30 +103,62 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             row
         }
     });
-    let header = Row::new([
+    let mut header = vec![
         Cell::from(""),
         Cell::from(Line::from("row").right_aligned()),
         Cell::from("gold"),
-        Cell::from("title"),
-    ])
-    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    ];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(row_width),
+        Constraint::Length(label_width),
+    ];
+    if with_predictions {
+        header.extend([
+            Cell::from("predicted"),
+            Cell::from(Line::from("p").right_aligned()),
+        ]);
+        widths.extend([Constraint::Length(label_width + 2), Constraint::Length(4)]);
+    }
+    header.push(Cell::from("title"));
+    widths.push(Constraint::Fill(1));
+    let header =
+        Row::new(header).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let position = format!(
         " {} of {} ",
         thousands(state.selected + 1),
         thousands(state.view.len())
     );
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Length(row_width),
-            Constraint::Length(label_width),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(header)
-    .block(block.title_bottom(Line::from(position).right_aligned()));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block.title_bottom(Line::from(position).right_aligned()));
     frame.render_widget(table, area);
+}
+
+/// "positive ✗" and "0.97" for a classified row: the mark, not only the colour, says it is wrong.
+fn prediction_cells(state: &State, row: usize, gold: u32) -> [Cell<'static>; 2] {
+    let Some(p) = state.preds.get(row) else {
+        let waiting = state.preds.pending.is_some_and(|(_, r)| r as usize == row);
+        return [Cell::from(if waiting { "…" } else { "" }), Cell::from("")];
+    };
+    let name = state.data.label_name(p.label);
+    let label = if p.label == gold {
+        Span::styled(format!("{name}  "), label_style(p.label))
+    } else {
+        Span::styled(format!("{name} ✗"), wrong_style())
+    };
+    let confidence = format!("{:.2}", p.probs[p.label as usize]);
+    [
+        Cell::from(label),
+        Cell::from(Line::from(confidence).right_aligned()),
+    ]
+}
+
+/// Disagreement with the gold label: red and bold (the ✗ carries it without colour).
+pub fn wrong_style() -> Style {
+    Style::new()
+        .fg(Color::LightRed)
+        .add_modifier(Modifier::BOLD)
 }
 
 /// A colour per class, so the classes are told apart at a glance (the name is always printed too).

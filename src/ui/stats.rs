@@ -37,19 +37,39 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         };
-        lines.push(Line::from(vec![
+        let tally = state.preds.tally(i);
+        let mut header = vec![
             Span::styled(split.name.clone(), header_style),
             Span::raw(format!("  {} rows", thousands(split.rows.len()))),
-        ]));
+        ];
+        if tally.classified > 0 {
+            // Accuracy over the rows classified so far, and how many that is.
+            header.push(Span::styled(
+                format!(
+                    " · accuracy {:.2}% of {} classified",
+                    100.0 * tally.correct as f64 / tally.classified as f64,
+                    thousands(tally.classified)
+                ),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(Line::from(header));
         let total = split.rows.len().max(1);
         for (label, &count) in data.label_counts(i).iter().enumerate() {
             let share = count as f64 / total as f64;
-            let text = format!(
+            let mut text = format!(
                 " {:<name_width$} {:>count_width$} {:>6.2}% ",
                 data.label_names[label],
                 thousands(count),
                 share * 100.0
             );
+            if tally.classified > 0 {
+                // Predicted-label counts beside the gold ones.
+                text.push_str(&format!(
+                    "pred {:>count_width$} ",
+                    thousands(tally.predicted[label])
+                ));
+            }
             let bar_width = width.saturating_sub(text.chars().count());
             lines.push(Line::from(vec![
                 Span::raw(text),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::thousands;
-use crate::app::{Mode, State};
+use crate::app::{Mode, ModelStatus, Order, State};
 
 const SEP: &str = " │ ";
 
@@ -40,11 +40,23 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             base,
         ));
         spans.push(Span::styled(format!("{SEP}label: {label}"), base));
+        if state.misclassified_only {
+            spans.push(Span::styled(
+                format!("{SEP}misclassified only"),
+                base.add_modifier(Modifier::BOLD),
+            ));
+        }
+        if state.order != Order::Dataset {
+            spans.push(Span::styled(format!("{SEP}{}", state.order.name()), base));
+        }
         if let Some(search) = &state.search {
             spans.push(Span::styled(
                 format!("{SEP}/{} {}", search.query, match_summary(state)),
                 base,
             ));
+        }
+        if let Some(model) = model_summary(state) {
+            spans.push(Span::styled(format!("{SEP}{model}"), base));
         }
         if let Some(notice) = &state.notice {
             spans.push(Span::styled(
@@ -59,6 +71,37 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     spans.push(Span::styled(" ".repeat(pad), base));
     spans.push(Span::styled(help, base.add_modifier(Modifier::DIM)));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}
+
+/// The model's state, or the running batch with a progress bar, rate and ETA.
+fn model_summary(state: &State) -> Option<String> {
+    let preds = &state.preds;
+    if let Some(job) = &preds.job {
+        const WIDTH: usize = 12;
+        let filled = (job.done * WIDTH).checked_div(job.total).unwrap_or(0);
+        let eta = job.eta().map_or("…".into(), |d| {
+            let s = d.as_secs();
+            format!("{}:{:02}", s / 60, s % 60)
+        });
+        return Some(format!(
+            "classifying {}/{} ▕{}{}▏ {:.0}/s ETA {eta} · x cancels",
+            thousands(job.done),
+            thousands(job.total),
+            "█".repeat(filled),
+            " ".repeat(WIDTH - filled),
+            job.rate()
+        ));
+    }
+    match &preds.status {
+        ModelStatus::Idle => None,
+        ModelStatus::Busy(what) => Some(what.clone()),
+        ModelStatus::Ready { device, note: None } => Some(device.clone()),
+        ModelStatus::Ready {
+            device,
+            note: Some(note),
+        } => Some(format!("{device} ({note})")),
+        ModelStatus::Failed(e) => Some(format!("model unavailable: {e}")),
+    }
 }
 
 /// "12 matches (3 of 12)" when the selection sits on a match, else "12 matches".

@@ -1,0 +1,138 @@
+//! Predictions as the screen needs them: one slot per row, per-split tallies kept up to date as
+//! results arrive (so no pane counts all rows per frame), the model's state and the running job.
+
+use std::time::Duration;
+
+use crate::data::Dataset;
+use crate::model::Prediction;
+use crate::worker::JobId;
+
+/// Predicted-label counts and accuracy so far, for one split.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub predicted: Vec<usize>,
+    pub correct: usize,
+    pub classified: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ModelStatus {
+    /// Not asked for yet: it loads on the first classification.
+    #[default]
+    Idle,
+    /// Fetching or loading: what the worker last said.
+    Busy(String),
+    Ready {
+        device: String,
+        note: Option<String>,
+    },
+    Failed(String),
+}
+
+/// A "classify every row in view" job in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchJob {
+    pub id: JobId,
+    pub done: usize,
+    pub total: usize,
+    pub done_chars: usize,
+    pub total_chars: usize,
+    pub elapsed: Duration,
+}
+
+impl BatchJob {
+    pub fn rate(&self) -> f64 {
+        self.done as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Time left, assuming the remaining text costs what the text so far did (batches run shortest
+    /// first, so counting texts would promise too much).
+    pub fn eta(&self) -> Option<Duration> {
+        (self.done_chars > 0).then(|| {
+            let per_char = self.elapsed.as_secs_f64() / self.done_chars as f64;
+            Duration::from_secs_f64(per_char * (self.total_chars - self.done_chars) as f64)
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct Predictions {
+    pub model_name: String,
+    pub status: ModelStatus,
+    slots: Vec<Option<Prediction>>,
+    /// Per split, in `Dataset::splits` order.
+    tallies: Vec<Tally>,
+    split_of_row: Vec<u16>,
+    pub job: Option<BatchJob>,
+    /// A single-row request in flight: (job, row).
+    pub pending: Option<(JobId, u32)>,
+    /// Wall time of the last single-row classification, and its row.
+    pub latency: Option<(u32, Duration)>,
+    pub next_job: JobId,
+}
+
+impl Predictions {
+    pub fn new(data: &Dataset, model_name: String) -> Self {
+        let mut split_of_row = vec![0u16; data.rows.len()];
+        for (i, s) in data.splits.iter().enumerate() {
+            split_of_row[s.rows.clone()].fill(i as u16);
+        }
+        let classes = data.label_names.len();
+        Predictions {
+            model_name,
+            status: ModelStatus::Idle,
+            slots: vec![None; data.rows.len()],
+            tallies: vec![
+                Tally {
+                    predicted: vec![0; classes],
+                    ..Tally::default()
+                };
+                data.splits.len()
+            ],
+            split_of_row,
+            job: None,
+            pending: None,
+            latency: None,
+            next_job: 1,
+        }
+    }
+
+    pub fn get(&self, row: usize) -> Option<&Prediction> {
+        self.slots.get(row).and_then(Option::as_ref)
+    }
+
+    /// Whether any row has a prediction.
+    pub fn any(&self) -> bool {
+        self.tallies.iter().any(|t| t.classified > 0)
+    }
+
+    pub fn tally(&self, split: usize) -> &Tally {
+        &self.tallies[split]
+    }
+
+    /// Whether row `row` (gold label `gold`) was predicted wrong.
+    pub fn is_wrong(&self, row: usize, gold: u32) -> bool {
+        self.get(row).is_some_and(|p| p.label != gold)
+    }
+
+    /// Stores a prediction, replacing any earlier one for the row, and keeps the tallies right.
+    pub fn insert(&mut self, row: u32, gold: u32, p: Prediction) {
+        let row = row as usize;
+        let Some(slot) = self.slots.get_mut(row) else {
+            return; // a row from another dataset (a stale cache): ignore
+        };
+        if p.probs.len() != self.tallies[0].predicted.len() {
+            return;
+        }
+        let tally = &mut self.tallies[self.split_of_row[row] as usize];
+        if let Some(old) = slot.take() {
+            tally.predicted[old.label as usize] -= 1;
+            tally.correct -= (old.label == gold) as usize;
+            tally.classified -= 1;
+        }
+        tally.predicted[p.label as usize] += 1;
+        tally.correct += (p.label == gold) as usize;
+        tally.classified += 1;
+        *slot = Some(p);
+    }
+}
