@@ -1,8 +1,12 @@
-//! The worker's real backend: the model from a folder or the Hub, loaded for the dataset's classes.
+//! The worker's real backend: the model from a folder or the Hub, loaded for the dataset's classes,
+//! and the prediction cache that goes with it.
+
+use std::path::PathBuf;
 
 use crate::error::Result;
 use crate::model::hub::{self, HubEnv, Status};
-use crate::model::{Classifier, ModelFiles, ModelSource, RunOptions};
+use crate::model::{Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
+use crate::store::{CacheKey, Store};
 use crate::worker::Backend;
 
 pub struct ModelBackend {
@@ -10,9 +14,38 @@ pub struct ModelBackend {
     pub labels: Vec<String>,
     pub opts: RunOptions,
     pub hub: HubEnv,
+    /// Where prediction caches live; `None` with `--no-cache`.
+    pub cache_root: Option<PathBuf>,
+    pub data_fingerprint: String,
+    /// The text field's name ("content", "title+content"), part of the cache key.
+    pub text: String,
+    /// The files of the loaded model, once known.
+    files: Option<ModelFiles>,
+    store: Option<Store>,
 }
 
 impl ModelBackend {
+    pub fn new(
+        source: ModelSource,
+        labels: Vec<String>,
+        opts: RunOptions,
+        cache_root: Option<PathBuf>,
+        data_fingerprint: String,
+        text: String,
+    ) -> Self {
+        ModelBackend {
+            source,
+            labels,
+            opts,
+            hub: HubEnv::from_env(),
+            cache_root,
+            data_fingerprint,
+            text,
+            files: None,
+            store: None,
+        }
+    }
+
     /// The model's files, fetched when they come from the Hub.
     pub fn files(&self, status: &Status) -> Result<ModelFiles> {
         match &self.source {
@@ -22,13 +55,97 @@ impl ModelBackend {
             }
         }
     }
+
+    /// The model's files without any network: a folder, or a Hub snapshot already in the cache.
+    fn local_files(&self) -> Option<ModelFiles> {
+        match &self.source {
+            ModelSource::Dir(dir) => ModelFiles::from_dir(dir).ok(),
+            ModelSource::Hub { repo, revision } => {
+                hub::from_cache(repo, revision.as_deref().unwrap_or("main"), &self.hub)
+            }
+        }
+    }
+
+    pub fn cache_key(&self, files: &ModelFiles) -> Option<CacheKey> {
+        let max_length = match self.opts.max_length {
+            Some(n) => n,
+            None => crate::model::max_positions(&files.config)?,
+        };
+        let label_map = self
+            .opts
+            .label_map
+            .iter()
+            .flatten()
+            .map(|(m, d)| format!("{m}={d}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        Some(CacheKey {
+            model: files.identity.clone(),
+            data: self.data_fingerprint.clone(),
+            text: self.text.clone(),
+            max_length,
+            label_map,
+            dtype: format!("{:?}", self.opts.dtype),
+            classes: self.labels.clone(),
+        })
+    }
+
+    /// Opens the prediction store for `files`, returning what it holds.
+    pub fn open_store(&mut self, files: &ModelFiles) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        let (Some(root), Some(key)) = (self.cache_root.clone(), self.cache_key(files)) else {
+            return (Vec::new(), Vec::new());
+        };
+        match Store::open(&root, &key) {
+            Ok(opened) => {
+                self.store = Some(opened.store);
+                (opened.predictions, opened.warnings)
+            }
+            Err(e) => {
+                self.cache_root = None; // not writable: go on without a cache
+                (Vec::new(), vec![format!("prediction cache off: {e}")])
+            }
+        }
+    }
 }
 
 impl Backend for ModelBackend {
     fn load(&mut self, status: &Status) -> Result<Classifier> {
-        status(format!("loading {}", self.source.name()));
-        let files = self.files(status)?;
+        // A folder's files (and weights hash) found at start are reused; a Hub model is asked for
+        // again, so a moved branch is noticed.
+        let files = match (&self.source, &self.files) {
+            (ModelSource::Dir(_), Some(files)) => files.clone(),
+            _ => self.files(status)?,
+        };
         status(format!("loading {}", files.name));
-        Classifier::load(&files, &self.labels, &self.opts)
+        let classifier = Classifier::load(&files, &self.labels, &self.opts)?;
+        self.files = Some(files);
+        Ok(classifier)
+    }
+
+    fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        if self.store.is_some() || self.cache_root.is_none() {
+            return (Vec::new(), Vec::new());
+        }
+        match self.files.clone().or_else(|| self.local_files()) {
+            Some(files) => {
+                if matches!(self.source, ModelSource::Dir(_)) {
+                    self.files = Some(files.clone());
+                }
+                self.open_store(&files)
+            }
+            None => (Vec::new(), Vec::new()),
+        }
+    }
+
+    fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
+        if self.store.is_none() && self.cache_root.is_some() {
+            if let Some(files) = self.files.clone() {
+                self.open_store(&files);
+            }
+        }
+        match &mut self.store {
+            Some(store) => store.save(predictions),
+            None => Ok(()),
+        }
     }
 }

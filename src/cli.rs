@@ -112,6 +112,16 @@ impl ModelArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Classify reviews without the UI and write one row per review (split, row_index, label,
+    /// predicted, a probability per class, tokens, truncated) as parquet, CSV or JSONL by extension.
+    Predict {
+        /// Only this split [default: every split].
+        #[arg(long)]
+        split: Option<String>,
+        /// Where to write (.parquet, .csv or .jsonl); written atomically.
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).
     Snapshot {
         #[arg(long, default_value_t = 120)]

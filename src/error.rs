@@ -8,6 +8,9 @@ pub enum Error {
     /// Bad input: a path, a file's contents, a column. Exit code 2.
     #[error("{place}: {problem}")]
     Input { place: String, problem: String },
+    /// A complete one-line message (e.g. a model that would not load, reported by the worker). Exit 2.
+    #[error("{0}")]
+    Message(String),
     /// The terminal could not be set up or written to. Exit code 1.
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
@@ -27,7 +30,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } => 2,
+            Error::Input { .. } | Error::Message(_) => 2,
             Error::Terminal(_) => 1,
         }
     }

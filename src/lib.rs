@@ -8,8 +8,12 @@ pub mod backend;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod export;
+pub mod hash;
 pub mod model;
+pub mod predict;
 pub mod snapshot;
+pub mod store;
 pub mod tui;
 pub mod ui;
 pub mod worker;
@@ -22,12 +26,18 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => {
             let m = &cli.model;
-            let backend = backend::ModelBackend {
-                source: m.source(),
-                labels: data.label_names.clone(),
-                opts: m.run_options()?,
-                hub: model::hub::HubEnv::from_env(),
-            };
+            let backend = backend::ModelBackend::new(
+                m.source(),
+                data.label_names.clone(),
+                m.run_options()?,
+                if m.no_cache {
+                    None
+                } else {
+                    store::default_root()
+                },
+                data.fingerprint.clone(),
+                m.text.name().to_owned(),
+            );
             let session = tui::Session {
                 backend,
                 text: m.text,
@@ -35,6 +45,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 preload: m.preload,
             };
             tui::run(data, session)
+        }
+        Some(Command::Predict { split, output }) => {
+            let cache = if cli.model.no_cache {
+                None
+            } else {
+                store::default_root()
+            };
+            predict::run(&data, &cli.model, split.as_deref(), &output, cache)
         }
         Some(Command::Snapshot { width, height }) => {
             print!(

@@ -76,9 +76,11 @@ pub enum WorkerMsg {
 pub trait Backend: Send + 'static {
     /// Fetches and loads the model, reporting steps through `status`.
     fn load(&mut self, status: &Status) -> crate::error::Result<Classifier>;
-    /// Predictions saved by an earlier run, if any.
-    fn cached(&mut self) -> Vec<(u32, Prediction)> {
-        Vec::new()
+    /// Predictions saved by an earlier run, and warnings about the cache. Asked at start and again
+    /// once the model is loaded (a Hub model's identity may only be known then); each store is read
+    /// once.
+    fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        (Vec::new(), Vec::new())
     }
     /// Keeps a batch of new predictions (called after every batch).
     fn save(&mut self, _predictions: &[(u32, Prediction)]) -> Result<(), String> {
@@ -116,18 +118,22 @@ impl Job {
 /// Runs the worker loop until the request channel closes.
 pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Request>, out: Out) {
     let batch_size = batch_size.max(1);
-    let cached = backend.cached();
-    if !cached.is_empty() {
-        out(WorkerMsg::Cached(cached));
-    }
+    deliver_cached(&mut backend, &out);
     let mut model: Option<Classifier> = None;
     let mut urgent: VecDeque<Job> = VecDeque::new();
     let mut batch: VecDeque<Job> = VecDeque::new();
+    // Once the sender is gone, finish what is queued (headless `predict` relies on it), then stop.
+    let mut closed = false;
     loop {
         // Take every waiting request; block only when there is nothing to do.
         loop {
             let idle = urgent.is_empty() && batch.is_empty();
-            let request = if idle {
+            let request = if closed {
+                if idle {
+                    return;
+                }
+                break;
+            } else if idle {
                 match requests.recv() {
                     Ok(r) => r,
                     Err(_) => return,
@@ -136,7 +142,10 @@ pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Requ
                 match requests.try_recv() {
                     Ok(r) => r,
                     Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => return,
+                    Err(TryRecvError::Disconnected) => {
+                        closed = true;
+                        continue;
+                    }
                 }
             };
             match request {
@@ -225,6 +234,16 @@ pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Requ
     }
 }
 
+fn deliver_cached(backend: &mut impl Backend, out: &Out) {
+    let (predictions, warnings) = backend.cached();
+    for w in warnings {
+        out(WorkerMsg::Warning(w));
+    }
+    if !predictions.is_empty() {
+        out(WorkerMsg::Cached(predictions));
+    }
+}
+
 /// The classifier, loading it first if needed. A failed load is reported and not remembered, so the
 /// next request tries again (the network may be back, the file fixed).
 fn ensure_loaded<'a>(
@@ -243,6 +262,7 @@ fn ensure_loaded<'a>(
                     note: c.device_note.clone(),
                 });
                 *model = Some(c);
+                deliver_cached(backend, out);
             }
             Err(e) => {
                 let e = e.to_string();

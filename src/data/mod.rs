@@ -104,6 +104,8 @@ pub(crate) struct RawRows {
 pub struct Dataset {
     /// What was opened, as the status bar shows it.
     pub source: String,
+    /// Identifies the data for the prediction cache: changes when the files or columns do.
+    pub fingerprint: String,
     pub label_names: Vec<String>,
     pub rows: Vec<Review>,
     pub splits: Vec<Split>,
@@ -135,6 +137,7 @@ impl Dataset {
             })
             .collect();
         Dataset {
+            fingerprint: source.clone(),
             max_row_index,
             label_counts,
             source,
@@ -179,9 +182,35 @@ pub fn load(path: Option<&Path>, columns: &Columns) -> Result<Dataset> {
         None => bundled::load(columns),
         Some(path) => {
             let splits = resolve(path)?;
-            load_splits(path.display().to_string(), &splits, columns)
+            let mut data = load_splits(path.display().to_string(), &splits, columns)?;
+            data.fingerprint = fingerprint(&splits, columns);
+            Ok(data)
         }
     }
+}
+
+/// The files (path, size, modification time) and the columns read: what makes this data this data,
+/// without hashing every row.
+fn fingerprint(splits: &[SplitFiles], columns: &Columns) -> String {
+    let mut h = crate::hash::Fnv::default();
+    h.field(&columns.text)
+        .field(&columns.label)
+        .field(columns.title_or_default());
+    for split in splits {
+        h.field(&split.name);
+        for f in &split.files {
+            let path = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+            h.field(&path.display().to_string());
+            if let Ok(meta) = std::fs::metadata(&f.path) {
+                let mtime = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                h.field(&format!("{}:{:?}", meta.len(), mtime));
+            }
+        }
+    }
+    format!("files:{}", h.hex())
 }
 
 /// Reads every file of every split (one thread per split) and checks the labels.

@@ -101,25 +101,20 @@ impl ModelFiles {
     }
 }
 
-/// FNV-1a 64 over the file's bytes: stable across builds and platforms, fast enough for a model
-/// file read once at load (cache keys need stability, not cryptographic strength).
+/// A stable hash of the file's bytes: the identity of weights that come from a folder.
 pub fn hash_file(path: &Path) -> Result<String> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)
         .map_err(|e| Error::at_path(path, format!("cannot open ({e})")))?;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = crate::hash::Fnv::default();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file
             .read(&mut buf)
             .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
         if n == 0 {
-            break;
+            return Ok(hash.hex());
         }
-        for &b in &buf[..n] {
-            hash ^= b as u64;
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        hash.write(&buf[..n]);
     }
-    Ok(format!("{hash:016x}"))
 }

@@ -159,7 +159,7 @@ fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelF
 }
 
 /// The cached snapshot of `repo` at `revision` (a branch or tag through `refs/`, or a commit).
-fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
+pub fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
     let root = env
         .cache
         .join(format!("models--{}", repo.replace('/', "--")));

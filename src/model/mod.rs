@@ -230,6 +230,16 @@ impl Classifier {
     }
 }
 
+/// `max_position_embeddings` from a `config.json`, the default truncation length.
+pub fn max_positions(config: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(config).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value
+        .get("max_position_embeddings")?
+        .as_u64()
+        .map(|n| n as usize)
+}
+
 /// `id2label` as a list in output order; `{"0": "NEGATIVE", "1": "POSITIVE"}` in config.json.
 fn id2label(config: &serde_json::Value) -> std::result::Result<Vec<String>, String> {
     let Some(map) = config.get("id2label").and_then(|m| m.as_object()) else {

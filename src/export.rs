@@ -1,0 +1,176 @@
+//! Writing a table of reviews and predictions to parquet, CSV or JSONL, chosen by the file's
+//! extension, atomically (a temporary file beside it, then a rename).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray, UInt32Array,
+};
+use arrow::datatypes::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::model::Prediction;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Result<Self> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("parquet" | "pq") => Ok(Format::Parquet),
+            Some("csv") => Ok(Format::Csv),
+            Some("jsonl" | "ndjson") => Ok(Format::Jsonl),
+            _ => Err(Error::at_path(
+                path,
+                "unknown output type; end the name in .parquet, .csv or .jsonl",
+            )),
+        }
+    }
+}
+
+/// One row per review: split, row_index, gold label, predicted label, a probability per class,
+/// tokens, truncated. `rows` are indices into `data.rows`; a row without a prediction gets nulls.
+pub fn write_predictions(
+    path: &Path,
+    data: &Dataset,
+    rows: &[usize],
+    predictions: &[Option<&Prediction>],
+) -> Result<()> {
+    let format = Format::of(path)?;
+    let split_of = |row: usize| {
+        data.splits
+            .iter()
+            .find(|s| s.rows.contains(&row))
+            .map_or("", |s| s.name.as_str())
+    };
+    let names = &data.label_names;
+    let mut fields = vec![
+        Field::new("split", DataType::Utf8, false),
+        Field::new("row_index", DataType::Int64, false),
+        Field::new("label", DataType::Utf8, false),
+        Field::new("predicted", DataType::Utf8, true),
+    ];
+    fields.extend(
+        names
+            .iter()
+            .map(|n| Field::new(format!("prob_{n}"), DataType::Float32, true)),
+    );
+    fields.push(Field::new("tokens", DataType::UInt32, true));
+    fields.push(Field::new("truncated", DataType::Boolean, true));
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|&r| split_of(r)),
+        )),
+        Arc::new(Int64Array::from_iter_values(
+            rows.iter().map(|&r| data.rows[r].row_index as i64),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|&r| data.label_name(data.rows[r].label)),
+        )),
+        Arc::new(StringArray::from_iter(
+            predictions
+                .iter()
+                .map(|p| p.map(|p| data.label_name(p.label))),
+        )),
+    ];
+    for c in 0..names.len() {
+        columns.push(Arc::new(Float32Array::from_iter(
+            predictions.iter().map(|p| p.map(|p| p.probs[c])),
+        )));
+    }
+    columns.push(Arc::new(UInt32Array::from_iter(
+        predictions.iter().map(|p| p.map(|p| p.tokens)),
+    )));
+    columns.push(Arc::new(BooleanArray::from_iter(
+        predictions.iter().map(|p| p.map(|p| p.truncated)),
+    )));
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), columns)
+        .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
+    let bytes =
+        encode(&batch, format).map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))?;
+    crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
+}
+
+fn encode(
+    batch: &RecordBatch,
+    format: Format,
+) -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    match format {
+        Format::Parquet => {
+            let props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                .build();
+            let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))?;
+            w.write(batch)?;
+            w.close()?;
+        }
+        Format::Csv | Format::Jsonl => {
+            let schema = batch.schema();
+            let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+            if let Some(w) = csv.as_mut() {
+                w.write_record(schema.fields().iter().map(|f| f.name().as_str()))?;
+            }
+            for row in 0..batch.num_rows() {
+                let values: Vec<serde_json::Value> = (0..batch.num_columns())
+                    .map(|c| cell(batch.column(c), row))
+                    .collect();
+                match csv.as_mut() {
+                    Some(w) => w.write_record(values.iter().map(|v| match v {
+                        serde_json::Value::Null => String::new(),
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }))?,
+                    None => {
+                        let object: serde_json::Map<String, serde_json::Value> = schema
+                            .fields()
+                            .iter()
+                            .map(|f| f.name().clone())
+                            .zip(values)
+                            .collect();
+                        serde_json::to_writer(&mut out, &object)?;
+                        out.push(b'\n');
+                    }
+                }
+            }
+            if let Some(w) = csv {
+                out = w.into_inner().map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One cell as JSON (numbers stay numbers; f32 probabilities keep their shortest exact form).
+fn cell(col: &ArrayRef, row: usize) -> serde_json::Value {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{Float32Type, Int64Type, UInt32Type};
+    if col.is_null(row) {
+        return serde_json::Value::Null;
+    }
+    match col.data_type() {
+        DataType::Utf8 => col.as_string::<i32>().value(row).into(),
+        DataType::Int64 => col.as_primitive::<Int64Type>().value(row).into(),
+        DataType::UInt32 => col.as_primitive::<UInt32Type>().value(row).into(),
+        DataType::Float32 => {
+            let v = col.as_primitive::<Float32Type>().value(row);
+            serde_json::Number::from_f64(v.to_string().parse().unwrap_or(v as f64))
+                .map_or(serde_json::Value::Null, Into::into)
+        }
+        DataType::Boolean => col.as_boolean().value(row).into(),
+        other => unreachable!("no {other} column is written"),
+    }
+}

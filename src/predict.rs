@@ -1,0 +1,167 @@
+//! `reviewlens predict`: classify a split (or every split) without a terminal UI and write one row
+//! per review. Same model code, batching and prediction cache as the explorer; progress on stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::backend::ModelBackend;
+use crate::cli::ModelArgs;
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::export;
+use crate::model::Prediction;
+use crate::worker::{self, Backend, Request, WorkerMsg};
+
+pub fn run(
+    data: &Dataset,
+    m: &ModelArgs,
+    split: Option<&str>,
+    output: &Path,
+    cache_root: Option<std::path::PathBuf>,
+) -> Result<()> {
+    export::Format::of(output)?; // a bad name fails before any model work
+    let rows: Vec<usize> = match split {
+        None => (0..data.rows.len()).collect(),
+        Some(name) => {
+            let s = data.splits.iter().find(|s| s.name == name).ok_or_else(|| {
+                let have: Vec<&str> = data.splits.iter().map(|s| s.name.as_str()).collect();
+                Error::input(
+                    "--split",
+                    format!(
+                        "no split \"{name}\" in {} (splits: {})",
+                        data.source,
+                        have.join(", ")
+                    ),
+                )
+            })?;
+            s.rows.clone().collect()
+        }
+    };
+    let mut backend = ModelBackend::new(
+        m.source(),
+        data.label_names.clone(),
+        m.run_options()?,
+        cache_root,
+        data.fingerprint.clone(),
+        m.text.name().to_owned(),
+    );
+    let mut predictions: Vec<Option<Prediction>> = vec![None; data.rows.len()];
+    let (cached, warnings) = backend.cached();
+    for w in warnings {
+        eprintln!("reviewlens: warning: {w}");
+    }
+    for (row, p) in cached {
+        if let Some(slot) = predictions.get_mut(row as usize) {
+            *slot = Some(p);
+        }
+    }
+    let todo: Vec<(u32, String)> = rows
+        .iter()
+        .filter(|&&r| predictions[r].is_none())
+        .map(|&r| (r as u32, m.text.text(&data.rows[r])))
+        .collect();
+    let from_cache = rows.len() - todo.len();
+    if from_cache > 0 {
+        eprintln!("{from_cache} of {} predictions from the cache", rows.len());
+    }
+    if !todo.is_empty() {
+        classify(backend, m.batch_size, todo, &mut predictions)?;
+    }
+    let chosen: Vec<Option<&Prediction>> = rows.iter().map(|&r| predictions[r].as_ref()).collect();
+    export::write_predictions(output, data, &rows, &chosen)?;
+    eprintln!("wrote {} rows to {}", rows.len(), output.display());
+    Ok(())
+}
+
+/// Runs the worker on this thread's behalf and collects its results, reporting progress on stderr.
+fn classify(
+    backend: ModelBackend,
+    batch_size: usize,
+    todo: Vec<(u32, String)>,
+    predictions: &mut [Option<Prediction>],
+) -> Result<()> {
+    let (tx, reports) = std::sync::mpsc::channel();
+    let out: worker::Out = Arc::new(move |m| {
+        let _ = tx.send(m);
+    });
+    let requests = worker::spawn(backend, batch_size, out);
+    let total = todo.len();
+    let _ = requests.send(Request::Classify {
+        job: 1,
+        rows: todo,
+        urgent: false,
+    });
+    drop(requests); // the worker finishes the job, then stops and closes `reports`
+    let tty = std::io::stderr().is_terminal();
+    let mut last = Instant::now() - Duration::from_secs(10);
+    let started = Instant::now();
+    let mut done = 0;
+    for report in reports {
+        match report {
+            WorkerMsg::Status(s) => eprintln!("{s}"),
+            WorkerMsg::Ready {
+                model,
+                device,
+                note,
+            } => {
+                eprintln!(
+                    "{model} on {device}{}",
+                    note.map(|n| format!(" ({n})")).unwrap_or_default()
+                );
+            }
+            WorkerMsg::LoadFailed(e) => return Err(Error::Message(e)),
+            WorkerMsg::Failed { error, .. } => {
+                return Err(Error::Message(format!("classification failed: {error}")));
+            }
+            WorkerMsg::Warning(w) => eprintln!("reviewlens: warning: {w}"),
+            WorkerMsg::Cached(rows)
+            | WorkerMsg::Results {
+                predictions: rows, ..
+            } => {
+                for (row, p) in rows {
+                    predictions[row as usize] = Some(p);
+                }
+            }
+            WorkerMsg::Progress {
+                done: d,
+                elapsed,
+                done_chars,
+                total_chars,
+                ..
+            } => {
+                done = d;
+                if last.elapsed() >= Duration::from_millis(if tty { 100 } else { 2000 })
+                    || d == total
+                {
+                    last = Instant::now();
+                    let rate = d as f64 / elapsed.as_secs_f64().max(1e-9);
+                    let eta = elapsed.as_secs_f64() * (total_chars - done_chars) as f64
+                        / done_chars.max(1) as f64;
+                    let line = format!("classified {d}/{total} ({rate:.1}/s, ETA {eta:.0} s)");
+                    if tty {
+                        eprint!("\r{line}   ");
+                    } else {
+                        eprintln!("{line}");
+                    }
+                }
+            }
+            WorkerMsg::Finished { .. } => {}
+        }
+    }
+    if tty {
+        eprintln!();
+    }
+    if done < total {
+        return Err(Error::Message(format!(
+            "the classifier stopped after {done} of {total} reviews"
+        )));
+    }
+    let _ = std::io::stderr().flush();
+    eprintln!(
+        "classified {total} reviews in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
