@@ -28,13 +28,21 @@ pub fn match_labels(
     dataset: &[String],
     map: Option<&[(String, String)]>,
 ) -> Result<Vec<u32>> {
+    // Automatic matching goes by name only; an explicit map may also give a class id.
     let class_named = |name: &str| -> Option<u32> {
         let name = name.trim();
         dataset
             .iter()
             .position(|d| d.eq_ignore_ascii_case(name))
-            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < dataset.len()))
             .map(|i| i as u32)
+    };
+    let class_named_or_id = |name: &str| -> Option<u32> {
+        class_named(name).or_else(|| {
+            name.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|&i| (i as usize) < dataset.len())
+        })
     };
     let mut out = Vec::with_capacity(id2label.len());
     for (i, model_label) in id2label.iter().enumerate() {
@@ -43,7 +51,7 @@ pub fn match_labels(
                 let (_, target) = map.iter().find(|(m, _)| m.eq_ignore_ascii_case(model_label)).ok_or_else(|| {
                     Error::input("--label-map", format!("does not say which class the model's label \"{model_label}\" is"))
                 })?;
-                class_named(target).ok_or_else(|| {
+                class_named_or_id(target).ok_or_else(|| {
                     Error::input("--label-map", format!("\"{target}\" is not a dataset class ({})", dataset.join(", ")))
                 })?
             }
