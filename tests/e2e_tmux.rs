@@ -97,8 +97,12 @@ impl Drop for Tmux {
 }
 
 fn launch(tmux: &Tmux) {
+    launch_with(tmux, "");
+}
+
+fn launch_with(tmux: &Tmux, args: &str) {
     let bin = env!("CARGO_BIN_EXE_reviewlens");
-    tmux.keys(&[&format!("{bin}; echo EXIT=$?"), "Enter"]);
+    tmux.keys(&[&format!("{bin} {args}; echo EXIT=$?"), "Enter"]);
     tmux.wait_for("Reviews · train");
 }
 
@@ -189,5 +193,75 @@ fn a_bad_path_prints_one_line_after_nothing_was_drawn() {
         screen.contains("reviewlens: /nope.parquet: no such file or directory"),
         "{screen}"
     );
+    tmux.assert_restored();
+}
+
+#[test]
+fn classify_one_then_all_then_show_the_mistakes() {
+    // 40 real train reviews as the original CSV, and the tiny DistilBERT fixture.
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source =
+        std::fs::read_to_string(root.join("assets/source/amazon_polarity_train_sample.jsonl"))
+            .unwrap();
+    let mut csv = csv::Writer::from_path(dir.path().join("train.csv")).unwrap();
+    for line in source.lines().take(40) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let class = (v["label"].as_u64().unwrap() + 1).to_string();
+        csv.write_record([
+            class.as_str(),
+            v["title"].as_str().unwrap(),
+            v["content"].as_str().unwrap(),
+        ])
+        .unwrap();
+    }
+    csv.flush().unwrap();
+    let model = root.join("tests/fixtures/models/distilbert-tiny");
+    let tmux = Tmux::start("classify");
+    let args = format!(
+        "--data {} --model-dir {} --no-cache",
+        dir.path().join("train.csv").display(),
+        model.display()
+    );
+    launch_with(&tmux, &args);
+
+    tmux.keys(&["c"]);
+    let screen = tmux.wait_for("predicted ");
+    assert!(screen.contains("tokens"), "{screen}");
+    assert!(
+        screen.contains(" ms"),
+        "latency of the single request: {screen}"
+    );
+    assert!(
+        screen.contains("cpu f32"),
+        "device and dtype in the status bar: {screen}"
+    );
+
+    tmux.keys(&["C"]);
+    let screen = tmux.wait_for("classified 39 reviews");
+    assert!(screen.contains("accuracy"), "{screen}");
+    assert!(screen.contains("of 40 classified"), "{screen}");
+
+    tmux.keys(&["m"]);
+    let screen = tmux.wait_for("misclassified only");
+    let list: Vec<&str> = screen
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('│'))
+        .collect();
+    assert!(!list.is_empty());
+    let mut shown = 0;
+    for line in &list {
+        // The list pane's part of the line: between its left border and the next one.
+        let inner: String = line.chars().skip(1).take_while(|&c| c != '│').collect();
+        if !inner.trim().is_empty() {
+            assert!(inner.contains('✗'), "only mistakes are listed: {inner}");
+            shown += 1;
+        }
+    }
+    assert!(shown > 0, "{screen}");
+
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
     tmux.assert_restored();
 }
