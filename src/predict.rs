@@ -96,7 +96,7 @@ fn classify(
     drop(requests); // the worker finishes the job, then stops and closes `reports`
     let tty = std::io::stderr().is_terminal();
     let mut last = Instant::now() - Duration::from_secs(10);
-    let started = Instant::now();
+    let mut started = Instant::now();
     let mut done = 0;
     for report in reports {
         match report {
@@ -107,9 +107,11 @@ fn classify(
                 note,
             } => {
                 eprintln!(
-                    "{model} on {device}{}",
-                    note.map(|n| format!(" ({n})")).unwrap_or_default()
+                    "{model} on {device}{}, loaded in {:.2} s",
+                    note.map(|n| format!(" ({n})")).unwrap_or_default(),
+                    started.elapsed().as_secs_f64()
                 );
+                started = Instant::now(); // the rate reported at the end is inference alone
             }
             WorkerMsg::LoadFailed(e) => return Err(Error::Message(e)),
             WorkerMsg::Failed { error, .. } => {
@@ -159,9 +161,10 @@ fn classify(
         )));
     }
     let _ = std::io::stderr().flush();
+    let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "classified {total} reviews in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "classified {total} reviews in {secs:.2} s ({:.1}/s)",
+        total as f64 / secs
     );
     Ok(())
 }

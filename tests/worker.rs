@@ -247,7 +247,7 @@ fn the_prediction_cache_is_reused_rebuilt_when_corrupt_and_keyed() {
         warnings[0].contains("ignored the unreadable cache file"),
         "{warnings:?}"
     );
-    assert!(cached < 40 && cached >= 24, "{cached}");
+    assert!((24..40).contains(&cached), "{cached}");
     assert!(!victim.exists(), "the bad file was set aside");
 
     // Other data: a different key, nothing cached.

@@ -2,10 +2,10 @@
 //! token type, LayerNorm), post-norm encoder layers, pooler (dense + tanh on `[CLS]`), classifier.
 
 use candle_core::{Module, Result, Tensor};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder, embedding, linear};
+use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{Activation, FeedForward, SelfAttention, additive_mask, norm};
+use super::layers::{Activation, Dense, FeedForward, SelfAttention, additive_mask, norm};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -58,8 +58,8 @@ pub struct Bert {
     embed_norm: LayerNorm,
     layers: Vec<Layer>,
     /// Absent in checkpoints saved without a pooler: then the classifier reads `[CLS]` directly.
-    pooler: Option<Linear>,
-    classifier: Linear,
+    pooler: Option<Dense>,
+    classifier: Dense,
 }
 
 impl Bert {
@@ -106,7 +106,7 @@ impl Bert {
             })
             .collect::<Result<_>>()?;
         let pooler = if base.contains_tensor("pooler.dense.weight") {
-            Some(linear(h, h, base.pp("pooler.dense"))?)
+            Some(Dense::load(h, h, base.pp("pooler.dense"))?)
         } else {
             None
         };
@@ -121,7 +121,7 @@ impl Bert {
             embed_norm: norm(h, eps, emb.pp("LayerNorm"))?,
             layers,
             pooler,
-            classifier: linear(h, num_labels, vb.pp("classifier"))?,
+            classifier: Dense::load(h, num_labels, vb.pp("classifier"))?,
         })
     }
 

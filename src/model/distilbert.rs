@@ -4,10 +4,10 @@
 //! attention mask and fails in F16/BF16.
 
 use candle_core::{Module, Result, Tensor};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder, embedding, linear};
+use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{Activation, FeedForward, SelfAttention, additive_mask, norm};
+use super::layers::{Activation, Dense, FeedForward, SelfAttention, additive_mask, norm};
 
 /// transformers hard-codes DistilBERT's LayerNorm epsilon.
 const EPS: f64 = 1e-12;
@@ -49,8 +49,8 @@ pub struct DistilBert {
     positions: Embedding,
     embed_norm: LayerNorm,
     blocks: Vec<Block>,
-    pre_classifier: Linear,
-    classifier: Linear,
+    pre_classifier: Dense,
+    classifier: Dense,
 }
 
 impl DistilBert {
@@ -95,8 +95,8 @@ impl DistilBert {
             )?,
             embed_norm: norm(cfg.dim, EPS, emb.pp("LayerNorm"))?,
             blocks,
-            pre_classifier: linear(cfg.dim, cfg.dim, vb.pp("pre_classifier"))?,
-            classifier: linear(cfg.dim, num_labels, vb.pp("classifier"))?,
+            pre_classifier: Dense::load(cfg.dim, cfg.dim, vb.pp("pre_classifier"))?,
+            classifier: Dense::load(cfg.dim, num_labels, vb.pp("classifier"))?,
         })
     }
 

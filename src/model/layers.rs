@@ -2,7 +2,49 @@
 //! the layer norms sit, not in the maths).
 
 use candle_core::{DType, Module, Result, Tensor};
-use candle_nn::{LayerNorm, Linear, VarBuilder, layer_norm, linear};
+use candle_nn::{LayerNorm, VarBuilder, layer_norm};
+
+/// A dense layer that multiplies a (batch, seq, in) input as one (batch·seq, in) matrix: one large
+/// GEMM instead of a batch of small ones with a broadcast weight (what candle_nn::Linear does for 3-D
+/// inputs), which is what makes batches pay off on the CPU.
+#[derive(Debug, Clone)]
+pub struct Dense {
+    weight_t: Tensor,
+    bias: Tensor,
+}
+
+impl Dense {
+    pub fn load(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Self> {
+        let weight = vb.get((out_dim, in_dim), "weight")?;
+        Ok(Dense {
+            // Transposed once at load, so every forward is a plain row-major matmul.
+            weight_t: weight.t()?.contiguous()?,
+            bias: vb.get(out_dim, "bias")?,
+        })
+    }
+}
+
+impl Module for Dense {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let dims = x.dims().to_vec();
+        let (rows, inner) = match dims.as_slice() {
+            [rows, inner] => (*rows, *inner),
+            [lead @ .., inner] => (lead.iter().product(), *inner),
+            [] => candle_core::bail!("a dense layer needs at least one dimension"),
+        };
+        let out = x
+            .reshape((rows, inner))?
+            .matmul(&self.weight_t)?
+            .broadcast_add(&self.bias)?;
+        let mut shape = dims;
+        *shape.last_mut().expect("not empty") = out.dim(1)?;
+        out.reshape(shape)
+    }
+}
+
+fn linear(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Dense> {
+    Dense::load(in_dim, out_dim, vb)
+}
 
 /// The activations transformers' configs name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +77,10 @@ impl Activation {
 
 /// Multi-head self-attention: `q`, `k`, `v` projections, scaled dot product, output projection.
 pub struct SelfAttention {
-    q: Linear,
-    k: Linear,
-    v: Linear,
-    out: Linear,
+    q: Dense,
+    k: Dense,
+    v: Dense,
+    out: Dense,
     heads: usize,
     head_dim: usize,
 }
@@ -82,8 +124,8 @@ impl SelfAttention {
 
 /// Position-wise feed-forward: `up`, activation, `down`.
 pub struct FeedForward {
-    up: Linear,
-    down: Linear,
+    up: Dense,
+    down: Dense,
     activation: Activation,
 }
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Classification speed on CPU: `reviewlens predict` (candle, F32) against transformers.pipeline
+# ("text-classification", PyTorch) on the same bundled test reviews, same thread count, same run.
+# The model is a full-size DistilBERT SST-2 layout with random weights (speed does not depend on the
+# values; the Hub is not reachable here), made by scripts/bench_pipeline.py from the bundled
+# bert-base-uncased vocab. Both sides exclude model loading; ours is timed from "model ready" to the
+# last result, the pipeline's after a warm-up.
+#
+#   scripts/bench_predict.sh            # N=500 reviews, THREADS=nproc, batch sizes 1 8 16 32
+# Needs: python3 with torch + transformers (see scripts/make_test_models.py for the install).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-500}
+THREADS=${THREADS:-$(nproc)}
+SIZES=${SIZES:-"1 8 16 32"}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reviewlens-target}"
+WORK=${WORK:-$HOME/.cache/reviewlens-bench}
+MODEL="$WORK/distilbert-full"
+mkdir -p "$WORK"
+
+if [ ! -f "$MODEL/model.safetensors" ]; then
+    python3 scripts/bench_pipeline.py --make-full-size-distilbert "$MODEL" \
+        --vocab assets/vocab/bert-base-uncased-vocab.txt
+fi
+head -n "$N" assets/source/amazon_polarity_test_sample.jsonl > "$WORK/test.jsonl"
+cargo build --release --locked
+bin="$CARGO_TARGET_DIR/release/reviewlens"
+
+echo "== reviewlens predict, $N reviews, $THREADS threads"
+for bs in $SIZES; do
+    RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --model-dir "$MODEL" --no-cache \
+        --label-map NEGATIVE=0,POSITIVE=1 --batch-size "$bs" \
+        predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+done
+
+echo "== transformers.pipeline, $N reviews, $THREADS threads"
+python3 scripts/bench_pipeline.py --model-dir "$MODEL" --texts "$WORK/test.jsonl" --n "$N" \
+    --threads "$THREADS" --batch-sizes "$(echo $SIZES | tr ' ' ,)"
