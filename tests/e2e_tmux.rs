@@ -227,7 +227,10 @@ fn classify_one_then_all_then_show_the_mistakes() {
 
     tmux.keys(&["c"]);
     let screen = tmux.wait_for(" tokens");
-    assert!(screen.contains("│ predicted "), "the detail pane shows the prediction: {screen}");
+    assert!(
+        screen.contains("│ predicted "),
+        "the detail pane shows the prediction: {screen}"
+    );
     assert!(
         screen.contains(" ms"),
         "latency of the single request: {screen}"

@@ -81,7 +81,7 @@ fn list_says_so_when_nothing_is_shown() {
 #[test]
 fn detail_wraps_the_title_meta_and_content() {
     let s = State::new(tiny(), (120, 40));
-    let lines = pane(34, 8, |area, f| ui::detail::draw(&s, area, f));
+    let lines = pane(34, 10, |area, f| ui::detail::draw(&s, area, f));
     assert_eq!(
         lines,
         [
@@ -89,6 +89,8 @@ fn detail_wraps_the_title_meta_and_content() {
             "│ Great CD                       │",
             "│ train · row 0 · gold positive  │",
             "│ · 42 chars                     │",
+            "│ not classified: c classifies   │",
+            "│ it, C all in view              │",
             "│                                │",
             "│ My lovely Pat has one of the   │",
             "│ GREAT voices.                  │",
@@ -98,12 +100,53 @@ fn detail_wraps_the_title_meta_and_content() {
 }
 
 #[test]
+fn detail_shows_the_prediction_and_marks_a_mistake() {
+    use reviewlens::app::{Msg, update};
+    use reviewlens::model::Prediction;
+    use reviewlens::worker::WorkerMsg;
+    let mut s = State::new(tiny(), (120, 40));
+    update(&mut s, ClassifySelected.into());
+    let p = Prediction {
+        label: 0,
+        probs: vec![0.875, 0.125],
+        tokens: 14,
+        truncated: true,
+    };
+    update(
+        &mut s,
+        Msg::Worker(WorkerMsg::Results {
+            job: 1,
+            predictions: vec![(0, p)],
+            batch_time: std::time::Duration::from_millis(41),
+        }),
+    );
+    let lines = pane(60, 7, |area, f| ui::detail::draw(&s, area, f));
+    assert_eq!(
+        lines[3],
+        "│ predicted negative ✗ · negative 0.88 positive 0.12 · 14  │"
+    );
+    assert_eq!(
+        lines[4],
+        "│ tokens (truncated) · 41 ms                               │"
+    );
+    let list = pane(60, 4, |area, f| ui::list::draw(&s, area, f));
+    assert_eq!(
+        list[1],
+        "│  row gold     predicted     p title                      │"
+    );
+    assert_eq!(
+        list[2],
+        "│    0 positive negative ✗ 0.88 Great CD                   │"
+    );
+}
+
+#[test]
 fn detail_scrolls_and_says_how_far() {
     let mut s = State::new(tiny(), (120, 40));
     s.detail_scroll = 2;
     let lines = pane(34, 6, |area, f| ui::detail::draw(&s, area, f));
     assert_eq!(lines[1], "│ · 42 chars                     │");
-    assert_eq!(lines[5], "└─── J/K scroll · lines 3–6 of 6 ┘");
+    assert_eq!(lines[5], "└─── J/K scroll · lines 3–6 of 8 ┘");
 }
 
 #[test]
