@@ -5,7 +5,9 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{Activation, Dense, FeedForward, SelfAttention, additive_mask, norm};
+use super::layers::{
+    Activation, Dense, EncoderLayer, FeedForward, SelfAttention, additive_mask, norm,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -35,28 +37,12 @@ fn default_eps() -> f64 {
     1e-12
 }
 
-struct Layer {
-    attention: SelfAttention,
-    attention_norm: LayerNorm,
-    ffn: FeedForward,
-    output_norm: LayerNorm,
-}
-
-impl Layer {
-    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        let x = self
-            .attention_norm
-            .forward(&(self.attention.forward(x, mask)? + x)?)?;
-        self.output_norm.forward(&(self.ffn.forward(&x)? + x)?)
-    }
-}
-
 pub struct Bert {
     words: Embedding,
     positions: Embedding,
     token_types: Embedding,
     embed_norm: LayerNorm,
-    layers: Vec<Layer>,
+    layers: Vec<EncoderLayer>,
     /// Absent in checkpoints saved without a pooler: then the classifier reads `[CLS]` directly.
     pooler: Option<Dense>,
     classifier: Dense,
@@ -86,7 +72,7 @@ impl Bert {
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| {
                 let l = base.pp(format!("encoder.layer.{i}"));
-                Ok(Layer {
+                Ok(EncoderLayer {
                     attention: SelfAttention::load(
                         &l.pp("attention"),
                         h,

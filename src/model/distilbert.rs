@@ -7,7 +7,9 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{Activation, Dense, FeedForward, SelfAttention, additive_mask, norm};
+use super::layers::{
+    Activation, Dense, EncoderLayer, FeedForward, SelfAttention, additive_mask, norm,
+};
 
 /// transformers hard-codes DistilBERT's LayerNorm epsilon.
 const EPS: f64 = 1e-12;
@@ -28,27 +30,11 @@ fn default_activation() -> String {
     "gelu".into()
 }
 
-struct Block {
-    attention: SelfAttention,
-    sa_norm: LayerNorm,
-    ffn: FeedForward,
-    out_norm: LayerNorm,
-}
-
-impl Block {
-    fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        let x = self
-            .sa_norm
-            .forward(&(self.attention.forward(x, mask)? + x)?)?;
-        self.out_norm.forward(&(self.ffn.forward(&x)? + x)?)
-    }
-}
-
 pub struct DistilBert {
     words: Embedding,
     positions: Embedding,
     embed_norm: LayerNorm,
-    blocks: Vec<Block>,
+    blocks: Vec<EncoderLayer>,
     pre_classifier: Dense,
     classifier: Dense,
 }
@@ -67,14 +53,14 @@ impl DistilBert {
         let blocks = (0..cfg.n_layers)
             .map(|i| {
                 let l = base.pp(format!("transformer.layer.{i}"));
-                Ok(Block {
+                Ok(EncoderLayer {
                     attention: SelfAttention::load(
                         &l.pp("attention"),
                         cfg.dim,
                         cfg.n_heads,
                         ["q_lin", "k_lin", "v_lin", "out_lin"],
                     )?,
-                    sa_norm: norm(cfg.dim, EPS, l.pp("sa_layer_norm"))?,
+                    attention_norm: norm(cfg.dim, EPS, l.pp("sa_layer_norm"))?,
                     ffn: FeedForward::load(
                         l.pp("ffn.lin1"),
                         l.pp("ffn.lin2"),
@@ -82,7 +68,7 @@ impl DistilBert {
                         cfg.hidden_dim,
                         activation,
                     )?,
-                    out_norm: norm(cfg.dim, EPS, l.pp("output_layer_norm"))?,
+                    output_norm: norm(cfg.dim, EPS, l.pp("output_layer_norm"))?,
                 })
             })
             .collect::<Result<_>>()?;

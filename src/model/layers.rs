@@ -150,6 +150,24 @@ impl FeedForward {
     }
 }
 
+/// A post-norm transformer layer, the shape both BERT and DistilBERT use:
+/// `x = norm1(x + attention(x))`, then `x = norm2(x + ffn(x))`.
+pub struct EncoderLayer {
+    pub attention: SelfAttention,
+    pub attention_norm: LayerNorm,
+    pub ffn: FeedForward,
+    pub output_norm: LayerNorm,
+}
+
+impl EncoderLayer {
+    pub fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        let x = self
+            .attention_norm
+            .forward(&(self.attention.forward(x, mask)? + x)?)?;
+        self.output_norm.forward(&(self.ffn.forward(&x)? + x)?)
+    }
+}
+
 pub fn norm(dim: usize, eps: f64, vb: VarBuilder) -> Result<LayerNorm> {
     layer_norm(dim, eps, vb)
 }
