@@ -45,7 +45,17 @@ fn first_frame(c: &mut Criterion) {
         })
         .collect();
     g.bench_function("baseline_jsonl", |b| {
-        b.iter(|| draw_first(load_splits("jsonl".into(), &splits, &Columns::default()).unwrap()))
+        b.iter(|| {
+            draw_first(
+                load_splits(
+                    "jsonl".into(),
+                    &splits,
+                    &Columns::default(),
+                    &Default::default(),
+                )
+                .unwrap(),
+            )
+        })
     });
     g.finish();
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::data::{Columns, TextField};
+use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
+use crate::data::{Columns, Count, Sampling, TextField};
 use crate::error::Result;
 use crate::model::files::DEFAULT_MODEL;
 use crate::model::{DTypePref, DevicePref, ModelSource, RunOptions, labels};
@@ -40,9 +41,40 @@ pub struct DataArgs {
     /// Column holding the integer class id.
     #[arg(long, value_name = "NAME", default_value = "label", global = true)]
     pub label_column: String,
+    /// A parquet dataset from the Hugging Face Hub (listed through the Hub API, fetched with hf-hub
+    /// into the HF cache). Sampled 10,000 train / 2,000 test with seed 42 unless told otherwise.
+    #[arg(long, value_name = "REPO", num_args = 0..=1, require_equals = true, default_missing_value = DEFAULT_DATASET, conflicts_with = "data", global = true)]
+    pub hub: Option<String>,
+    /// With --hub: a branch, tag or commit.
+    #[arg(long, value_name = "REV", global = true)]
+    pub revision: Option<String>,
+    /// Rows of the train split, as `shuffle(seed).select(range(N))` does (or `all`).
+    #[arg(long, value_name = "N|all", global = true)]
+    pub train: Option<Count>,
+    /// Rows of the test split, likewise.
+    #[arg(long, value_name = "N|all", global = true)]
+    pub test: Option<Count>,
+    /// The shuffle's seed (numpy's default_rng, as datasets uses).
+    #[arg(long, value_name = "S", default_value_t = 42, global = true)]
+    pub seed: u64,
+    /// The first N rows instead of a shuffled sample (like split="train[:N]").
+    #[arg(long, global = true)]
+    pub first: bool,
 }
 
 impl DataArgs {
+    /// What to sample: as asked, or for --hub the notebook's 10,000 train / 2,000 test.
+    pub fn sampling(&self) -> Sampling {
+        let hub = self.hub.is_some();
+        let default = |n| hub.then_some(Count::Rows(n));
+        Sampling {
+            train: self.train.or(default(10_000)),
+            test: self.test.or(default(2_000)),
+            seed: self.seed,
+            first: self.first,
+        }
+    }
+
     pub fn columns(&self) -> Columns {
         Columns {
             text: self.text_column.clone(),
@@ -120,6 +152,12 @@ pub enum Command {
         split: Option<String>,
         /// Where to write (.parquet, .csv or .jsonl); written atomically.
         #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
+    /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
+    Sample {
+        #[arg(long, value_name = "DIR")]
         output: PathBuf,
     },
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).

@@ -22,7 +22,7 @@ use cli::{Cli, Command};
 use error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let data = data::load(cli.data.data.as_deref(), &cli.data.columns())?;
+    let data = load_data(&cli.data)?;
     match cli.command {
         None => {
             let m = &cli.model;
@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             tui::run(data, session)
         }
+        Some(Command::Sample { output }) => data::write::sample(&data, &output),
         Some(Command::Predict { split, output }) => {
             let cache = if cli.model.no_cache {
                 None
@@ -61,5 +62,23 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// The dataset the options name: the Hub, a path, or the bundled sample; sampled as asked.
+fn load_data(args: &cli::DataArgs) -> Result<data::Dataset> {
+    let sampling = args.sampling();
+    let columns = args.columns();
+    match &args.hub {
+        Some(repo) => {
+            let env = model::hub::HubEnv::from_env();
+            let status: model::hub::Status = std::sync::Arc::new(|s| eprintln!("{s}"));
+            let (dir, name) =
+                data::hub::fetch(repo, args.revision.as_deref(), &env, &sampling, &status)?;
+            let mut data = data::load_sampled(Some(&dir), &columns, &sampling)?;
+            data.source = name;
+            Ok(data)
+        }
+        None => data::load_sampled(args.data.as_deref(), &columns, &sampling),
     }
 }

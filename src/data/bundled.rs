@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use super::{Columns, Dataset, assemble, parquet};
+use super::{Columns, Dataset, Sampling, assemble, parquet, sampling};
 use crate::error::Result;
 
 pub const NAME: &str = "bundled sample";
@@ -11,10 +11,14 @@ pub const NAME: &str = "bundled sample";
 static TRAIN: &[u8] = include_bytes!("../../assets/sample/train.parquet");
 static TEST: &[u8] = include_bytes!("../../assets/sample/test.parquet");
 
-pub(crate) fn load(columns: &Columns) -> Result<Dataset> {
+pub(crate) fn load(columns: &Columns, sample: &Sampling) -> Result<Dataset> {
     let read = |name: &str, bytes: &'static [u8]| -> Result<(String, Vec<(String, _)>)> {
         let place = format!("{NAME} ({name})");
-        let rows = parquet::read(Bytes::from_static(bytes), &place, columns)?;
+        let mut rows = parquet::read(Bytes::from_static(bytes), &place, columns, None)?;
+        if let Some(count) = sample.count_for(name) {
+            let positions = sample.positions(count, rows.labels.len(), name, &place)?;
+            rows = sampling::pick(rows, &positions);
+        }
         Ok((name.to_owned(), vec![(place, rows)]))
     };
     let (train, test) = std::thread::scope(|s| {

@@ -2,11 +2,14 @@
 
 mod bundled;
 mod csv_file;
+pub mod hub;
 mod jsonl;
 mod labels;
 mod parquet;
 pub mod sample;
+mod sampling;
 mod source;
+pub mod write;
 
 use std::ops::Range;
 use std::path::Path;
@@ -14,6 +17,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 
+pub use sampling::{Count, Sampling};
 pub use source::{DataFile, Format, SplitFiles, resolve};
 
 /// One review as the program sees it.
@@ -97,6 +101,8 @@ pub(crate) struct RawRows {
     pub row_index: Option<Vec<u64>>,
     /// Class names from the file's own metadata (Hugging Face `ClassLabel`), when it has them.
     pub label_names: Option<Vec<String>>,
+    /// Parquet row groups decoded (0 for other formats).
+    pub row_groups_read: usize,
 }
 
 /// Every loaded row, grouped into splits, plus the lower-cased text search runs over.
@@ -109,6 +115,8 @@ pub struct Dataset {
     pub label_names: Vec<String>,
     pub rows: Vec<Review>,
     pub splits: Vec<Split>,
+    /// Parquet row groups decoded while loading (sampling reads only those holding sampled rows).
+    pub row_groups_read: usize,
     /// Largest `row_index`, so the list can size its column without scanning every row per frame.
     pub max_row_index: u64,
     /// Rows per class, per split: the numbers `collections.Counter(ds["label"])` gives.
@@ -137,6 +145,7 @@ impl Dataset {
             })
             .collect();
         Dataset {
+            row_groups_read: 0,
             fingerprint: source.clone(),
             max_row_index,
             label_counts,
@@ -176,17 +185,42 @@ impl Dataset {
     }
 }
 
-/// Opens the bundled sample (`path == None`) or whatever `path` names.
+/// Opens the bundled sample (`path == None`) or whatever `path` names, whole.
 pub fn load(path: Option<&Path>, columns: &Columns) -> Result<Dataset> {
-    match path {
-        None => bundled::load(columns),
+    load_sampled(path, columns, &Sampling::default())
+}
+
+/// Opens the bundled sample (`path == None`) or whatever `path` names, sampled as `sampling` says.
+pub fn load_sampled(
+    path: Option<&Path>,
+    columns: &Columns,
+    sampling: &Sampling,
+) -> Result<Dataset> {
+    let mut data = match path {
+        None => bundled::load(columns, sampling)?,
         Some(path) => {
             let splits = resolve(path)?;
-            let mut data = load_splits(path.display().to_string(), &splits, columns)?;
+            let mut data = load_splits(path.display().to_string(), &splits, columns, sampling)?;
             data.fingerprint = fingerprint(&splits, columns);
-            Ok(data)
+            data
+        }
+    };
+    for (name, asked) in [("train", sampling.train), ("test", sampling.test)] {
+        if asked.is_some() && !data.splits.iter().any(|s| s.name == name) {
+            let have: Vec<&str> = data.splits.iter().map(|s| s.name.as_str()).collect();
+            return Err(Error::input(
+                &data.source,
+                format!(
+                    "has no split \"{name}\" to take --{name} from (splits: {})",
+                    have.join(", ")
+                ),
+            ));
         }
     }
+    if *sampling != Sampling::default() {
+        data.fingerprint = format!("{}:{sampling:?}", data.fingerprint);
+    }
+    Ok(data)
 }
 
 /// The files (path, size, modification time) and the columns read: what makes this data this data,
@@ -214,17 +248,38 @@ fn fingerprint(splits: &[SplitFiles], columns: &Columns) -> String {
 }
 
 /// Reads every file of every split (one thread per split) and checks the labels.
-pub fn load_splits(source: String, splits: &[SplitFiles], columns: &Columns) -> Result<Dataset> {
+pub fn load_splits(
+    source: String,
+    splits: &[SplitFiles],
+    columns: &Columns,
+    sampling: &Sampling,
+) -> Result<Dataset> {
     let read: Vec<Result<Vec<(String, RawRows)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = splits
             .iter()
             .map(|split| {
-                scope.spawn(move || {
-                    split
+                scope.spawn(move || match sampling.count_for(&split.name) {
+                    Some(count) => {
+                        let place = split
+                            .files
+                            .first()
+                            .map_or_else(String::new, |f| f.path.display().to_string());
+                        Ok(vec![(
+                            place,
+                            sampling::read_split(
+                                &split.files,
+                                columns,
+                                sampling,
+                                count,
+                                &split.name,
+                            )?,
+                        )])
+                    }
+                    None => split
                         .files
                         .iter()
                         .map(|f| Ok((f.path.display().to_string(), read_file(f, columns)?)))
-                        .collect()
+                        .collect(),
                 })
             })
             .collect();
@@ -245,7 +300,7 @@ fn read_file(file: &DataFile, columns: &Columns) -> Result<RawRows> {
         Format::Parquet => {
             let f = std::fs::File::open(&file.path)
                 .map_err(|e| Error::at_path(&file.path, format!("cannot open: {e}")))?;
-            parquet::read(f, &file.path.display().to_string(), columns)
+            parquet::read(f, &file.path.display().to_string(), columns, None)
         }
         Format::Jsonl => jsonl::read(&file.path, columns),
         Format::Csv => csv_file::read(&file.path),
@@ -259,6 +314,10 @@ pub(crate) fn assemble(
     parts: Vec<(String, Vec<(String, RawRows)>)>,
 ) -> Result<Dataset> {
     let names = labels::settle(&parts)?;
+    let row_groups_read = parts
+        .iter()
+        .flat_map(|(_, files)| files.iter().map(|(_, raw)| raw.row_groups_read))
+        .sum();
     let mut rows = Vec::new();
     let mut splits = Vec::new();
     for (name, files) in parts {
@@ -303,5 +362,7 @@ pub(crate) fn assemble(
             rows: start..rows.len(),
         });
     }
-    Ok(Dataset::new(source, names, rows, splits))
+    let mut data = Dataset::new(source, names, rows, splits);
+    data.row_groups_read = row_groups_read;
+    Ok(data)
 }

@@ -4,24 +4,46 @@
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{DataType, Int64Type};
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
+};
+use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData};
 use parquet::file::reader::ChunkReader;
 
 use super::{Columns, RawRows, labels};
 use crate::error::{Error, Result};
 
-/// Reads `reader` (a file, or the bundled bytes); `place` names it in errors.
+/// Rows in a parquet file, from its footer alone.
+pub(crate) fn row_count<R: ChunkReader + 'static>(reader: R, place: &str) -> Result<usize> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| {
+        Error::input(
+            place,
+            format!(
+                "not a readable parquet file ({e}); check that it is complete and really parquet"
+            ),
+        )
+    })?;
+    Ok(builder.metadata().file_metadata().num_rows().max(0) as usize)
+}
+
+/// Reads `reader` (a file, or the bundled bytes); `place` names it in errors. With `rows` (sorted
+/// positions in the file), only those rows are decoded: row groups holding none are skipped and a
+/// `RowSelection` (with the page index, when the file has one) skips the rest; rows come back in
+/// file order.
 pub(crate) fn read<R: ChunkReader + 'static>(
     reader: R,
     place: &str,
     columns: &Columns,
+    rows: Option<&[usize]>,
 ) -> Result<RawRows> {
     let bad = |problem: String| Error::input(place, problem);
-    let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| {
-        bad(format!(
-            "not a readable parquet file ({e}); check that it is complete and really parquet"
-        ))
-    })?;
+    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new_with_options(reader, options).map_err(|e| {
+            bad(format!(
+                "not a readable parquet file ({e}); check that it is complete and really parquet"
+            ))
+        })?;
     let schema = builder.schema().clone();
     let field_index = |name: &str| schema.index_of(name).ok();
     let require = |name: &str, flag: &str| {
@@ -67,9 +89,18 @@ pub(crate) fn read<R: ChunkReader + 'static>(
 
     let wanted = [Some(label_idx), Some(text_idx), title_idx, row_index_idx];
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().flatten().copied());
-    let total = builder.metadata().file_metadata().num_rows().max(0) as usize;
+    let mut builder = builder.with_projection(mask);
+    let mut total = builder.metadata().file_metadata().num_rows().max(0) as usize;
+    let mut row_groups_read = builder.metadata().num_row_groups();
+    if let Some(rows) = rows {
+        let (groups, selection, selected) = plan(builder.metadata(), rows).map_err(bad)?;
+        row_groups_read = groups.len();
+        total = selected;
+        builder = builder
+            .with_row_groups(groups)
+            .with_row_selection(selection);
+    }
     let reader = builder
-        .with_projection(mask)
         .with_batch_size(8192)
         .build()
         .map_err(|e| bad(format!("cannot read: {e}")))?;
@@ -80,6 +111,7 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         contents: Vec::with_capacity(total),
         row_index: row_index_idx.map(|_| Vec::with_capacity(total)),
         label_names,
+        row_groups_read,
     };
     for batch in reader {
         let batch = batch.map_err(|e| {
@@ -116,6 +148,48 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         }
     }
     Ok(out)
+}
+
+/// The row groups holding `rows` (sorted file positions) and a selection of exactly those rows within
+/// the chosen groups; also how many rows that selects.
+fn plan(
+    meta: &ParquetMetaData,
+    rows: &[usize],
+) -> std::result::Result<(Vec<usize>, RowSelection, usize), String> {
+    let mut groups = Vec::new();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut group_start = 0; // first file row of the current group
+    let mut selected_base = 0; // where the current group starts among the selected groups' rows
+    let mut g = 0;
+    let group_len = |g: usize| meta.row_group(g).num_rows().max(0) as usize;
+    for &row in rows {
+        while g < meta.num_row_groups() && row >= group_start + group_len(g) {
+            if groups.last() == Some(&g) {
+                selected_base += group_len(g);
+            }
+            group_start += group_len(g);
+            g += 1;
+        }
+        if g == meta.num_row_groups() {
+            return Err(format!(
+                "row {row} is past the end of the file ({group_start} rows)"
+            ));
+        }
+        if groups.last() != Some(&g) {
+            groups.push(g);
+        }
+        let at = selected_base + row - group_start;
+        match ranges.last_mut() {
+            Some(r) if r.end == at => r.end += 1,
+            _ => ranges.push(at..at + 1),
+        }
+    }
+    let selected_rows: usize = groups.iter().map(|&g| group_len(g)).sum();
+    Ok((
+        groups,
+        RowSelection::from_consecutive_ranges(ranges.into_iter(), selected_rows),
+        rows.len(),
+    ))
 }
 
 fn is_text(t: &DataType) -> bool {

@@ -44,6 +44,28 @@ impl HubEnv {
     }
 }
 
+/// An hf-hub client on our cache, with our token, without its stderr progress bar.
+pub(crate) fn api(env: &HubEnv, place: &str) -> Result<hf_hub::api::tokio::Api> {
+    ApiBuilder::new()
+        .with_cache_dir(env.cache.clone())
+        .with_token(
+            env.token
+                .clone()
+                .or_else(|| hf_hub::Cache::new(env.cache.clone()).token()),
+        )
+        .with_progress(false)
+        .build()
+        .map_err(|e| Error::input(place, format!("cannot set up the Hub client ({e})")))
+}
+
+/// A small runtime for hf-hub's async client, on the calling thread.
+pub(crate) fn runtime(place: &str) -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::input(place, format!("cannot start the downloader ({e})")))
+}
+
 /// The model files of `repo` at `revision` (default `main`), downloading what the cache lacks.
 pub fn fetch(
     repo: &str,
@@ -64,11 +86,7 @@ pub fn fetch(
             )
         });
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::input(&place, format!("cannot start the downloader ({e})")))?;
-    runtime.block_on(download(repo, revision, env, status, &place))
+    runtime(&place)?.block_on(download(repo, revision, env, status, &place))
 }
 
 async fn download(
@@ -78,16 +96,7 @@ async fn download(
     status: &Status,
     place: &str,
 ) -> Result<ModelFiles> {
-    let api = ApiBuilder::new()
-        .with_cache_dir(env.cache.clone())
-        .with_token(
-            env.token
-                .clone()
-                .or_else(|| hf_hub::Cache::new(env.cache.clone()).token()),
-        )
-        .with_progress(false)
-        .build()
-        .map_err(|e| Error::input(place, format!("cannot set up the Hub client ({e})")))?;
+    let api = api(env, place)?;
     let api_repo = api.repo(Repo::with_revision(
         repo.into(),
         RepoType::Model,
@@ -179,7 +188,7 @@ pub fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles
 
 /// Turns hf-hub's byte counts into status lines, at most ten a second.
 #[derive(Clone)]
-struct Reporter {
+pub(crate) struct Reporter {
     status: Status,
     file: String,
     total: usize,
@@ -189,7 +198,7 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(status: Status) -> Self {
+    pub(crate) fn new(status: Status) -> Self {
         Reporter {
             status,
             file: String::new(),

@@ -1,0 +1,206 @@
+//! `--hub [REPO]`: a dataset's parquet files from the Hugging Face Hub (default
+//! `fancyzhx/amazon_polarity`), listed through the Hub API and downloaded with hf-hub into the standard
+//! cache, where Python's `datasets` / `huggingface_hub` files are reused. With `HF_HUB_OFFLINE=1` the
+//! files are listed from the cached snapshot. The result is a local folder in the Hub's layout, read
+//! like any `--data` folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hf_hub::{Repo, RepoType};
+
+use super::source::split_name;
+use super::{Count, Sampling, parquet};
+use crate::error::{Error, Result};
+use crate::model::hub::{HubEnv, Reporter, Status, api, runtime};
+
+pub const DEFAULT_REPO: &str = "fancyzhx/amazon_polarity";
+
+/// The local folder (`.../snapshots/<commit>/<config>`) holding the shards the sample needs, and the
+/// source's name with its commit.
+pub fn fetch(
+    repo: &str,
+    revision: Option<&str>,
+    env: &HubEnv,
+    sampling: &Sampling,
+    status: &Status,
+) -> Result<(PathBuf, String)> {
+    let revision = revision.unwrap_or("main");
+    let place = format!("{repo}@{revision}");
+    let root = env
+        .cache
+        .join(format!("datasets--{}", repo.replace('/', "--")));
+    if env.offline {
+        let commit = match std::fs::read_to_string(root.join("refs").join(revision)) {
+            Ok(c) => c.trim().to_owned(),
+            Err(_) if root.join("snapshots").join(revision).is_dir() => revision.to_owned(),
+            Err(_) => {
+                return Err(Error::input(
+                    &place,
+                    format!(
+                        "not in the Hugging Face cache at {} and HF_HUB_OFFLINE is set; run once online",
+                        env.cache.display()
+                    ),
+                ));
+            }
+        };
+        let snapshot = root.join("snapshots").join(&commit);
+        let files = list_parquet(&snapshot, &snapshot);
+        let config = pick_config(&files, repo, &place)?;
+        check_complete(&config.1, &snapshot, &place)?;
+        return Ok((
+            snapshot.join(&config.0),
+            format!("{repo}@{}", short(&commit)),
+        ));
+    }
+    runtime(&place)?.block_on(async {
+        let api = api(env, &place)?;
+        let api_repo = api.repo(Repo::with_revision(repo.into(), RepoType::Dataset, revision.into()));
+        status(format!("asking the Hub about {place}"));
+        let info = api_repo
+            .info()
+            .await
+            .map_err(|e| Error::input(&place, format!("cannot list the dataset's files ({e}); check the name and the network, or set HF_HUB_OFFLINE=1 to use the cache")))?;
+        let listed: Vec<String> = info.siblings.iter().map(|s| s.rfilename.clone()).filter(|f| f.ends_with(".parquet")).collect();
+        let (config, files) = pick_config(&listed, repo, &place)?;
+        let mut by_split: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in files {
+            by_split.entry(split_name(Path::new(&f))).or_default().push(f);
+        }
+        let mut snapshot = None;
+        for (split, mut shards) in by_split {
+            shards.sort();
+            // `--first N` needs only the leading shards; a shuffled sample can land anywhere.
+            let mut rows = 0;
+            for shard in shards {
+                let limit = match sampling.count_for(&split) {
+                    Some(Count::Rows(n)) if sampling.first => Some(n),
+                    _ => None,
+                };
+                if limit.is_some_and(|n| rows >= n) {
+                    break;
+                }
+                let path = api_repo
+                    .download_with_progress(&shard, Reporter::new(status.clone()))
+                    .await
+                    .map_err(|e| Error::input(&place, format!("cannot download {shard} ({e}); check the network and run again (finished files are kept)")))?;
+                if limit.is_some() {
+                    let file = std::fs::File::open(&path).map_err(|e| Error::at_path(&path, format!("cannot open ({e})")))?;
+                    rows += parquet::row_count(file, &path.display().to_string())?;
+                }
+                snapshot = snapshot.or_else(|| snapshot_of(&path, &shard));
+            }
+        }
+        let snapshot = snapshot.ok_or_else(|| Error::input(&place, "no shard was downloaded"))?;
+        Ok((snapshot.join(&config), format!("{repo}@{}", short(&info.sha))))
+    })
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(8)]
+}
+
+/// `.../snapshots/<commit>` from a downloaded file's path and its name in the repo.
+fn snapshot_of(path: &Path, name: &str) -> Option<PathBuf> {
+    let depth = Path::new(name).components().count();
+    let mut p = path.to_path_buf();
+    for _ in 0..depth {
+        p = p.parent()?.to_path_buf();
+    }
+    Some(p)
+}
+
+/// Every parquet file under `dir`, as a repo path relative to `snapshot`.
+fn list_parquet(dir: &Path, snapshot: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(list_parquet(&path, snapshot));
+        } else if path.extension().is_some_and(|e| e == "parquet")
+            || (path.is_symlink() && path.to_string_lossy().ends_with(".parquet"))
+        {
+            if let Ok(rel) = path.strip_prefix(snapshot) {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The one config (folder) whose parquet files to use: the only one, or the one named like the repo.
+fn pick_config(files: &[String], repo: &str, place: &str) -> Result<(String, Vec<String>)> {
+    let mut configs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in files {
+        let dir = Path::new(f)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        configs.entry(dir).or_default().push(f.clone());
+    }
+    if configs.is_empty() {
+        return Err(Error::input(
+            place,
+            "the dataset has no parquet files; reviewlens reads parquet datasets (or pass --data)",
+        ));
+    }
+    if configs.len() == 1 {
+        return Ok(configs.into_iter().next().expect("one"));
+    }
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    if let Some(files) = configs.remove(name) {
+        return Ok((name.to_owned(), files));
+    }
+    let names: Vec<String> = configs.keys().cloned().collect();
+    Err(Error::input(
+        place,
+        format!(
+            "has several configs ({}); download one and pass its folder with --data",
+            names.join(", ")
+        ),
+    ))
+}
+
+/// Every `<split>-<i>-of-<n>.parquet` shard for i in 0..n is there (and not a dangling link).
+fn check_complete(files: &[String], snapshot: &Path, place: &str) -> Result<()> {
+    let mut seen: BTreeMap<(String, String, usize), Vec<usize>> = BTreeMap::new();
+    for f in files {
+        let path = Path::new(f);
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parts: Vec<&str> = stem.rsplitn(4, '-').collect(); // n, "of", i, split
+        if let [n, "of", i, split] = parts.as_slice()
+            && let (Ok(n), Ok(i)) = (n.parse::<usize>(), i.parse::<usize>())
+        {
+            let dir = path
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !snapshot.join(f).is_file() {
+                return Err(Error::input(
+                    place,
+                    format!(
+                        "shard {f} is in the cache listing but its file is gone; run once online to fetch it again"
+                    ),
+                ));
+            }
+            seen.entry((dir, split.to_string(), n)).or_default().push(i);
+        }
+    }
+    for ((dir, split, n), have) in seen {
+        if let Some(missing) = (0..n).find(|i| !have.contains(i)) {
+            let name = Path::new(&dir).join(format!("{split}-{missing:05}-of-{n:05}.parquet"));
+            return Err(Error::input(
+                place,
+                format!(
+                    "shard {} is missing from the offline cache; run once online (without HF_HUB_OFFLINE) to fetch it",
+                    name.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! `--train N --test M --seed S [--first]`: the rows of `split.shuffle(seed=S).select(range(N))`, in
+//! that order, read without decoding more than needed. Parquet splits are sampled shard by shard:
+//! footers give the row counts, the permutation (numpy's, see `sample.rs`) gives the positions, and
+//! each shard decodes only the row groups and rows it holds. Other formats are read whole, then picked.
+
+use std::str::FromStr;
+
+use super::{Columns, DataFile, Format, RawRows, parquet, read_file, sample};
+use crate::error::{Error, Result};
+
+/// How many rows of a split: a number, or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Rows(usize),
+    All,
+}
+
+impl FromStr for Count {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(Count::All);
+        }
+        s.replace('_', "")
+            .parse()
+            .map(Count::Rows)
+            .map_err(|_| format!("\"{s}\" is not a row count (a non-negative integer, or all)"))
+    }
+}
+
+/// What to take from each split; `None` counts leave a split whole and in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sampling {
+    pub train: Option<Count>,
+    pub test: Option<Count>,
+    pub seed: u64,
+    /// The first rows (`split="train[:N]"`) instead of a shuffled sample.
+    pub first: bool,
+}
+
+impl Sampling {
+    pub fn count_for(&self, split: &str) -> Option<Count> {
+        match split {
+            "train" => self.train,
+            "test" => self.test,
+            _ => None,
+        }
+    }
+
+    /// Positions in a split of `total` rows, in sample order.
+    pub fn positions(
+        &self,
+        count: Count,
+        total: usize,
+        split: &str,
+        place: &str,
+    ) -> Result<Vec<usize>> {
+        let n = match count {
+            Count::All => total,
+            Count::Rows(n) if n <= total => n,
+            Count::Rows(n) => {
+                return Err(Error::input(
+                    place,
+                    format!(
+                        "--{split} {n} is more than the {total} rows of split \"{split}\"; ask for at most {total}, or all"
+                    ),
+                ));
+            }
+        };
+        if self.first {
+            return Ok((0..n).collect());
+        }
+        if total > u32::MAX as usize {
+            return Err(Error::input(
+                place,
+                format!("split \"{split}\" has {total} rows; sampling supports up to 2^32"),
+            ));
+        }
+        let permutation = sample::permutation(self.seed, total);
+        Ok(permutation[..n].iter().map(|&i| i as usize).collect())
+    }
+}
+
+/// The sampled rows of one split, in sample order. Each row keeps its position in the full split as
+/// `row_index` (or the files' own `row_index` column, when they carry one).
+pub(crate) fn read_split(
+    files: &[DataFile],
+    columns: &Columns,
+    sampling: &Sampling,
+    count: Count,
+    split: &str,
+) -> Result<RawRows> {
+    let place = files
+        .first()
+        .map_or_else(String::new, |f| f.path.display().to_string());
+    if files.iter().all(|f| f.format == Format::Parquet) {
+        read_parquet_split(files, columns, sampling, count, split, &place)
+    } else {
+        let mut all = RawRows::default();
+        for (i, f) in files.iter().enumerate() {
+            append(&mut all, read_file(f, columns)?, i == 0);
+        }
+        let positions = sampling.positions(count, all.labels.len(), split, &place)?;
+        Ok(pick(all, &positions))
+    }
+}
+
+fn open(f: &DataFile) -> Result<std::fs::File> {
+    std::fs::File::open(&f.path).map_err(|e| Error::at_path(&f.path, format!("cannot open ({e})")))
+}
+
+fn read_parquet_split(
+    files: &[DataFile],
+    columns: &Columns,
+    sampling: &Sampling,
+    count: Count,
+    split: &str,
+    place: &str,
+) -> Result<RawRows> {
+    let counts = files
+        .iter()
+        .map(|f| parquet::row_count(open(f)?, &f.path.display().to_string()))
+        .collect::<Result<Vec<usize>>>()?;
+    let total: usize = counts.iter().sum();
+    let positions = sampling.positions(count, total, split, place)?;
+    // Which rows each shard holds, sorted (the order the reader returns them in).
+    let mut starts = Vec::with_capacity(counts.len());
+    let mut at = 0;
+    for c in &counts {
+        starts.push(at);
+        at += c;
+    }
+    let shard_of = |pos: usize| starts.partition_point(|&s| s <= pos) - 1;
+    let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for &pos in &positions {
+        let s = shard_of(pos);
+        wanted[s].push(pos - starts[s]);
+    }
+    for w in &mut wanted {
+        w.sort_unstable();
+    }
+    let mut shards = Vec::with_capacity(files.len());
+    let mut row_groups_read = 0;
+    for (f, rows) in files.iter().zip(&wanted) {
+        if rows.is_empty() {
+            shards.push(RawRows::default());
+            continue;
+        }
+        let raw = parquet::read(open(f)?, &f.path.display().to_string(), columns, Some(rows))?;
+        row_groups_read += raw.row_groups_read;
+        shards.push(raw);
+    }
+    let label_names = shards.iter().find_map(|s| s.label_names.clone());
+    let mut out = RawRows {
+        label_names,
+        row_groups_read,
+        row_index: Some(Vec::with_capacity(positions.len())),
+        ..RawRows::default()
+    };
+    for &pos in &positions {
+        let s = shard_of(pos);
+        let local = pos - starts[s];
+        let i = wanted[s]
+            .binary_search(&local)
+            .expect("every sampled row was asked for");
+        let shard = &mut shards[s];
+        out.labels.push(shard.labels[i]);
+        out.titles.push(std::mem::take(&mut shard.titles[i]));
+        out.contents.push(std::mem::take(&mut shard.contents[i]));
+        let row_index = shard.row_index.as_ref().map_or(pos as u64, |ri| ri[i]);
+        out.row_index.as_mut().expect("set above").push(row_index);
+    }
+    Ok(out)
+}
+
+/// Appends `more` to `all` (`first`: `all` is still empty). `row_index` survives only when every file
+/// has the column; otherwise positions stand in for it.
+fn append(all: &mut RawRows, more: RawRows, first: bool) {
+    all.row_index = match (first, all.row_index.take(), more.row_index) {
+        (true, _, ri) => ri,
+        (false, Some(mut a), Some(b)) => {
+            a.extend(b);
+            Some(a)
+        }
+        _ => None,
+    };
+    all.labels.extend(more.labels);
+    all.titles.extend(more.titles);
+    all.contents.extend(more.contents);
+    all.label_names = all.label_names.take().or(more.label_names);
+}
+
+/// The rows at `positions`, in that order, each keeping its `row_index` (or its position).
+pub(crate) fn pick(mut all: RawRows, positions: &[usize]) -> RawRows {
+    let row_index = positions
+        .iter()
+        .map(|&p| all.row_index.as_ref().map_or(p as u64, |ri| ri[p]))
+        .collect();
+    RawRows {
+        labels: positions.iter().map(|&p| all.labels[p]).collect(),
+        titles: positions
+            .iter()
+            .map(|&p| std::mem::take(&mut all.titles[p]))
+            .collect(),
+        contents: positions
+            .iter()
+            .map(|&p| std::mem::take(&mut all.contents[p]))
+            .collect(),
+        row_index: Some(row_index),
+        label_names: all.label_names,
+        row_groups_read: all.row_groups_read,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_parse() {
+        assert_eq!("10000".parse(), Ok(Count::Rows(10000)));
+        assert_eq!("10_000".parse(), Ok(Count::Rows(10000)));
+        assert_eq!("ALL".parse(), Ok(Count::All));
+        assert!("-3".parse::<Count>().is_err());
+    }
+
+    #[test]
+    fn positions_follow_numpy_or_take_the_first() {
+        let s = Sampling {
+            seed: 42,
+            ..Sampling::default()
+        };
+        assert_eq!(
+            s.positions(Count::Rows(4), 10, "train", "x").unwrap(),
+            [5, 6, 0, 7]
+        );
+        assert_eq!(
+            s.positions(Count::All, 10, "train", "x").unwrap(),
+            [5, 6, 0, 7, 3, 2, 4, 9, 1, 8]
+        );
+        let first = Sampling {
+            first: true,
+            ..s.clone()
+        };
+        assert_eq!(
+            first.positions(Count::Rows(3), 10, "train", "x").unwrap(),
+            [0, 1, 2]
+        );
+        let err = s
+            .positions(Count::Rows(11), 10, "test", "f")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "f: --test 11 is more than the 10 rows of split \"test\"; ask for at most 10, or all"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! `reviewlens sample --output DIR`: the loaded (sampled) rows as `<DIR>/<split>.parquet`, in the Hub's
+//! column layout plus `row_index`, with the label names in the `huggingface` metadata as `datasets`
+//! writes them, so pandas, polars, DuckDB and `datasets` read them as they are. Written atomically.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow::datatypes::{DataType, Field, Metadata, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+use super::Dataset;
+use crate::error::{Error, Result};
+
+pub fn sample(data: &Dataset, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::at_path(dir, format!("cannot create ({e})")))?;
+    let features = serde_json::json!({"info": {"features": {
+        "label": {"names": data.label_names, "_type": "ClassLabel"},
+        "title": {"dtype": "string", "_type": "Value"},
+        "content": {"dtype": "string", "_type": "Value"},
+        "row_index": {"dtype": "int64", "_type": "Value"},
+    }}});
+    let schema = Arc::new(
+        Schema::new(vec![
+            Field::new("label", DataType::Int64, false),
+            Field::new("title", DataType::Utf8, false),
+            Field::new("content", DataType::Utf8, false),
+            Field::new("row_index", DataType::Int64, false),
+        ])
+        .with_metadata(Metadata::from([("huggingface", features.to_string())])),
+    );
+    for split in &data.splits {
+        let rows = &data.rows[split.rows.clone()];
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| r.label as i64),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| r.title.as_str()),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|r| r.content.as_str()),
+            )),
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|r| r.row_index as i64),
+            )),
+        ];
+        let path = dir.join(format!("{}.parquet", split.name));
+        let encode = || -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
+            let batch = RecordBatch::try_new(schema.clone(), columns)?;
+            let props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                .set_max_row_group_row_count(Some(1000))
+                .build();
+            let mut out = Vec::new();
+            let mut w = ArrowWriter::try_new(&mut out, schema.clone(), Some(props))?;
+            w.write(&batch)?;
+            w.close()?;
+            Ok(out)
+        };
+        let bytes = encode().map_err(|e| Error::at_path(&path, format!("cannot encode ({e})")))?;
+        crate::store::write_atomic(&path, &bytes).map_err(|e| Error::at_path(&path, e))?;
+        eprintln!("wrote {} rows to {}", rows.len(), path.display());
+    }
+    Ok(())
+}
