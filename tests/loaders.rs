@@ -314,15 +314,32 @@ fn corrupt_parquet_pages() {
     let dir = tempfile::tempdir().unwrap();
     let path = good_parquet(dir.path(), "train.parquet", &[0, 1, 0, 1, 1]);
     let mut bytes = std::fs::read(&path).unwrap();
-    // Scribble over the data pages (everything between the magic number and the footer).
+    // Scribble over the data pages of every column chunk (the footer and page index stay intact, so
+    // the file opens and the damage shows when the pages are decoded).
+    let file =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&path).unwrap())
+            .unwrap();
+    let meta = parquet::file::reader::FileReader::metadata(&file).clone();
+    for rg in meta.row_groups() {
+        for col in rg.columns() {
+            let (start, len) = col.byte_range();
+            for b in &mut bytes[start as usize..(start + len) as usize] {
+                *b ^= 0x5A;
+            }
+        }
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    refused(&path, &[], &["corrupt data"]);
+    // Scribbling over everything between the magic number and the footer (page index included)
+    // is refused when the file is opened.
     let footer =
         u32::from_le_bytes(bytes[bytes.len() - 8..bytes.len() - 4].try_into().unwrap()) as usize;
     let end = bytes.len() - 8 - footer;
     for b in &mut bytes[4..end] {
-        *b ^= 0x5A;
+        *b ^= 0xA5;
     }
     std::fs::write(&path, &bytes).unwrap();
-    refused(&path, &[], &["corrupt data"]);
+    refused(&path, &[], &["not a readable parquet file"]);
 }
 
 #[test]
