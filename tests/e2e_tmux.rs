@@ -164,8 +164,10 @@ fn ctrl_c_quits_and_restores() {
 fn sigterm_quits_and_restores() {
     let tmux = Tmux::start("sigterm");
     launch(&tmux);
+    // This pane's reviewlens, not another test's: the child of the pane's shell.
+    let shell = tmux.display("#{pane_pid}");
     let pid = Command::new("pgrep")
-        .args(["-n", "-x", "reviewlens"])
+        .args(["-P", &shell, "-x", "reviewlens"])
         .output()
         .unwrap();
     let pid = String::from_utf8(pid.stdout).unwrap();
