@@ -78,6 +78,15 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen no longer shows `text`.
+    fn wait_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.screen().contains(text) {
+            assert!(Instant::now() < deadline, "{text:?} never went away");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The shell's terminal is back: not in the alternate screen, canonical mode and echo on.
     fn assert_restored(&self) {
         assert_eq!(
@@ -145,6 +154,8 @@ fn browse_search_switch_split_and_quit() {
     tmux.keys(&["?"]);
     tmux.wait_for("? or Esc to close");
     tmux.keys(&["Escape"]);
+    // A key right behind Esc would read as Alt+key: wait for the overlay to go first.
+    tmux.wait_gone("? or Esc to close");
 
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
