@@ -12,7 +12,7 @@ use hf_hub::{Repo, RepoType};
 use super::source::split_name;
 use super::{Count, Sampling, parquet};
 use crate::error::{Error, Result};
-use crate::model::hub::{HubEnv, Reporter, Status, api, runtime};
+use crate::model::hub::{HubEnv, Status, api, fetch_file, runtime};
 
 pub const DEFAULT_REPO: &str = "fancyzhx/amazon_polarity";
 
@@ -80,8 +80,7 @@ pub fn fetch(
                 if limit.is_some_and(|n| rows >= n) {
                     break;
                 }
-                let path = api_repo
-                    .download_with_progress(&shard, Reporter::new(status.clone()))
+                let path = fetch_file(&api_repo, env, &format!("datasets--{}", repo.replace('/', "--")), &info.sha, &shard, status)
                     .await
                     .map_err(|e| Error::input(&place, format!("cannot download {shard} ({e}); check the network and run again (finished files are kept)")))?;
                 if limit.is_some() {

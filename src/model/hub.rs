@@ -24,6 +24,8 @@ const OPTIONAL: [&str; 3] = ["tokenizer.json", "vocab.txt", "tokenizer_config.js
 #[derive(Debug, Clone)]
 pub struct HubEnv {
     pub cache: PathBuf,
+    /// `HF_ENDPOINT`: another Hub (a mirror, or a test server).
+    pub endpoint: Option<String>,
     pub offline: bool,
     pub token: Option<String>,
 }
@@ -38,6 +40,7 @@ impl HubEnv {
             var("HF_HUB_OFFLINE").is_some_and(|v| !matches!(v.as_str(), "0" | "false" | "False"));
         HubEnv {
             cache,
+            endpoint: var("HF_ENDPOINT"),
             offline,
             token: var("HF_TOKEN"),
         }
@@ -46,7 +49,11 @@ impl HubEnv {
 
 /// An hf-hub client on our cache, with our token, without its stderr progress bar.
 pub(crate) fn api(env: &HubEnv, place: &str) -> Result<hf_hub::api::tokio::Api> {
-    ApiBuilder::new()
+    let mut builder = ApiBuilder::new();
+    if let Some(endpoint) = &env.endpoint {
+        builder = builder.with_endpoint(endpoint.trim_end_matches('/').to_owned());
+    }
+    builder
         .with_cache_dir(env.cache.clone())
         .with_token(
             env.token
@@ -64,6 +71,30 @@ pub(crate) fn runtime(place: &str) -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .map_err(|e| Error::input(place, format!("cannot start the downloader ({e})")))
+}
+
+/// `name` at commit `sha`: from the cache when its snapshot already holds it (whoever downloaded
+/// it, Python included), else downloaded with progress reported to `status`.
+pub(crate) async fn fetch_file(
+    api_repo: &hf_hub::api::tokio::ApiRepo,
+    env: &HubEnv,
+    folder: &str,
+    sha: &str,
+    name: &str,
+    status: &Status,
+) -> std::result::Result<PathBuf, hf_hub::api::tokio::ApiError> {
+    let cached = env
+        .cache
+        .join(folder)
+        .join("snapshots")
+        .join(sha)
+        .join(name);
+    if cached.is_file() {
+        return Ok(cached);
+    }
+    api_repo
+        .download_with_progress(name, Reporter::new(status.clone()))
+        .await
 }
 
 /// The model files of `repo` at `revision` (default `main`), downloading what the cache lacks.
@@ -130,16 +161,21 @@ async fn download(
             paths.push(None);
             continue;
         }
-        let reporter = Reporter::new(status.clone());
-        let path = api_repo
-            .download_with_progress(name, reporter)
-            .await
-            .map_err(|e| {
-                Error::input(
-                    place,
-                    format!("cannot download {name} ({e}); check the network and try again"),
-                )
-            })?;
+        let path = fetch_file(
+            &api_repo,
+            env,
+            &format!("models--{}", repo.replace('/', "--")),
+            &info.sha,
+            name,
+            status,
+        )
+        .await
+        .map_err(|e| {
+            Error::input(
+                place,
+                format!("cannot download {name} ({e}); check the network and try again"),
+            )
+        })?;
         paths.push(Some(path));
     }
     files(repo, &info.sha, paths)
