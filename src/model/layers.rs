@@ -42,10 +42,6 @@ impl Module for Dense {
     }
 }
 
-fn linear(in_dim: usize, out_dim: usize, vb: VarBuilder) -> Result<Dense> {
-    Dense::load(in_dim, out_dim, vb)
-}
-
 /// The activations transformers' configs name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
@@ -94,10 +90,10 @@ impl SelfAttention {
             );
         }
         Ok(SelfAttention {
-            q: linear(dim, dim, vb.pp(names[0]))?,
-            k: linear(dim, dim, vb.pp(names[1]))?,
-            v: linear(dim, dim, vb.pp(names[2]))?,
-            out: linear(dim, dim, vb.pp(names[3]))?,
+            q: Dense::load(dim, dim, vb.pp(names[0]))?,
+            k: Dense::load(dim, dim, vb.pp(names[1]))?,
+            v: Dense::load(dim, dim, vb.pp(names[2]))?,
+            out: Dense::load(dim, dim, vb.pp(names[3]))?,
             heads,
             head_dim: dim / heads,
         })
@@ -138,8 +134,8 @@ impl FeedForward {
         activation: Activation,
     ) -> Result<Self> {
         Ok(FeedForward {
-            up: linear(dim, hidden, up)?,
-            down: linear(hidden, dim, down)?,
+            up: Dense::load(dim, hidden, up)?,
+            down: Dense::load(hidden, dim, down)?,
             activation,
         })
     }
