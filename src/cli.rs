@@ -154,6 +154,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Classify a split (the test split by default; cached predictions are reused) and print
+    /// scikit-learn's classification report (digits=4) and confusion matrix.
+    Eval {
+        #[arg(long)]
+        split: Option<String>,
+        /// One JSON object (scikit-learn's output_dict layout + confusion_matrix) instead.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
     Sample {

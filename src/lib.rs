@@ -8,6 +8,7 @@ pub mod backend;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod hash;
 pub mod model;
@@ -45,6 +46,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 preload: m.preload,
             };
             tui::run(data, session)
+        }
+        Some(Command::Eval { split, json }) => {
+            let cache = if cli.model.no_cache {
+                None
+            } else {
+                store::default_root()
+            };
+            predict::eval(&data, &cli.model, split.as_deref(), json, cache)
         }
         Some(Command::Sample { output }) => data::write::sample(&data, &output),
         Some(Command::Predict { split, output }) => {

@@ -22,8 +22,51 @@ pub fn run(
     cache_root: Option<std::path::PathBuf>,
 ) -> Result<()> {
     export::Format::of(output)?; // a bad name fails before any model work
-    let rows: Vec<usize> = match split {
-        None => (0..data.rows.len()).collect(),
+    let rows = split_rows(data, split)?;
+    let predictions = predict_rows(data, m, &rows, cache_root)?;
+    let chosen: Vec<Option<&Prediction>> = rows.iter().map(|&r| predictions[r].as_ref()).collect();
+    export::write_predictions(output, data, &rows, &chosen)?;
+    eprintln!("wrote {} rows to {}", rows.len(), output.display());
+    Ok(())
+}
+
+/// `reviewlens eval`: classify (or reuse cached predictions for) a split and print scikit-learn's
+/// classification report and confusion matrix, or one JSON object with `--json`.
+pub fn eval(
+    data: &Dataset,
+    m: &ModelArgs,
+    split: Option<&str>,
+    json: bool,
+    cache_root: Option<std::path::PathBuf>,
+) -> Result<()> {
+    // The notebook evaluates on the test split: that is the default when there is one.
+    let split = split.or_else(|| {
+        data.splits
+            .iter()
+            .any(|s| s.name == "test")
+            .then_some("test")
+    });
+    let rows = split_rows(data, split)?;
+    let predictions = predict_rows(data, m, &rows, cache_root)?;
+    let pairs = rows.iter().filter_map(|&r| {
+        predictions[r]
+            .as_ref()
+            .map(|p| (data.rows[r].label, p.label))
+    });
+    let report = crate::eval::Report::new(&data.label_names, pairs);
+    if json {
+        println!("{}", report.json());
+    } else {
+        println!("{}", report.text(4));
+        println!("{}", report.confusion_text());
+    }
+    Ok(())
+}
+
+/// Indices into `data.rows` of one split, or of every split.
+fn split_rows(data: &Dataset, split: Option<&str>) -> Result<Vec<usize>> {
+    match split {
+        None => Ok((0..data.rows.len()).collect()),
         Some(name) => {
             let s = data.splits.iter().find(|s| s.name == name).ok_or_else(|| {
                 let have: Vec<&str> = data.splits.iter().map(|s| s.name.as_str()).collect();
@@ -36,9 +79,19 @@ pub fn run(
                     ),
                 )
             })?;
-            s.rows.clone().collect()
+            Ok(s.rows.clone().collect())
         }
-    };
+    }
+}
+
+/// A prediction for every row in `rows` (indexed by row), from the cache where it has them and
+/// from the model for the rest.
+fn predict_rows(
+    data: &Dataset,
+    m: &ModelArgs,
+    rows: &[usize],
+    cache_root: Option<std::path::PathBuf>,
+) -> Result<Vec<Option<Prediction>>> {
     let mut backend = ModelBackend::new(
         m.source(),
         data.label_names.clone(),
@@ -69,10 +122,7 @@ pub fn run(
     if !todo.is_empty() {
         classify(backend, m.batch_size, todo, &mut predictions)?;
     }
-    let chosen: Vec<Option<&Prediction>> = rows.iter().map(|&r| predictions[r].as_ref()).collect();
-    export::write_predictions(output, data, &rows, &chosen)?;
-    eprintln!("wrote {} rows to {}", rows.len(), output.display());
-    Ok(())
+    Ok(predictions)
 }
 
 /// Runs the worker on this thread's behalf and collects its results, reporting progress on stderr.
