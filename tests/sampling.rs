@@ -342,3 +342,46 @@ fn bad_sampling_input() {
         "nothing written"
     );
 }
+
+#[test]
+fn the_sample_carries_feature_metadata_in_column_order() {
+    // `datasets` trusts HF feature metadata only when its fields (nullable) match the file's.
+    let dir = tempfile::tempdir().unwrap();
+    let config = hub_cache(dir.path());
+    let out = dir.path().join("out");
+    let o = run(
+        &[
+            "--data",
+            config.to_str().unwrap(),
+            "--train",
+            "3",
+            "--test",
+            "2",
+            "sample",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(out.join("train.parquet")).unwrap(),
+    )
+    .unwrap();
+    let schema = reader.schema();
+    let columns: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(columns, ["label", "title", "content", "row_index"]);
+    assert!(schema.fields().iter().all(|f| f.is_nullable()));
+    let meta: serde_json::Value = serde_json::from_str(&schema.metadata()["huggingface"]).unwrap();
+    let keys: Vec<&str> = meta["info"]["features"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, columns);
+    assert_eq!(
+        meta["info"]["features"]["label"]["names"],
+        serde_json::json!(["negative", "positive"])
+    );
+}

@@ -25,10 +25,12 @@ pub fn sample(data: &Dataset, dir: &Path) -> Result<()> {
     }}});
     let schema = Arc::new(
         Schema::new(vec![
-            Field::new("label", DataType::Int64, false),
-            Field::new("title", DataType::Utf8, false),
-            Field::new("content", DataType::Utf8, false),
-            Field::new("row_index", DataType::Int64, false),
+            // Nullable, as `datasets` writes them: it trusts the feature metadata only when the
+            // fields match its own schema exactly.
+            Field::new("label", DataType::Int64, true),
+            Field::new("title", DataType::Utf8, true),
+            Field::new("content", DataType::Utf8, true),
+            Field::new("row_index", DataType::Int64, true),
         ])
         .with_metadata(Metadata::from([("huggingface", features.to_string())])),
     );
