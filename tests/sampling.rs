@@ -289,11 +289,16 @@ fn bad_sampling_input() {
         &env,
         &["other/dataset@main: not in the Hugging Face cache"],
     );
-    let o = run(&["--hub", "--seed", "-1", "sample", "--output", out], &env);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "a seed that is not a non-negative integer"
+    // A seed that is not a non-negative integer: one line too.
+    refused(
+        &["--hub", "--seed", "-1", "sample", "--output", out],
+        &env,
+        &["'-1'", "see reviewlens --help"],
+    );
+    refused(
+        &["--hub", "--seed", "4.2", "sample", "--output", out],
+        &env,
+        &["invalid value '4.2' for '--seed <S>'"],
     );
     // A split that does not exist.
     refused(
