@@ -104,20 +104,31 @@ pub fn write_predictions(
     crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
 }
 
+/// `batch` as a zstd parquet file in memory (every parquet file this program writes goes through
+/// here); `row_group_rows` caps row groups (the writer's default otherwise).
+pub(crate) fn parquet_bytes(
+    batch: &RecordBatch,
+    row_group_rows: Option<usize>,
+) -> std::result::Result<Vec<u8>, parquet::errors::ParquetError> {
+    let mut props =
+        WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::default()));
+    if row_group_rows.is_some() {
+        props = props.set_max_row_group_row_count(row_group_rows);
+    }
+    let mut out = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props.build()))?;
+    w.write(batch)?;
+    w.close()?;
+    Ok(out)
+}
+
 fn encode(
     batch: &RecordBatch,
     format: Format,
 ) -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
     let mut out = Vec::new();
     match format {
-        Format::Parquet => {
-            let props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                .build();
-            let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))?;
-            w.write(batch)?;
-            w.close()?;
-        }
+        Format::Parquet => out = parquet_bytes(batch, None)?,
         Format::Csv | Format::Jsonl => {
             let schema = batch.schema();
             let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));

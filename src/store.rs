@@ -11,10 +11,7 @@ use arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, Float32Array, RecordBatch, UInt32Array,
 };
 use arrow::datatypes::{DataType, Field, Float32Type, Schema, UInt32Type};
-use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
 use crate::hash::Fnv;
 use crate::model::Prediction;
@@ -193,15 +190,8 @@ fn encode(
         )));
     }
     let schema = schema(classes);
-    let batch = RecordBatch::try_new(schema.clone(), columns)?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .build();
-    let mut out = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut out, schema, Some(props))?;
-    writer.write(&batch)?;
-    writer.close()?;
-    Ok(out)
+    let batch = RecordBatch::try_new(schema, columns)?;
+    Ok(crate::export::parquet_bytes(&batch, None)?)
 }
 
 fn read_part(path: &Path, classes: usize) -> Result<Vec<(u32, Prediction)>, String> {

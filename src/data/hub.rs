@@ -12,7 +12,7 @@ use hf_hub::{Repo, RepoType};
 use super::source::split_name;
 use super::{Count, Sampling, parquet};
 use crate::error::{Error, Result};
-use crate::model::hub::{HubEnv, Status, api, fetch_file, runtime};
+use crate::model::hub::{HubEnv, Status, api, cached_snapshot, fetch_file, runtime};
 
 pub const DEFAULT_REPO: &str = "fancyzhx/amazon_polarity";
 
@@ -27,24 +27,17 @@ pub fn fetch(
 ) -> Result<(PathBuf, String)> {
     let revision = revision.unwrap_or("main");
     let place = format!("{repo}@{revision}");
-    let root = env
-        .cache
-        .join(format!("datasets--{}", repo.replace('/', "--")));
+    let folder = format!("datasets--{}", repo.replace('/', "--"));
     if env.offline {
-        let commit = match std::fs::read_to_string(root.join("refs").join(revision)) {
-            Ok(c) => c.trim().to_owned(),
-            Err(_) if root.join("snapshots").join(revision).is_dir() => revision.to_owned(),
-            Err(_) => {
-                return Err(Error::input(
-                    &place,
-                    format!(
-                        "not in the Hugging Face cache at {} and HF_HUB_OFFLINE is set; run once online",
-                        env.cache.display()
-                    ),
-                ));
-            }
-        };
-        let snapshot = root.join("snapshots").join(&commit);
+        let (snapshot, commit) = cached_snapshot(env, &folder, revision).ok_or_else(|| {
+            Error::input(
+                &place,
+                format!(
+                    "not in the Hugging Face cache at {} and HF_HUB_OFFLINE is set; run once online",
+                    env.cache.display()
+                ),
+            )
+        })?;
         let files = list_parquet(&snapshot, &snapshot);
         let config = pick_config(&files, repo, &place)?;
         check_complete(&config.1, &snapshot, &place)?;
@@ -80,7 +73,7 @@ pub fn fetch(
                 if limit.is_some_and(|n| rows >= n) {
                     break;
                 }
-                let path = fetch_file(&api_repo, env, &format!("datasets--{}", repo.replace('/', "--")), &info.sha, &shard, status)
+                let path = fetch_file(&api_repo, env, &folder, &info.sha, &shard, status)
                     .await
                     .map_err(|e| Error::input(&place, format!("cannot download {shard} ({e}); check the network and run again (finished files are kept)")))?;
                 if limit.is_some() {

@@ -7,9 +7,6 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Metadata, Schema};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
 use super::Dataset;
 use crate::error::{Error, Result};
@@ -53,15 +50,7 @@ pub fn sample(data: &Dataset, dir: &Path) -> Result<()> {
         let path = dir.join(format!("{}.parquet", split.name));
         let encode = || -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
             let batch = RecordBatch::try_new(schema.clone(), columns)?;
-            let props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                .set_max_row_group_row_count(Some(1000))
-                .build();
-            let mut out = Vec::new();
-            let mut w = ArrowWriter::try_new(&mut out, schema.clone(), Some(props))?;
-            w.write(&batch)?;
-            w.close()?;
-            Ok(out)
+            Ok(crate::export::parquet_bytes(&batch, Some(1000))?)
         };
         let bytes = encode().map_err(|e| Error::at_path(&path, format!("cannot encode ({e})")))?;
         crate::store::write_atomic(&path, &bytes).map_err(|e| Error::at_path(&path, e))?;

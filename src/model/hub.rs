@@ -203,17 +203,29 @@ fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelF
     })
 }
 
-/// The cached snapshot of `repo` at `revision` (a branch or tag through `refs/`, or a commit).
-pub fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
-    let root = env
-        .cache
-        .join(format!("models--{}", repo.replace('/', "--")));
+/// The cached snapshot folder and commit of `<folder>` (e.g. `models--org--name`) at `revision`: a
+/// branch or tag through `refs/`, or a commit directly, as huggingface_hub lays them out.
+pub(crate) fn cached_snapshot(
+    env: &HubEnv,
+    folder: &str,
+    revision: &str,
+) -> Option<(PathBuf, String)> {
+    let root = env.cache.join(folder);
     let commit = match std::fs::read_to_string(root.join("refs").join(revision)) {
         Ok(c) => c.trim().to_owned(),
         Err(_) if root.join("snapshots").join(revision).is_dir() => revision.to_owned(),
         Err(_) => return None,
     };
-    let snapshot = root.join("snapshots").join(&commit);
+    Some((root.join("snapshots").join(&commit), commit))
+}
+
+/// The cached snapshot of `repo` at `revision`, when it holds the files a model needs.
+pub fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
+    let (snapshot, commit) = cached_snapshot(
+        env,
+        &format!("models--{}", repo.replace('/', "--")),
+        revision,
+    )?;
     let get = |name: &str| Some(snapshot.join(name)).filter(|p| p.exists());
     if REQUIRED.iter().any(|n| get(n).is_none()) {
         return None;
