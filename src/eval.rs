@@ -36,6 +36,12 @@ impl Report {
         for (gold, pred) in pairs {
             confusion[gold as usize][pred as usize] += 1;
         }
+        Self::from_confusion(names, confusion)
+    }
+
+    /// From a confusion matrix (`confusion[gold][predicted]`, square, one row per name).
+    pub fn from_confusion(names: &[String], confusion: Vec<Vec<usize>>) -> Self {
+        let n = names.len();
         let total: usize = confusion.iter().flatten().sum();
         let classes: Vec<Scores> = (0..n)
             .map(|c| {

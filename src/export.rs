@@ -42,12 +42,60 @@ impl Format {
 
 /// One row per review: split, row_index, gold label, predicted label, a probability per class,
 /// tokens, truncated. `rows` are indices into `data.rows`; a row without a prediction gets nulls.
+/// An existing file is replaced.
 pub fn write_predictions(
     path: &Path,
     data: &Dataset,
     rows: &[usize],
     predictions: &[Option<&Prediction>],
 ) -> Result<()> {
+    let bytes = encode_rows(path, data, rows, predictions, false)?;
+    crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
+}
+
+/// The explorer's `e`: the prediction columns plus `title` and `content`. Without `overwrite`, an
+/// existing file is left as it is and `Ok(false)` returned; the check and the rename are one step,
+/// so a file that appears meanwhile is not clobbered either.
+pub fn export_view(
+    path: &Path,
+    data: &Dataset,
+    rows: &[usize],
+    predictions: &[Option<&Prediction>],
+    overwrite: bool,
+) -> Result<bool> {
+    if !overwrite && path.exists() {
+        return Ok(false);
+    }
+    let bytes = encode_rows(path, data, rows, predictions, true)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| Error::at_path(path, format!("cannot write ({e})"));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".reviewlens-export")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, &bytes).map_err(fail)?;
+    let persisted = if overwrite {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    match persisted {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(fail(e.error)),
+    }
+}
+
+fn encode_rows(
+    path: &Path,
+    data: &Dataset,
+    rows: &[usize],
+    predictions: &[Option<&Prediction>],
+    with_text: bool,
+) -> Result<Vec<u8>> {
     let format = Format::of(path)?;
     let split_of = |row: usize| {
         data.splits
@@ -96,12 +144,20 @@ pub fn write_predictions(
     columns.push(Arc::new(BooleanArray::from_iter(
         predictions.iter().map(|p| p.map(|p| p.truncated)),
     )));
+    if with_text {
+        fields.push(Field::new("title", DataType::Utf8, false));
+        fields.push(Field::new("content", DataType::Utf8, false));
+        columns.push(Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|&r| data.rows[r].title.as_str()),
+        )));
+        columns.push(Arc::new(StringArray::from_iter_values(
+            rows.iter().map(|&r| data.rows[r].content.as_str()),
+        )));
+    }
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), columns)
+    let batch = RecordBatch::try_new(schema, columns)
         .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
-    let bytes =
-        encode(&batch, format).map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))?;
-    crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
+    encode(&batch, format).map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))
 }
 
 /// `batch` as a zstd parquet file in memory (every parquet file this program writes goes through

@@ -14,7 +14,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
-use crate::app::{Command, Msg, State, msg_for_event, update};
+use crate::app::{Command, Exported, Msg, State, msg_for_event, update};
 use crate::backend::ModelBackend;
 use crate::data::Dataset;
 use crate::data::TextField;
@@ -140,7 +140,9 @@ async fn event_loop(
                 None
             }
         };
-        if let Some(msg) = msg {
+        // A command's outcome (an export's) comes back as a message of its own.
+        let mut queue: std::collections::VecDeque<Msg> = msg.into_iter().collect();
+        while let Some(msg) = queue.pop_front() {
             dirty = true;
             for command in update(&mut state, msg) {
                 match command {
@@ -155,9 +157,28 @@ async fn event_loop(
                     Command::Cancel { job } => {
                         let _ = requests.send(Request::Cancel { job });
                     }
+                    Command::Export {
+                        path,
+                        rows,
+                        overwrite,
+                    } => queue.push_back(Msg::Exported(export(&state, &path, &rows, overwrite))),
                 }
             }
         }
+    }
+}
+
+/// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).
+fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) -> Exported {
+    let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
+    let predictions: Vec<_> = rows.iter().map(|&r| state.preds.get(r)).collect();
+    match crate::export::export_view(path, &state.data, &rows, &predictions, overwrite) {
+        Ok(true) => Exported::Written {
+            path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            rows: rows.len(),
+        },
+        Ok(false) => Exported::Exists,
+        Err(e) => Exported::Failed(e.to_string()),
     }
 }
 

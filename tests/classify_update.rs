@@ -122,13 +122,13 @@ fn tallies_follow_predictions_and_replacements() {
     );
     let t = s.preds.tally(0);
     assert_eq!(
-        (t.classified, t.correct, t.predicted.clone()),
+        (t.classified, t.correct(), t.predicted()),
         (3, 1, vec![1, 2])
     );
     results(&mut s, 2, vec![(1, pred(0, 0.2))]); // row 1 re-classified, now right
     let t = s.preds.tally(0);
     assert_eq!(
-        (t.classified, t.correct, t.predicted.clone()),
+        (t.classified, t.correct(), t.predicted()),
         (3, 2, vec![2, 1])
     );
     assert_eq!(s.preds.tally(1).classified, 0);

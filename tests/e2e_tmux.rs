@@ -277,6 +277,39 @@ fn classify_one_then_all_then_show_the_mistakes() {
     }
     assert!(shown > 0, "{screen}");
 
+    // The metrics pane, a confusion cell as the filter, and the view exported.
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("40 of 40 classified");
+    assert!(screen.contains("weighted avg"), "{screen}");
+    tmux.keys(&["v"]);
+    tmux.wait_for("pick a cell: gold");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("V clears");
+    let rows: usize = screen
+        .lines()
+        .last()
+        .and_then(|l| l.split(" │ ").nth(2))
+        .and_then(|part| part.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the status bar counts the rows shown");
+    let out = dir.path().join("cell.csv");
+    for attempt in 0..2 {
+        tmux.keys(&["e"]);
+        tmux.wait_for("export to: reviewlens-train-");
+        tmux.keys(&["C-u", &out.display().to_string(), "Enter"]);
+        if attempt == 0 {
+            tmux.wait_for("exported ");
+        } else {
+            tmux.wait_for("exists. Overwrite?");
+            tmux.keys(&["n"]);
+            tmux.wait_for("not overwritten");
+            tmux.keys(&["Escape"]);
+            tmux.wait_gone("export to:");
+        }
+    }
+    let written = csv::Reader::from_path(&out).unwrap().records().count();
+    assert_eq!(written, rows, "the file holds the rows shown");
+
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     tmux.assert_restored();

@@ -47,45 +47,18 @@ fn too_small() {
 
 #[test]
 fn misclassified_only_after_a_batch() {
-    use reviewlens::model::Prediction;
-    use reviewlens::worker::WorkerMsg;
     let mut s = start();
-    update(&mut s, ClassifyView.into());
-    // Every third train row predicted wrong, with a confidence that varies by row.
-    let predictions = (0..60u32)
-        .map(|row| {
-            let gold = s.data.rows[row as usize].label;
-            let label = if row % 3 == 0 { 1 - gold } else { gold };
-            let p = 0.5 + (row % 50) as f32 / 100.0;
-            let mut probs = vec![1.0 - p; 2];
-            probs[label as usize] = p;
-            (
-                row,
-                Prediction {
-                    label,
-                    probs,
-                    tokens: 100 + row,
-                    truncated: row == 3,
-                },
-            )
-        })
-        .collect();
-    update(
-        &mut s,
-        Msg::Worker(WorkerMsg::Ready {
-            model: "tiny".into(),
-            device: "cpu f32".into(),
-            note: None,
-        }),
-    );
-    update(
-        &mut s,
-        Msg::Worker(WorkerMsg::Results {
-            job: 1,
-            predictions,
-            batch_time: std::time::Duration::from_millis(90),
-        }),
-    );
+    classify_first_60(&mut s);
     apply(&mut s, &[ToggleMisclassified, CycleOrder]);
     insta::assert_snapshot!("misclassified_only_after_a_batch", render_ref(&s));
+}
+
+#[test]
+fn metrics_pane_with_a_cell_picked() {
+    let mut s = start();
+    classify_first_60(&mut s);
+    apply(&mut s, &[PickCell]);
+    insta::assert_snapshot!("metrics_pane_picking", render_ref(&s));
+    apply(&mut s, &[ConfirmCell, Down]);
+    insta::assert_snapshot!("metrics_pane_cell_filter", render_ref(&s));
 }

@@ -1,6 +1,8 @@
 //! What can happen: user intents (`Action`), wrapped in `Msg` beside the worker's reports, and the
 //! effects `update` asks the edges to perform (`Command`).
 
+use std::path::PathBuf;
+
 use crate::worker::{JobId, WorkerMsg};
 
 /// A user intent, already decoupled from the key or mouse gesture that expressed it.
@@ -48,6 +50,30 @@ pub enum Action {
     ToggleMisclassified,
     /// `s`: dataset order → confident mistakes first → least confident first.
     CycleOrder,
+    /// `r`: metrics pane on / off.
+    ToggleMetrics,
+    /// `v`: choose a confusion-matrix cell (opens the metrics pane).
+    PickCell,
+    /// Moves the cell cursor by rows (gold) and columns (predicted).
+    MoveCell {
+        gold: i32,
+        predicted: i32,
+    },
+    /// Enter while picking: filter the list to the cell.
+    ConfirmCell,
+    /// Esc while picking.
+    CancelPick,
+    /// `V` (or Esc while a cell filter is on).
+    ClearCell,
+    /// `e`: ask for a file name and export the rows shown.
+    StartExport,
+    ExportInput(char),
+    ExportBackspace,
+    ExportClear,
+    ExportConfirm,
+    ExportCancel,
+    /// The answer to "overwrite?".
+    Overwrite(bool),
     ToggleHelp,
     CloseHelp,
     Quit,
@@ -61,6 +87,21 @@ pub enum Msg {
     Resize(u16, u16),
     /// What the inference worker reported.
     Worker(WorkerMsg),
+    /// How an export the edge was asked for went.
+    Exported(Exported),
+}
+
+/// The outcome of `Command::Export`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exported {
+    /// `rows` rows went to `path` (absolute).
+    Written {
+        path: PathBuf,
+        rows: usize,
+    },
+    /// The file is there and overwriting was not allowed: nothing was written.
+    Exists,
+    Failed(String),
 }
 
 impl From<Action> for Msg {
@@ -81,5 +122,11 @@ pub enum Command {
     },
     Cancel {
         job: JobId,
+    },
+    /// Write these rows (indices into `data.rows`) with their predictions to `path`.
+    Export {
+        path: PathBuf,
+        rows: Vec<u32>,
+        overwrite: bool,
     },
 }

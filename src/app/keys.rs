@@ -30,6 +30,19 @@ pub const HELP: &[(&str, &str)] = &[
     ("x  Esc", "cancel the running batch"),
     ("m", "misclassified only, on / off"),
     (
+        "r",
+        "metrics pane: classification report and confusion matrix",
+    ),
+    (
+        "v",
+        "pick a confusion-matrix cell (arrows, Enter) to list its reviews",
+    ),
+    (
+        "V",
+        "clear the cell filter (click a cell to pick it directly)",
+    ),
+    ("e", "export the reviews shown (.csv, .parquet or .jsonl)"),
+    (
         "s",
         "order: dataset → confident mistakes first → least confident first",
     ),
@@ -37,14 +50,17 @@ pub const HELP: &[(&str, &str)] = &[
     ("mouse wheel", "scroll the pane under the pointer"),
     ("click", "select a review"),
     ("?", "show / hide this help"),
-    ("q  Esc  Ctrl-C", "quit (Esc cancels a running batch first)"),
+    (
+        "q  Esc  Ctrl-C",
+        "quit (Esc first cancels a batch, then clears a cell filter)",
+    ),
 ];
 
 pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
     let mode = &state.mode;
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            key_action(key, mode, state.preds.job.is_some()).map(Msg::Action)
+            key_action(key, mode, escape_action(state)).map(Msg::Action)
         }
         Event::Mouse(mouse) => {
             let (column, row) = (mouse.column, mouse.row);
@@ -69,7 +85,18 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
     }
 }
 
-fn key_action(key: &KeyEvent, mode: &Mode, batch_running: bool) -> Option<Action> {
+/// What Esc means while browsing: undo the most recent thing still in effect, else quit.
+fn escape_action(state: &State) -> Action {
+    if state.preds.job.is_some() {
+        Action::CancelJob
+    } else if state.cell_filter.is_some() {
+        Action::ClearCell
+    } else {
+        Action::Quit
+    }
+}
+
+fn key_action(key: &KeyEvent, mode: &Mode, escape: Action) -> Option<Action> {
     use Action::*;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
@@ -93,6 +120,39 @@ fn key_action(key: &KeyEvent, mode: &Mode, batch_running: bool) -> Option<Action
             KeyCode::Down => Some(Down),
             _ => None,
         },
+        Mode::PickCell(_) => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(MoveCell {
+                gold: -1,
+                predicted: 0,
+            }),
+            KeyCode::Down | KeyCode::Char('j') => Some(MoveCell {
+                gold: 1,
+                predicted: 0,
+            }),
+            KeyCode::Left | KeyCode::Char('h') => Some(MoveCell {
+                gold: 0,
+                predicted: -1,
+            }),
+            KeyCode::Right | KeyCode::Char('l') => Some(MoveCell {
+                gold: 0,
+                predicted: 1,
+            }),
+            KeyCode::Enter => Some(ConfirmCell),
+            KeyCode::Esc | KeyCode::Char('v') | KeyCode::Char('q') => Some(CancelPick),
+            _ => None,
+        },
+        Mode::Export { .. } => match key.code {
+            KeyCode::Esc => Some(ExportCancel),
+            KeyCode::Enter => Some(ExportConfirm),
+            KeyCode::Backspace => Some(ExportBackspace),
+            KeyCode::Char('u') if ctrl => Some(ExportClear),
+            KeyCode::Char(c) if !ctrl => Some(ExportInput(c)),
+            _ => None,
+        },
+        Mode::ConfirmOverwrite { .. } => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Overwrite(true)),
+            _ => Some(Overwrite(false)),
+        },
         Mode::Browse => match key.code {
             KeyCode::Up if shift => Some(DetailUp),
             KeyCode::Down if shift => Some(DetailDown),
@@ -113,11 +173,15 @@ fn key_action(key: &KeyEvent, mode: &Mode, batch_running: bool) -> Option<Action
             KeyCode::Char('c') => Some(ClassifySelected),
             KeyCode::Char('C') => Some(ClassifyView),
             KeyCode::Char('x') => Some(CancelJob),
-            KeyCode::Esc if batch_running => Some(CancelJob),
+            KeyCode::Esc => Some(escape),
             KeyCode::Char('m') => Some(ToggleMisclassified),
+            KeyCode::Char('r') => Some(ToggleMetrics),
+            KeyCode::Char('v') => Some(PickCell),
+            KeyCode::Char('V') => Some(ClearCell),
+            KeyCode::Char('e') => Some(StartExport),
             KeyCode::Char('s') => Some(CycleOrder),
             KeyCode::Char('?') => Some(ToggleHelp),
-            KeyCode::Char('q') | KeyCode::Esc => Some(Quit),
+            KeyCode::Char('q') => Some(Quit),
             _ => None,
         },
     }
@@ -134,20 +198,29 @@ mod tests {
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(key_action(&q, &Mode::Browse, false), Some(Action::Quit));
-        assert_eq!(key_action(&q, &Mode::Help, false), Some(Action::CloseHelp));
+        assert_eq!(
+            key_action(&q, &Mode::Browse, Action::Quit),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            key_action(&q, &Mode::Help, Action::Quit),
+            Some(Action::CloseHelp)
+        );
         let typing = Mode::Search {
             input: String::new(),
             previous: None,
             selected_before: 0,
         };
         assert_eq!(
-            key_action(&q, &typing, false),
+            key_action(&q, &typing, Action::Quit),
             Some(Action::SearchInput('q'))
         );
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Browse, Mode::Help, typing] {
-            assert_eq!(key_action(&ctrl_c, &mode, true), Some(Action::Quit));
+            assert_eq!(
+                key_action(&ctrl_c, &mode, Action::CancelJob),
+                Some(Action::Quit)
+            );
         }
     }
 
@@ -155,20 +228,58 @@ mod tests {
     fn shift_arrows_scroll_the_detail_pane() {
         let e = key(KeyCode::Down, KeyModifiers::SHIFT);
         assert_eq!(
-            key_action(&e, &Mode::Browse, false),
+            key_action(&e, &Mode::Browse, Action::Quit),
             Some(Action::DetailDown)
         );
         let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
-        assert_eq!(key_action(&e, &Mode::Browse, false), Some(Action::DetailUp));
+        assert_eq!(
+            key_action(&e, &Mode::Browse, Action::Quit),
+            Some(Action::DetailUp)
+        );
     }
 
     #[test]
-    fn esc_cancels_a_running_batch_before_it_quits() {
+    fn esc_undoes_what_is_in_effect_before_it_quits() {
         let esc = key(KeyCode::Esc, KeyModifiers::NONE);
+        let mut state = State::new(
+            crate::data::load(None, &Default::default()).expect("bundled sample"),
+            (120, 40),
+        );
+        assert_eq!(escape_action(&state), Action::Quit);
+        state.cell_filter = Some(crate::app::Cell {
+            gold: 0,
+            predicted: 1,
+        });
+        assert_eq!(escape_action(&state), Action::ClearCell);
+        state.preds.job = Some(crate::app::BatchJob {
+            id: 1,
+            done: 0,
+            total: 1,
+            done_chars: 0,
+            total_chars: 0,
+            elapsed: Default::default(),
+        });
+        assert_eq!(escape_action(&state), Action::CancelJob);
         assert_eq!(
-            key_action(&esc, &Mode::Browse, true),
+            key_action(&esc, &Mode::Browse, Action::CancelJob),
             Some(Action::CancelJob)
         );
-        assert_eq!(key_action(&esc, &Mode::Browse, false), Some(Action::Quit));
+    }
+
+    #[test]
+    fn a_pending_overwrite_takes_only_y_as_yes() {
+        let mode = Mode::ConfirmOverwrite {
+            input: "out.csv".into(),
+        };
+        let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+        let n = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(
+            key_action(&y, &mode, Action::Quit),
+            Some(Action::Overwrite(true))
+        );
+        assert_eq!(
+            key_action(&n, &mode, Action::Quit),
+            Some(Action::Overwrite(false))
+        );
     }
 }

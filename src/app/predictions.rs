@@ -7,12 +7,44 @@ use crate::data::Dataset;
 use crate::model::Prediction;
 use crate::worker::JobId;
 
-/// Predicted-label counts and accuracy so far, for one split.
+/// The confusion matrix of one split's classified rows, kept up to date as predictions arrive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    pub predicted: Vec<usize>,
-    pub correct: usize,
+    /// `confusion[gold][predicted]`, as in scikit-learn.
+    pub confusion: Vec<Vec<usize>>,
     pub classified: usize,
+}
+
+impl Tally {
+    fn new(classes: usize) -> Self {
+        Tally {
+            confusion: vec![vec![0; classes]; classes],
+            classified: 0,
+        }
+    }
+
+    /// Rows predicted as each class.
+    pub fn predicted(&self) -> Vec<usize> {
+        (0..self.confusion.len())
+            .map(|p| self.confusion.iter().map(|row| row[p]).sum())
+            .collect()
+    }
+
+    pub fn correct(&self) -> usize {
+        (0..self.confusion.len())
+            .map(|c| self.confusion[c][c])
+            .sum()
+    }
+
+    /// Adds another split's counts (for the "all" view).
+    pub fn add(&mut self, other: &Tally) {
+        for (row, o) in self.confusion.iter_mut().zip(&other.confusion) {
+            for (a, b) in row.iter_mut().zip(o) {
+                *a += b;
+            }
+        }
+        self.classified += other.classified;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,13 +114,7 @@ impl Predictions {
             model_name,
             status: ModelStatus::Idle,
             slots: vec![None; data.rows.len()],
-            tallies: vec![
-                Tally {
-                    predicted: vec![0; classes],
-                    ..Tally::default()
-                };
-                data.splits.len()
-            ],
+            tallies: vec![Tally::new(classes); data.splits.len()],
             split_of_row,
             job: None,
             pending: None,
@@ -110,6 +136,15 @@ impl Predictions {
         &self.tallies[split]
     }
 
+    /// The tallies of several splits summed.
+    pub fn tally_of(&self, splits: impl IntoIterator<Item = usize>) -> Tally {
+        let mut sum = Tally::new(self.tallies[0].confusion.len());
+        for s in splits {
+            sum.add(&self.tallies[s]);
+        }
+        sum
+    }
+
     /// Whether row `row` (gold label `gold`) was predicted wrong.
     pub fn is_wrong(&self, row: usize, gold: u32) -> bool {
         self.get(row).is_some_and(|p| p.label != gold)
@@ -121,17 +156,16 @@ impl Predictions {
         let Some(slot) = self.slots.get_mut(row) else {
             return; // a row from another dataset (a stale cache): ignore
         };
-        if p.probs.len() != self.tallies[0].predicted.len() {
+        if p.probs.len() != self.tallies[0].confusion.len() {
             return;
         }
         let tally = &mut self.tallies[self.split_of_row[row] as usize];
+        let gold = &mut tally.confusion[gold as usize];
         if let Some(old) = slot.take() {
-            tally.predicted[old.label as usize] -= 1;
-            tally.correct -= (old.label == gold) as usize;
+            gold[old.label as usize] -= 1;
             tally.classified -= 1;
         }
-        tally.predicted[p.label as usize] += 1;
-        tally.correct += (p.label == gold) as usize;
+        gold[p.label as usize] += 1;
         tally.classified += 1;
         *slot = Some(p);
     }

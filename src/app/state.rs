@@ -49,6 +49,13 @@ pub struct Search {
     pub matches: Vec<usize>,
 }
 
+/// One cell of the confusion matrix: the rows of gold class `gold` predicted as `predicted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub gold: u32,
+    pub predicted: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Browse,
@@ -59,6 +66,16 @@ pub enum Mode {
         selected_before: usize,
     },
     Help,
+    /// Choosing a confusion-matrix cell with the arrows; Enter filters the list to it.
+    PickCell(Cell),
+    /// Typing the file name to export the view to.
+    Export {
+        input: String,
+    },
+    /// The export's file exists: y overwrites, anything else goes back to the name.
+    ConfirmOverwrite {
+        input: String,
+    },
 }
 
 #[derive(Debug)]
@@ -68,6 +85,10 @@ pub struct State {
     pub label_filter: Option<u32>,
     /// `m`: only rows whose prediction differs from the gold label.
     pub misclassified_only: bool,
+    /// Only the rows of one confusion-matrix cell (replaces the label and misclassified filters).
+    pub cell_filter: Option<Cell>,
+    /// `r`: the metrics pane (report and confusion matrix) in place of the label distribution.
+    pub show_metrics: bool,
     pub order: Order,
     pub preds: Predictions,
     /// Rows shown (indices into `data.rows`), derived from split and filter by `rebuild_view`.
@@ -91,6 +112,8 @@ impl State {
         let mut state = State {
             preds,
             misclassified_only: false,
+            cell_filter: None,
+            show_metrics: false,
             order: Order::Dataset,
             data,
             split: SplitView::One(0),
@@ -128,6 +151,29 @@ impl State {
         }
     }
 
+    /// Indices into `data.splits` of the splits in view.
+    pub fn splits_in_view(&self) -> std::ops::Range<usize> {
+        match self.split {
+            SplitView::One(i) => i..i + 1,
+            SplitView::All => 0..self.data.splits.len(),
+        }
+    }
+
+    /// The confusion matrix of the classified rows in the current split(s).
+    pub fn tally(&self) -> super::Tally {
+        self.preds.tally_of(self.splits_in_view())
+    }
+
+    /// The rows an export writes: the view, narrowed to the search matches when there is a search.
+    pub fn rows_shown(&self) -> Vec<u32> {
+        match &self.search {
+            Some(search) if !search.query.is_empty() => {
+                search.matches.iter().map(|&m| self.view[m]).collect()
+            }
+            _ => self.view.clone(),
+        }
+    }
+
     /// The query being typed, or else the one kept.
     pub fn active_query(&self) -> Option<&str> {
         match &self.mode {
@@ -156,6 +202,11 @@ impl State {
         self.view = range
             .filter(|&i| self.label_filter.is_none_or(|l| rows[i].label == l))
             .filter(|&i| !self.misclassified_only || wrong(i))
+            .filter(|&i| {
+                self.cell_filter.is_none_or(|c| {
+                    rows[i].label == c.gold && preds.get(i).is_some_and(|p| p.label == c.predicted)
+                })
+            })
             .map(|i| i as u32)
             .collect();
         // Stable sorts: ties keep dataset order.

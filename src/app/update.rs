@@ -6,6 +6,7 @@ use super::action::{Action, Command, Msg};
 use super::predictions::{BatchJob, ModelStatus};
 use super::search::matching;
 use super::state::{Mode, Order, Search, SplitView, State};
+use super::{cells, export};
 use crate::ui;
 use crate::worker::{JobId, WorkerMsg};
 
@@ -28,6 +29,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             worker_report(state, report);
             Vec::new()
         }
+        Msg::Exported(outcome) => {
+            export::outcome(state, outcome);
+            Vec::new()
+        }
     }
 }
 
@@ -44,6 +49,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         NextSplit => cycle_split(state, true),
         PrevSplit => cycle_split(state, false),
         CycleLabel => {
+            state.cell_filter = None;
             let n = state.data.label_names.len() as u32;
             state.label_filter = match state.label_filter {
                 None if n > 0 => Some(0),
@@ -104,6 +110,11 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         }
         Click { column, row } => {
             if let Some(l) = ui::layout(state)
+                && state.show_metrics
+                && let Some(cell) = ui::metrics::cell_at(state, l.stats, column, row)
+            {
+                cells::apply(state, cell);
+            } else if let Some(l) = ui::layout(state)
                 && let Some(line) = ui::list::row_at(l.list, column, row)
                 && state.offset + line < state.view.len()
             {
@@ -165,6 +176,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
             return vec![Command::Cancel { job: job.id }];
         }
         ToggleMisclassified => {
+            state.cell_filter = None;
             state.misclassified_only = !state.misclassified_only;
             if state.misclassified_only
                 && (0..state.data.splits.len()).all(|s| state.preds.tally(s).classified == 0)
@@ -179,6 +191,25 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
             state.order = state.order.next();
             state.rebuild_view();
         }
+        ToggleMetrics => state.show_metrics = !state.show_metrics,
+        PickCell => cells::start_pick(state),
+        MoveCell { gold, predicted } => cells::move_cursor(state, gold, predicted),
+        ConfirmCell => {
+            if let Mode::PickCell(cell) = state.mode {
+                cells::apply(state, cell);
+            }
+        }
+        CancelPick => state.mode = Mode::Browse,
+        ClearCell => cells::clear(state),
+        StartExport => export::start(state),
+        ExportInput(c) => export::edit(state, |input| input.push(c)),
+        ExportBackspace => export::edit(state, |input| {
+            input.pop();
+        }),
+        ExportClear => export::edit(state, String::clear),
+        ExportConfirm => return export::confirm(state, false),
+        ExportCancel => state.mode = Mode::Browse,
+        Overwrite(yes) => return export::answer(state, yes),
         ToggleHelp => {
             state.mode = match state.mode {
                 Mode::Help => Mode::Browse,
@@ -283,7 +314,11 @@ fn worker_report(state: &mut State, report: WorkerMsg) {
         WorkerMsg::Warning(w) => state.notice = Some(w),
     }
     // New predictions can move rows in or out of a filtered or sorted view.
-    if reorder && (state.misclassified_only || state.order != Order::Dataset) {
+    if reorder
+        && (state.misclassified_only
+            || state.cell_filter.is_some()
+            || state.order != Order::Dataset)
+    {
         state.rebuild_view();
     }
 }

@@ -37,9 +37,11 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     ]);
     let block = Block::bordered().title(title);
     if state.view.is_empty() {
-        let msg = Paragraph::new(
-            "No reviews in this view. Press l to change the label filter or Tab to change split.",
-        )
+        let msg = Paragraph::new(if state.cell_filter.is_some() {
+            "No reviews in this cell. Press V to clear the cell filter or v to pick another."
+        } else {
+            "No reviews in this view. Press l to change the label filter or Tab to change split."
+        })
         .wrap(ratatui::widgets::Wrap { trim: true })
         .block(block);
         frame.render_widget(msg, area);

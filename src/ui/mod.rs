@@ -4,6 +4,7 @@
 pub mod detail;
 pub mod help;
 pub mod list;
+pub mod metrics;
 pub mod stats;
 pub mod status;
 mod text;
@@ -22,6 +23,7 @@ pub const MIN_SIZE: (u16, u16) = (60, 15);
 pub struct Areas {
     pub list: Rect,
     pub detail: Rect,
+    /// The label distribution, or the metrics pane when it is shown.
     pub stats: Rect,
     pub status: Rect,
 }
@@ -36,7 +38,13 @@ pub fn layout(state: &State) -> Option<Areas> {
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(Rect::new(0, 0, w, h));
     let [list, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let stats_height = (stats::height(&state.data) + 2).min(body.height / 2);
+    let stats_height = if state.show_metrics {
+        // The report and matrix take what they need, leaving the review at least 8 lines.
+        metrics::height(state.data.label_names.len())
+            .min(body.height.saturating_sub(8).max(body.height / 2))
+    } else {
+        (stats::height(&state.data) + 2).min(body.height / 2)
+    };
     let [detail, stats] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(stats_height)]).areas(right);
     Some(Areas {
@@ -54,7 +62,11 @@ pub fn draw(state: &State, frame: &mut Frame) {
     };
     list::draw(state, areas.list, frame);
     detail::draw(state, areas.detail, frame);
-    stats::draw(state, areas.stats, frame);
+    if state.show_metrics {
+        metrics::draw(state, areas.stats, frame);
+    } else {
+        stats::draw(state, areas.stats, frame);
+    }
     status::draw(state, areas.status, frame);
     if state.mode == Mode::Help {
         help::draw(frame);

@@ -47,7 +47,7 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             header.push(Span::styled(
                 format!(
                     " · accuracy {:.2}% of {} classified",
-                    100.0 * tally.correct as f64 / tally.classified as f64,
+                    100.0 * tally.correct() as f64 / tally.classified as f64,
                     thousands(tally.classified)
                 ),
                 Style::new().add_modifier(Modifier::BOLD),
@@ -55,6 +55,7 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         }
         lines.push(Line::from(header));
         let total = split.rows.len().max(1);
+        let predicted = tally.predicted();
         for (label, &count) in data.label_counts(i).iter().enumerate() {
             let share = count as f64 / total as f64;
             let mut text = format!(
@@ -67,7 +68,7 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
                 // Predicted-label counts beside the gold ones.
                 text.push_str(&format!(
                     "pred {:>count_width$} ",
-                    thousands(tally.predicted[label])
+                    thousands(predicted[label])
                 ));
             }
             let bar_width = width.saturating_sub(text.chars().count());

@@ -25,6 +25,40 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             "  Enter keep · Esc cancel · Ctrl-U clear",
             base.add_modifier(Modifier::DIM),
         ));
+    } else if let Mode::Export { input } | Mode::ConfirmOverwrite { input } = &state.mode {
+        let asking = matches!(state.mode, Mode::ConfirmOverwrite { .. });
+        spans.push(Span::styled(" export to: ", key));
+        spans.push(Span::styled(input.clone(), base));
+        // Before the hints, which may not fit.
+        if let Some(notice) = &state.notice {
+            spans.push(Span::styled(
+                format!("{SEP}{notice}"),
+                base.fg(Color::Yellow),
+            ));
+        }
+        if asking {
+            spans.push(Span::styled(
+                "  exists. Overwrite? y yes · any other key no",
+                base.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ));
+        } else {
+            let cursor_x = area.x + 12 + Line::from(input.as_str()).width() as u16;
+            frame.set_cursor_position((cursor_x.min(area.right().saturating_sub(1)), area.y));
+            spans.push(Span::styled(
+                format!(
+                    "  {} rows · .csv .parquet .jsonl · Enter write · Esc cancel · Ctrl-U clear",
+                    thousands(state.rows_shown().len())
+                ),
+                base.add_modifier(Modifier::DIM),
+            ));
+        }
+    } else if let Mode::PickCell(cell) = state.mode {
+        spans.push(Span::styled(" pick a cell: ", key));
+        spans.push(Span::styled(crate::app::describe_cell(state, cell), base));
+        spans.push(Span::styled(
+            "  arrows move · Enter lists its reviews · Esc cancel",
+            base.add_modifier(Modifier::DIM),
+        ));
     } else {
         let label = state
             .label_filter
@@ -39,7 +73,13 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             ),
             base,
         ));
-        spans.push(Span::styled(format!("{SEP}label: {label}"), base));
+        match state.cell_filter {
+            Some(cell) => spans.push(Span::styled(
+                format!("{SEP}{} · V clears", crate::app::describe_cell(state, cell)),
+                base.add_modifier(Modifier::BOLD),
+            )),
+            None => spans.push(Span::styled(format!("{SEP}label: {label}"), base)),
+        }
         if state.misclassified_only {
             spans.push(Span::styled(
                 format!("{SEP}misclassified only"),
@@ -65,7 +105,14 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             ));
         }
     }
-    let used: usize = spans.iter().map(Span::width).sum();
+    let mut used: usize = spans.iter().map(Span::width).sum();
+    // A notice must be read: when the line is too long for it, the source's name (the longest and
+    // least changing part) gives way.
+    if used > area.width as usize && state.notice.is_some() && state.mode == Mode::Browse {
+        used -= spans[0].width();
+        spans[0] = Span::styled(" …", key);
+        used += 2;
+    }
     let help = " ? help  q quit ";
     let pad = (area.width as usize).saturating_sub(used + help.len());
     spans.push(Span::styled(" ".repeat(pad), base));

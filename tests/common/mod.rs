@@ -75,3 +75,44 @@ pub fn view_titles(state: &State) -> Vec<&str> {
 pub fn selected_title(state: &State) -> &str {
     &state.data.rows[state.selected_row().expect("a selection")].title
 }
+
+/// A batch over train rows 0..60 as the worker would report it: every third row predicted wrong,
+/// with a confidence that varies by row.
+pub fn classify_first_60(s: &mut State) {
+    use reviewlens::model::Prediction;
+    use reviewlens::worker::WorkerMsg;
+    update(s, Action::ClassifyView.into());
+    let predictions = (0..60u32)
+        .map(|row| {
+            let gold = s.data.rows[row as usize].label;
+            let label = if row % 3 == 0 { 1 - gold } else { gold };
+            let p = 0.5 + (row % 50) as f32 / 100.0;
+            let mut probs = vec![1.0 - p; 2];
+            probs[label as usize] = p;
+            let prediction = Prediction {
+                label,
+                probs,
+                tokens: 100 + row,
+                truncated: row == 3,
+            };
+            (row, prediction)
+        })
+        .collect();
+    let ready = WorkerMsg::Ready {
+        model: "tiny".into(),
+        device: "cpu f32".into(),
+        note: None,
+    };
+    update(s, Msg::Worker(ready));
+    let results = WorkerMsg::Results {
+        job: 1,
+        predictions,
+        batch_time: std::time::Duration::from_millis(90),
+    };
+    update(s, Msg::Worker(results));
+    let finished = WorkerMsg::Finished {
+        job: 1,
+        cancelled: false,
+    };
+    update(s, Msg::Worker(finished));
+}

@@ -1,0 +1,129 @@
+//! The `e` prompt: a default file name that says what the view holds, the name being typed, the
+//! overwrite question, and the outcome the edge reports. Writing itself is `crate::export`'s.
+
+use std::path::PathBuf;
+
+use super::action::{Command, Exported};
+use super::state::{Mode, Order, State};
+
+/// `reviewlens-<split>[-<filter>][-search][-<order>].csv`, in the current directory.
+pub fn default_name(state: &State) -> String {
+    let mut parts = vec!["reviewlens".to_string(), slug(state.split_name())];
+    if let Some(cell) = state.cell_filter {
+        parts.push(format!(
+            "{}-as-{}",
+            slug(state.data.label_name(cell.gold)),
+            slug(state.data.label_name(cell.predicted))
+        ));
+    }
+    if let Some(label) = state.label_filter {
+        parts.push(slug(state.data.label_name(label)));
+    }
+    if state.misclassified_only {
+        parts.push("misclassified".into());
+    }
+    if state.search.as_ref().is_some_and(|s| !s.query.is_empty()) {
+        parts.push("search".into());
+    }
+    match state.order {
+        Order::Dataset => {}
+        Order::ConfidentMistakes => parts.push("confident-mistakes".into()),
+        Order::LeastConfident => parts.push("least-confident".into()),
+    }
+    format!("{}.csv", parts.join("-"))
+}
+
+/// Lower-case letters and digits, everything else one `-`: safe in any file system.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+pub(crate) fn start(state: &mut State) {
+    state.mode = Mode::Export {
+        input: default_name(state),
+    };
+}
+
+pub(crate) fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
+    if let Mode::Export { input } = &mut state.mode {
+        edit(input);
+    }
+}
+
+/// Enter on the prompt (or `y` to the overwrite question): checks the name and asks the edge to
+/// write. The prompt stays (with the name) until the edge says how it went.
+pub(crate) fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
+    let (Mode::Export { input } | Mode::ConfirmOverwrite { input }) = &state.mode else {
+        return Vec::new();
+    };
+    let name = input.trim();
+    if name.is_empty() {
+        state.notice = Some("type a file name ending in .csv, .parquet or .jsonl".into());
+        return Vec::new();
+    }
+    let path = PathBuf::from(name);
+    if let Err(e) = crate::export::Format::of(&path) {
+        state.notice = Some(e.to_string());
+        return Vec::new();
+    }
+    let input = input.clone();
+    state.mode = Mode::Export { input };
+    vec![Command::Export {
+        path,
+        rows: state.rows_shown(),
+        overwrite,
+    }]
+}
+
+/// The overwrite question answered: yes writes, no goes back to the name.
+pub(crate) fn answer(state: &mut State, yes: bool) -> Vec<Command> {
+    if yes {
+        return confirm(state, true);
+    }
+    if let Mode::ConfirmOverwrite { input } = &state.mode {
+        state.mode = Mode::Export {
+            input: input.clone(),
+        };
+        state.notice = Some("not overwritten: change the name, or Esc".into());
+    }
+    Vec::new()
+}
+
+pub(crate) fn outcome(state: &mut State, outcome: Exported) {
+    let Mode::Export { input } = &state.mode else {
+        return; // the prompt was left meanwhile
+    };
+    match outcome {
+        Exported::Written { path, rows } => {
+            state.mode = Mode::Browse;
+            let noun = if rows == 1 { "review" } else { "reviews" };
+            state.notice = Some(format!("exported {rows} {noun} to {}", path.display()));
+        }
+        Exported::Exists => {
+            state.mode = Mode::ConfirmOverwrite {
+                input: input.clone(),
+            };
+        }
+        Exported::Failed(e) => state.notice = Some(format!("export failed: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_safe_file_name_parts() {
+        assert_eq!(slug("Positive"), "positive");
+        assert_eq!(slug("very bad / worse"), "very-bad-worse");
+        assert_eq!(slug("  "), "");
+    }
+}

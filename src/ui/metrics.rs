@@ -1,0 +1,167 @@
+//! The metrics pane: `classification_report(digits=4, zero_division=0)`'s numbers over the rows
+//! classified so far in the current split(s), and the confusion matrix, whose cells are filters.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::text::thousands;
+use crate::app::{Cell, Mode, State};
+use crate::eval::{Report, Scores};
+
+/// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
+/// line and the matrix header.
+fn matrix_top(classes: usize) -> u16 {
+    (7 + classes) as u16
+}
+
+/// The pane's height, borders included.
+pub fn height(classes: usize) -> u16 {
+    matrix_top(classes) + classes as u16 + 2
+}
+
+/// Widths of the report's name column and the confusion matrix's count columns.
+fn name_width(state: &State) -> usize {
+    let names = state.data.label_names.iter().map(|n| n.chars().count());
+    names.chain([12]).max().unwrap_or(12) // "weighted avg"
+}
+
+fn cell_width(state: &State) -> usize {
+    let names = state.data.label_names.iter().map(|n| n.chars().count());
+    let counts = thousands(state.data.rows.len()).len();
+    names.chain([counts]).max().unwrap_or(1) + 2
+}
+
+/// The confusion-matrix cell under a click at (`column`, `row`), if any.
+pub fn cell_at(state: &State, area: Rect, column: u16, row: u16) -> Option<Cell> {
+    let inner = Block::bordered().inner(area);
+    let classes = state.data.label_names.len();
+    let top = inner.y + matrix_top(classes);
+    let left = inner.x as usize + name_width(state);
+    let (column, row) = (column as usize, row);
+    if row < top || row >= top + classes as u16 || row >= inner.bottom() || column < left {
+        return None;
+    }
+    let predicted = (column - left) / cell_width(state);
+    (predicted < classes && column < inner.right() as usize).then_some(Cell {
+        gold: (row - top) as u32,
+        predicted: predicted as u32,
+    })
+}
+
+pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    let block = Block::bordered().title(Line::from(vec![
+        Span::raw(" Metrics · "),
+        Span::styled(
+            state.split_name().to_owned(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+    ]));
+    let inner = block.inner(area);
+    let tally = state.tally();
+    let names = &state.data.label_names;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{} of {} classified",
+            thousands(tally.classified),
+            thousands(state.split_len())
+        ),
+        bold,
+    )];
+    if tally.classified == 0 {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(
+            "No predictions yet: c classifies the selected review,",
+        ));
+        lines.push(Line::raw(
+            "C every review in view. The report fills in as they come.",
+        ));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    }
+    let report = Report::from_confusion(names, tally.confusion);
+    let nw = name_width(state);
+    // Four numeric columns share what the name column leaves; scikit-learn's own width where it fits.
+    let w = ((inner.width as usize).saturating_sub(nw) / 4).clamp(8, 10);
+    let headers: [&str; 4] = if w >= 10 {
+        ["precision", "recall", "f1-score", "support"]
+    } else {
+        ["prec", "recall", "f1", "support"]
+    };
+    lines.push(Line::styled(
+        format!("{:nw$}{}", "", headers.map(|h| format!("{h:>w$}")).concat()),
+        bold,
+    ));
+    let scores = |name: &str, s: &Scores| {
+        Line::raw(format!(
+            "{name:>nw$}{:>w$.4}{:>w$.4}{:>w$.4}{:>w$}",
+            s.precision, s.recall, s.f1, s.support
+        ))
+    };
+    for (name, s) in names.iter().zip(&report.classes) {
+        lines.push(scores(name, s));
+    }
+    lines.push(Line::styled(
+        format!(
+            "{:>nw$}{:w$}{:w$}{:>w$.4}{:>w$}",
+            "accuracy", "", "", report.accuracy, report.total
+        ),
+        bold,
+    ));
+    lines.push(scores("macro avg", &report.macro_avg));
+    lines.push(scores("weighted avg", &report.weighted_avg));
+    lines.push(Line::raw(""));
+    lines.extend(confusion_lines(state, &report, nw));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The matrix: gold classes down, predicted across. The picking cursor is in reverse video, the
+/// filtering cell in brackets; mistakes are red and correct cells green (the brackets and cursor
+/// read without colour).
+fn confusion_lines<'a>(state: &State, report: &Report, nw: usize) -> Vec<Line<'a>> {
+    let cw = cell_width(state);
+    let names = &state.data.label_names;
+    let cursor = match state.mode {
+        Mode::PickCell(c) => Some(c),
+        _ => None,
+    };
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let mut header = vec![Span::styled(format!("{:>nw$}", "gold ╲ pred"), dim)];
+    header.extend(names.iter().map(|n| Span::styled(format!("{n:>cw$}"), dim)));
+    let mut lines = vec![Line::from(header)];
+    for (g, row) in report.confusion.iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("{:>nw$}", names[g]), dim)];
+        for (p, &count) in row.iter().enumerate() {
+            let cell = Cell {
+                gold: g as u32,
+                predicted: p as u32,
+            };
+            let text = if state.cell_filter == Some(cell) {
+                format!("[{}]", thousands(count))
+            } else {
+                thousands(count)
+            };
+            let mut style = match (g == p, count) {
+                (_, 0) => Style::new(),
+                (true, _) => Style::new().fg(Color::Green),
+                (false, _) => Style::new().fg(Color::Red),
+            };
+            if state.cell_filter == Some(cell) {
+                style = style.add_modifier(Modifier::BOLD);
+            }
+            if cursor == Some(cell) {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            spans.push(Span::raw(
+                " ".repeat(cw.saturating_sub(text.chars().count() + 1)),
+            ));
+            spans.push(Span::styled(format!("{text} "), style));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
+}
