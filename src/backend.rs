@@ -3,10 +3,14 @@
 
 use std::path::PathBuf;
 
-use crate::error::Result;
+use crate::cli::{ClassifierKind, ModelArgs};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::model::embed::Embedder;
 use crate::model::hub::{self, HubEnv, Status};
-use crate::model::{Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
+use crate::model::{Classifier, ModelFiles, ModelSource, Prediction, Predictor, RunOptions};
 use crate::store::{CacheKey, Store};
+use crate::training::{self, HeadSpec};
 use crate::worker::Backend;
 
 pub struct ModelBackend {
@@ -19,6 +23,8 @@ pub struct ModelBackend {
     pub data_fingerprint: String,
     /// The text field's name ("content", "title+content"), part of the cache key.
     pub text: String,
+    /// A fine-tuned classifier, or which head to put on the embeddings of `source`.
+    pub head: HeadSpec,
     /// The files of the loaded model, once known.
     files: Option<ModelFiles>,
     store: Option<Store>,
@@ -41,9 +47,67 @@ impl ModelBackend {
             cache_root,
             data_fingerprint,
             text,
+            head: HeadSpec::Sequence,
             files: None,
             store: None,
         }
+    }
+
+    /// The backend the command line asks for, over `data`.
+    pub fn from_args(data: &Dataset, m: &ModelArgs, cache_root: Option<PathBuf>) -> Result<Self> {
+        let mut backend = ModelBackend::new(
+            m.source(),
+            data.label_names.clone(),
+            m.run_options()?,
+            cache_root,
+            data.fingerprint.clone(),
+            m.text.name().to_owned(),
+        );
+        backend.head = match m.classifier {
+            ClassifierKind::Sequence => HeadSpec::Sequence,
+            ClassifierKind::Embed => {
+                let Some(split) = data.splits.iter().find(|s| s.name == "train") else {
+                    let names: Vec<&str> = data.splits.iter().map(|s| s.name.as_str()).collect();
+                    return Err(Error::input(
+                        "--classifier embed",
+                        format!(
+                            "trains on the train split, and this data has none (it has: {}); use --classifier zero-shot",
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                let rows = data.rows[split.rows.clone()].iter().enumerate();
+                let train = rows
+                    .map(|(i, r)| ((split.rows.start + i) as u32, m.text.text(r), r.label))
+                    .collect();
+                HeadSpec::Logistic(std::sync::Arc::new(train))
+            }
+            ClassifierKind::ZeroShot => {
+                let descriptions = match &m.label_descriptions {
+                    None => training::default_descriptions(&data.label_names),
+                    Some(text) => text.split('|').map(|d| d.trim().to_owned()).collect(),
+                };
+                if descriptions.len() != data.label_names.len() {
+                    return Err(Error::input(
+                        "--label-descriptions",
+                        format!(
+                            "{} descriptions for {} classes ({}); give one per class, separated by |",
+                            descriptions.len(),
+                            data.label_names.len(),
+                            data.label_names.join(", ")
+                        ),
+                    ));
+                }
+                if let Some(i) = descriptions.iter().position(String::is_empty) {
+                    return Err(Error::input(
+                        "--label-descriptions",
+                        format!("the description of {} is empty", data.label_names[i]),
+                    ));
+                }
+                HeadSpec::ZeroShot(descriptions)
+            }
+        };
+        Ok(backend)
     }
 
     /// The model's files, fetched when they come from the Hub.
@@ -67,9 +131,10 @@ impl ModelBackend {
     }
 
     pub fn cache_key(&self, files: &ModelFiles) -> Option<CacheKey> {
-        let max_length = match self.opts.max_length {
-            Some(n) => n,
-            None => crate::model::max_positions(&files.config)?,
+        let max_length = match (self.opts.max_length, &self.head) {
+            (Some(n), _) => n,
+            (None, HeadSpec::Sequence) => crate::model::max_positions(&files.config)?,
+            (None, _) => crate::model::embed::default_max_length(files)?,
         };
         let label_map = self
             .opts
@@ -80,7 +145,7 @@ impl ModelBackend {
             .collect::<Vec<_>>()
             .join(",");
         Some(CacheKey {
-            model: files.identity.clone(),
+            model: self.head.cache_name(&files.identity),
             data: self.data_fingerprint.clone(),
             text: self.text.clone(),
             max_length,
@@ -109,7 +174,7 @@ impl ModelBackend {
 }
 
 impl Backend for ModelBackend {
-    fn load(&mut self, status: &Status) -> Result<Classifier> {
+    fn load(&mut self, status: &Status) -> Result<Predictor> {
         // A folder's files (and weights hash) found at start are reused; a Hub model is asked for
         // again, so a moved branch is noticed.
         let files = match (&self.source, &self.files) {
@@ -117,9 +182,24 @@ impl Backend for ModelBackend {
             _ => self.files(status)?,
         };
         status(format!("loading {}", files.name));
-        let classifier = Classifier::load(&files, &self.labels, &self.opts)?;
+        let predictor = match &self.head {
+            HeadSpec::Sequence => {
+                Predictor::Sequence(Classifier::load(&files, &self.labels, &self.opts)?)
+            }
+            head => {
+                let embedder = Embedder::load(&files, &self.opts)?;
+                let ctx = training::Context {
+                    cache_root: self.cache_root.as_deref(),
+                    data_fingerprint: &self.data_fingerprint,
+                    text: &self.text,
+                    classes: &self.labels,
+                    status,
+                };
+                Predictor::Embedding(training::build(embedder, head, &ctx)?)
+            }
+        };
         self.files = Some(files);
-        Ok(classifier)
+        Ok(predictor)
     }
 
     fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
 use crate::data::{Columns, Count, Sampling, TextField};
 use crate::error::Result;
-use crate::model::files::DEFAULT_MODEL;
+use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
 use crate::model::{DTypePref, DevicePref, ModelSource, RunOptions, labels};
 
 #[derive(Debug, Parser)]
@@ -118,13 +118,44 @@ pub struct ModelArgs {
     /// Neither read nor write the prediction cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// What classifies: the fine-tuned --model, logistic regression on --embed-model's sentence
+    /// embeddings (trained on the train split), or zero-shot by similarity to label descriptions.
+    #[arg(long, value_enum, default_value_t = ClassifierKind::Sequence, global = true)]
+    pub classifier: ClassifierKind,
+    /// Sentence-transformers model for --classifier embed|zero-shot.
+    #[arg(long, value_name = "REPO[@REVISION]", default_value = DEFAULT_EMBED_MODEL, global = true)]
+    pub embed_model: String,
+    /// A local sentence-transformers model folder instead of --embed-model.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub embed_model_dir: Option<PathBuf>,
+    /// Zero-shot descriptions, one per class in class order, separated by "|"
+    /// [default: "A <class> review" for each class].
+    #[arg(long, value_name = "TEXT|TEXT", global = true)]
+    pub label_descriptions: Option<String>,
+}
+
+/// `--classifier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClassifierKind {
+    /// The fine-tuned sequence classifier (--model).
+    Sequence,
+    /// Sentence embeddings + logistic regression.
+    Embed,
+    /// Sentence embeddings + cosine similarity to label descriptions.
+    #[value(name = "zero-shot")]
+    ZeroShot,
 }
 
 impl ModelArgs {
+    /// The model the chosen classifier runs: --model, or the embedding model.
     pub fn source(&self) -> ModelSource {
-        match &self.model_dir {
+        let (dir, repo) = match self.classifier {
+            ClassifierKind::Sequence => (&self.model_dir, &self.model),
+            _ => (&self.embed_model_dir, &self.embed_model),
+        };
+        match dir {
             Some(dir) => ModelSource::Dir(dir.clone()),
-            None => ModelSource::parse_repo(&self.model),
+            None => ModelSource::parse_repo(repo),
         }
     }
 
@@ -165,6 +196,16 @@ pub enum Command {
     },
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
+    /// Check the sequence classifier code on --device/--dtype against golden logits (the fixture
+    /// models beside the goldens file): one line per model, exit code 2 if any is off.
+    Check {
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "tests/fixtures/models/goldens.json"
+        )]
+        goldens: PathBuf,
+    },
     Sample {
         #[arg(long, value_name = "DIR")]
         output: PathBuf,

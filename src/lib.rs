@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod check;
 pub mod cli;
 pub mod data;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod predict;
 pub mod snapshot;
 pub mod store;
+pub mod training;
 pub mod tui;
 pub mod ui;
 pub mod worker;
@@ -23,22 +25,19 @@ use cli::{Cli, Command};
 use error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Some(Command::Check { goldens }) = &cli.command {
+        return check::run(goldens, &cli.model.run_options()?);
+    }
     let data = load_data(&cli.data)?;
     match cli.command {
         None => {
             let m = &cli.model;
-            let backend = backend::ModelBackend::new(
-                m.source(),
-                data.label_names.clone(),
-                m.run_options()?,
-                if m.no_cache {
-                    None
-                } else {
-                    store::default_root()
-                },
-                data.fingerprint.clone(),
-                m.text.name().to_owned(),
-            );
+            let cache = if m.no_cache {
+                None
+            } else {
+                store::default_root()
+            };
+            let backend = backend::ModelBackend::from_args(&data, m, cache)?;
             let session = tui::Session {
                 backend,
                 text: m.text,
@@ -55,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             predict::eval(&data, &cli.model, split.as_deref(), json, cache)
         }
+        Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
         Some(Command::Sample { output }) => data::write::sample(&data, &output),
         Some(Command::Predict { split, output }) => {
             let cache = if cli.model.no_cache {

@@ -92,14 +92,7 @@ fn predict_rows(
     rows: &[usize],
     cache_root: Option<std::path::PathBuf>,
 ) -> Result<Vec<Option<Prediction>>> {
-    let mut backend = ModelBackend::new(
-        m.source(),
-        data.label_names.clone(),
-        m.run_options()?,
-        cache_root,
-        data.fingerprint.clone(),
-        m.text.name().to_owned(),
-    );
+    let mut backend = ModelBackend::from_args(data, m, cache_root)?;
     let mut predictions: Vec<Option<Prediction>> = vec![None; data.rows.len()];
     let (cached, warnings) = backend.cached();
     for w in warnings {

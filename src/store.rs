@@ -1,5 +1,5 @@
-//! The prediction cache: parquet files under `<cache dir>/reviewlens/predictions/<key>/`, one per
-//! batch, so a killed run keeps what it finished. The key names the model (repo@commit or a hash of
+//! The prediction and embedding caches: parquet files under `<cache dir>/reviewlens/<kind>/<key>/`,
+//! one per batch, so a killed run keeps what it finished. The key names the model (repo@commit or a hash of
 //! the weights), the data (its fingerprint), the text field, max length, label map, dtype and classes;
 //! `key.json` beside the parts says so in words. Every file is written to a temporary name and
 //! renamed. A file that cannot be read is set aside with a warning, never fatal.
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Float32Array, RecordBatch, UInt32Array,
+    ArrayRef, AsArray, BooleanArray, FixedSizeListArray, Float32Array, RecordBatch, UInt32Array,
 };
 use arrow::datatypes::{DataType, Field, Float32Type, Schema, UInt32Type};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -32,7 +32,7 @@ pub struct CacheKey {
 }
 
 impl CacheKey {
-    fn id(&self) -> String {
+    pub fn id(&self) -> String {
         let mut h = Fnv::default();
         h.field(&self.model).field(&self.data).field(&self.text);
         h.field(&self.max_length.to_string())
@@ -51,23 +51,40 @@ pub fn default_root() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("reviewlens"))
 }
 
-pub struct Store {
+/// What a store keeps per row, and how it goes in and out of a parquet batch (after the `row`
+/// column). `width` is the number of classes, or the embedding's dimension.
+pub trait Record: Sized {
+    /// The folder under the cache root.
+    const KIND: &'static str;
+    fn fields(width: usize) -> Vec<Field>;
+    fn columns(items: &[(u32, Self)], width: usize) -> Result<Vec<ArrayRef>, String>;
+    /// Row `i` of `batch`, whose schema has been checked.
+    fn read(batch: &RecordBatch, i: usize, width: usize) -> Result<Self, String>;
+}
+
+pub struct Store<T: Record = Prediction> {
     dir: PathBuf,
-    classes: usize,
+    width: usize,
     written: u32,
+    _kind: std::marker::PhantomData<T>,
 }
 
 /// What opening a store found.
-pub struct Opened {
-    pub store: Store,
-    pub predictions: Vec<(u32, Prediction)>,
+pub struct Opened<T: Record = Prediction> {
+    pub store: Store<T>,
+    pub predictions: Vec<(u32, T)>,
     pub warnings: Vec<String>,
 }
 
-impl Store {
+impl<T: Record + Clone> Store<T> {
     /// Opens (creating when needed) the store for `key` under `root` and reads what it holds.
-    pub fn open(root: &Path, key: &CacheKey) -> Result<Opened, String> {
-        let dir = root.join("predictions").join(key.id());
+    pub fn open(root: &Path, key: &CacheKey) -> Result<Opened<T>, String> {
+        Self::open_with_width(root, key, key.classes.len())
+    }
+
+    /// As `open`, for records `width` wide.
+    pub fn open_with_width(root: &Path, key: &CacheKey, width: usize) -> Result<Opened<T>, String> {
+        let dir = root.join(T::KIND).join(key.id());
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
         let mut warnings = Vec::new();
@@ -87,13 +104,14 @@ impl Store {
         }
         let mut store = Store {
             dir,
-            classes: key.classes.len(),
+            width,
             written: 0,
+            _kind: std::marker::PhantomData,
         };
         let mut predictions = Vec::new();
         let parts = store.parts();
         for part in &parts {
-            match read_part(part, store.classes) {
+            match read_part::<T>(part, store.width) {
                 Ok(rows) => predictions.extend(rows),
                 Err(e) => {
                     warnings.push(format!("ignored the unreadable cache file {} ({e}); its rows will be classified again", part.display()));
@@ -136,7 +154,7 @@ impl Store {
     }
 
     /// Writes one batch of predictions as a new part file.
-    pub fn save(&mut self, predictions: &[(u32, Prediction)]) -> Result<(), String> {
+    pub fn save(&mut self, predictions: &[(u32, T)]) -> Result<(), String> {
         if predictions.is_empty() {
             return Ok(());
         }
@@ -149,83 +167,167 @@ impl Store {
             self.written,
             std::process::id()
         );
-        let bytes = encode(predictions, self.classes)
-            .map_err(|e| format!("cannot encode predictions ({e})"))?;
+        let bytes = encode(predictions, self.width)
+            .map_err(|e| format!("cannot encode {} ({e})", T::KIND))?;
         write_atomic(&self.dir.join(name), &bytes)
     }
 }
 
-fn schema(classes: usize) -> Arc<Schema> {
-    let mut fields = vec![
-        Field::new("row", DataType::UInt32, false),
-        Field::new("label", DataType::UInt32, false),
-        Field::new("tokens", DataType::UInt32, false),
-        Field::new("truncated", DataType::Boolean, false),
-    ];
-    fields.extend((0..classes).map(|c| Field::new(format!("prob_{c}"), DataType::Float32, false)));
+fn schema<T: Record>(width: usize) -> Arc<Schema> {
+    let mut fields = vec![Field::new("row", DataType::UInt32, false)];
+    fields.extend(T::fields(width));
     Arc::new(Schema::new(fields))
 }
 
-fn encode(
-    predictions: &[(u32, Prediction)],
-    classes: usize,
+fn encode<T: Record>(
+    items: &[(u32, T)],
+    width: usize,
 ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(UInt32Array::from_iter_values(
-            predictions.iter().map(|(r, _)| *r),
-        )),
-        Arc::new(UInt32Array::from_iter_values(
-            predictions.iter().map(|(_, p)| p.label),
-        )),
-        Arc::new(UInt32Array::from_iter_values(
-            predictions.iter().map(|(_, p)| p.tokens),
-        )),
-        Arc::new(BooleanArray::from_iter(
-            predictions.iter().map(|(_, p)| Some(p.truncated)),
-        )),
-    ];
-    for c in 0..classes {
-        columns.push(Arc::new(Float32Array::from_iter_values(
-            predictions.iter().map(|(_, p)| p.probs[c]),
-        )));
-    }
-    let schema = schema(classes);
-    let batch = RecordBatch::try_new(schema, columns)?;
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(UInt32Array::from_iter_values(
+        items.iter().map(|(r, _)| *r),
+    ))];
+    columns.extend(T::columns(items, width)?);
+    let batch = RecordBatch::try_new(schema::<T>(width), columns)?;
     Ok(crate::export::parquet_bytes(&batch, None)?)
 }
 
-fn read_part(path: &Path, classes: usize) -> Result<Vec<(u32, Prediction)>, String> {
+fn read_part<T: Record>(path: &Path, width: usize) -> Result<Vec<(u32, T)>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
-    if reader.schema().fields() != schema(classes).fields() {
+    if reader.schema().fields() != schema::<T>(width).fields() {
         return Err("unexpected columns".into());
     }
     let mut out = Vec::new();
     for batch in reader.build().map_err(|e| e.to_string())? {
         let batch = batch.map_err(|e| e.to_string())?;
-        let u32s = |i: usize| batch.column(i).as_primitive::<UInt32Type>().clone();
-        let (rows, labels, tokens) = (u32s(0), u32s(1), u32s(2));
-        let truncated = batch.column(3).as_boolean().clone();
-        let probs: Vec<_> = (0..classes)
-            .map(|c| batch.column(4 + c).as_primitive::<Float32Type>().clone())
-            .collect();
+        let rows = batch.column(0).as_primitive::<UInt32Type>().clone();
         for i in 0..batch.num_rows() {
-            let p = Prediction {
-                label: labels.value(i),
-                probs: probs.iter().map(|a| a.value(i)).collect(),
-                tokens: tokens.value(i),
-                truncated: truncated.value(i),
-            };
-            if p.label as usize >= classes || rows.is_null(i) {
-                return Err(format!(
-                    "row {i} has label {} of {classes} classes",
-                    p.label
-                ));
-            }
-            out.push((rows.value(i), p));
+            out.push((rows.value(i), T::read(&batch, i, width)?));
         }
     }
     Ok(out)
+}
+
+impl Record for Prediction {
+    const KIND: &'static str = "predictions";
+
+    fn fields(classes: usize) -> Vec<Field> {
+        let mut fields = vec![
+            Field::new("label", DataType::UInt32, false),
+            Field::new("tokens", DataType::UInt32, false),
+            Field::new("truncated", DataType::Boolean, false),
+        ];
+        fields.extend(
+            (0..classes).map(|c| Field::new(format!("prob_{c}"), DataType::Float32, false)),
+        );
+        fields
+    }
+
+    fn columns(items: &[(u32, Self)], classes: usize) -> Result<Vec<ArrayRef>, String> {
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(UInt32Array::from_iter_values(
+                items.iter().map(|(_, p)| p.label),
+            )),
+            Arc::new(UInt32Array::from_iter_values(
+                items.iter().map(|(_, p)| p.tokens),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                items.iter().map(|(_, p)| Some(p.truncated)),
+            )),
+        ];
+        for c in 0..classes {
+            columns.push(Arc::new(Float32Array::from_iter_values(
+                items.iter().map(|(_, p)| p.probs[c]),
+            )));
+        }
+        Ok(columns)
+    }
+
+    fn read(batch: &RecordBatch, i: usize, classes: usize) -> Result<Self, String> {
+        let u32_at = |c: usize| batch.column(c).as_primitive::<UInt32Type>().value(i);
+        let p = Prediction {
+            label: u32_at(1),
+            tokens: u32_at(2),
+            truncated: batch.column(3).as_boolean().value(i),
+            probs: (0..classes)
+                .map(|c| batch.column(4 + c).as_primitive::<Float32Type>().value(i))
+                .collect(),
+        };
+        if p.label as usize >= classes {
+            return Err(format!(
+                "row {i} has label {} of {classes} classes",
+                p.label
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// A review's sentence embedding, as the embedding cache keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Embedded {
+    pub vector: Vec<f32>,
+    pub tokens: u32,
+    pub truncated: bool,
+}
+
+impl Record for Embedded {
+    const KIND: &'static str = "embeddings";
+
+    fn fields(dim: usize) -> Vec<Field> {
+        vec![
+            Field::new("tokens", DataType::UInt32, false),
+            Field::new("truncated", DataType::Boolean, false),
+            Field::new(
+                "vector",
+                DataType::FixedSizeList(
+                    Arc::new(Field::new("item", DataType::Float32, false)),
+                    dim as i32,
+                ),
+                false,
+            ),
+        ]
+    }
+
+    fn columns(items: &[(u32, Self)], dim: usize) -> Result<Vec<ArrayRef>, String> {
+        if let Some((row, e)) = items.iter().find(|(_, e)| e.vector.len() != dim) {
+            return Err(format!(
+                "row {row} has {} dimensions, not {dim}",
+                e.vector.len()
+            ));
+        }
+        let values = Float32Array::from_iter_values(
+            items.iter().flat_map(|(_, e)| e.vector.iter().copied()),
+        );
+        let item = Arc::new(Field::new("item", DataType::Float32, false));
+        let vectors = FixedSizeListArray::try_new(item, dim as i32, Arc::new(values), None)
+            .map_err(|e| e.to_string())?;
+        Ok(vec![
+            Arc::new(UInt32Array::from_iter_values(
+                items.iter().map(|(_, e)| e.tokens),
+            )),
+            Arc::new(BooleanArray::from_iter(
+                items.iter().map(|(_, e)| Some(e.truncated)),
+            )),
+            Arc::new(vectors),
+        ])
+    }
+
+    fn read(batch: &RecordBatch, i: usize, dim: usize) -> Result<Self, String> {
+        let vector = batch.column(3).as_fixed_size_list().value(i);
+        let vector = vector.as_primitive::<Float32Type>().values().to_vec();
+        if vector.len() != dim {
+            return Err(format!(
+                "row {i} has {} dimensions, not {dim}",
+                vector.len()
+            ));
+        }
+        Ok(Embedded {
+            tokens: batch.column(1).as_primitive::<UInt32Type>().value(i),
+            truncated: batch.column(2).as_boolean().value(i),
+            vector,
+        })
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place.

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::model::hub::Status;
-use crate::model::{Classifier, Prediction};
+use crate::model::{Prediction, Predictor};
 
 /// Where the worker's reports go.
 pub type Out = Arc<dyn Fn(WorkerMsg) + Send + Sync>;
@@ -75,7 +75,7 @@ pub enum WorkerMsg {
 /// How the worker gets its classifier (and how results are kept); the I/O lives behind these.
 pub trait Backend: Send + 'static {
     /// Fetches and loads the model, reporting steps through `status`.
-    fn load(&mut self, status: &Status) -> crate::error::Result<Classifier>;
+    fn load(&mut self, status: &Status) -> crate::error::Result<Predictor>;
     /// Predictions saved by an earlier run, and warnings about the cache. Asked at start and again
     /// once the model is loaded (a Hub model's identity may only be known then); each store is read
     /// once.
@@ -119,7 +119,7 @@ impl Job {
 pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Request>, out: Out) {
     let batch_size = batch_size.max(1);
     deliver_cached(&mut backend, &out);
-    let mut model: Option<Classifier> = None;
+    let mut model: Option<Predictor> = None;
     let mut urgent: VecDeque<Job> = VecDeque::new();
     let mut batch: VecDeque<Job> = VecDeque::new();
     // Once the sender is gone, finish what is queued (headless `predict` relies on it), then stop.
@@ -247,19 +247,19 @@ fn deliver_cached(backend: &mut impl Backend, out: &Out) {
 /// The classifier, loading it first if needed. A failed load is reported and not remembered, so the
 /// next request tries again (the network may be back, the file fixed).
 fn ensure_loaded<'a>(
-    model: &'a mut Option<Classifier>,
+    model: &'a mut Option<Predictor>,
     backend: &mut impl Backend,
     out: &Out,
-) -> Result<&'a Classifier, String> {
+) -> Result<&'a Predictor, String> {
     if model.is_none() {
         let to_out = out.clone();
         let status: Status = Arc::new(move |s| to_out(WorkerMsg::Status(s)));
         match backend.load(&status) {
             Ok(c) => {
                 out(WorkerMsg::Ready {
-                    model: c.name.clone(),
+                    model: c.name(),
                     device: c.device_label(),
-                    note: c.device_note.clone(),
+                    note: c.note(),
                 });
                 *model = Some(c);
                 deliver_cached(backend, out);
@@ -275,13 +275,11 @@ fn ensure_loaded<'a>(
 }
 
 fn classify(
-    classifier: &Classifier,
+    classifier: &Predictor,
     rows: &[(u32, String)],
 ) -> Result<Vec<(u32, Prediction)>, String> {
     let texts: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
-    let encoded = classifier.tokenize(&texts).map_err(|e| e.to_string())?;
-    let refs: Vec<_> = encoded.iter().collect();
-    let predictions = classifier.predict(&refs).map_err(|e| e.to_string())?;
+    let predictions = classifier.classify(&texts).map_err(|e| e.to_string())?;
     Ok(rows.iter().map(|(r, _)| *r).zip(predictions).collect())
 }
 

@@ -37,19 +37,27 @@ fn default_eps() -> f64 {
     1e-12
 }
 
-pub struct Bert {
+/// The encoder: embeddings and layers, giving one hidden state per token. `BertModel` checkpoints
+/// (sentence-transformers) hold it at the top level, sequence classifiers under `bert.`.
+pub struct Encoder {
     words: Embedding,
     positions: Embedding,
     token_types: Embedding,
     embed_norm: LayerNorm,
     layers: Vec<EncoderLayer>,
-    /// Absent in checkpoints saved without a pooler: then the classifier reads `[CLS]` directly.
-    pooler: Option<Dense>,
-    classifier: Dense,
 }
 
-impl Bert {
-    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
+/// Where the encoder's tensors are: under `bert.` or at the top.
+fn base<'a>(vb: &VarBuilder<'a>) -> VarBuilder<'a> {
+    if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+        vb.pp("bert")
+    } else {
+        vb.clone()
+    }
+}
+
+impl Encoder {
+    pub fn load(vb: &VarBuilder, cfg: &Config) -> Result<Self> {
         if let Some(kind) = cfg
             .position_embedding_type
             .as_deref()
@@ -62,11 +70,7 @@ impl Bert {
         let activation = Activation::parse(&cfg.hidden_act).ok_or_else(|| {
             candle_core::Error::Msg(format!("unsupported hidden_act \"{}\"", cfg.hidden_act))
         })?;
-        let base = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
-            vb.pp("bert")
-        } else {
-            vb.clone()
-        };
+        let base = base(vb);
         let (h, eps) = (cfg.hidden_size, cfg.layer_norm_eps);
         let emb = base.pp("embeddings");
         let layers = (0..cfg.num_hidden_layers)
@@ -91,12 +95,7 @@ impl Bert {
                 })
             })
             .collect::<Result<_>>()?;
-        let pooler = if base.contains_tensor("pooler.dense.weight") {
-            Some(Dense::load(h, h, base.pp("pooler.dense"))?)
-        } else {
-            None
-        };
-        Ok(Bert {
+        Ok(Encoder {
             words: embedding(cfg.vocab_size, h, emb.pp("word_embeddings"))?,
             positions: embedding(
                 cfg.max_position_embeddings,
@@ -106,12 +105,11 @@ impl Bert {
             token_types: embedding(cfg.type_vocab_size, h, emb.pp("token_type_embeddings"))?,
             embed_norm: norm(h, eps, emb.pp("LayerNorm"))?,
             layers,
-            pooler,
-            classifier: Dense::load(h, num_labels, vb.pp("classifier"))?,
         })
     }
 
-    /// `input_ids`, `attention_mask`: (batch, seq) u32; single sentences, so token type 0 throughout.
+    /// `input_ids`, `attention_mask`: (batch, seq) u32; single sentences, so token type 0
+    /// throughout. Returns (batch, seq, hidden).
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
         let (_, seq) = input_ids.dims2()?;
         let device = input_ids.device();
@@ -127,6 +125,36 @@ impl Bert {
         for layer in &self.layers {
             x = layer.forward(&x, &mask)?;
         }
+        Ok(x)
+    }
+}
+
+pub struct Bert {
+    encoder: Encoder,
+    /// Absent in checkpoints saved without a pooler: then the classifier reads `[CLS]` directly.
+    pooler: Option<Dense>,
+    classifier: Dense,
+}
+
+impl Bert {
+    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
+        let encoder = Encoder::load(&vb, cfg)?;
+        let h = cfg.hidden_size;
+        let base = base(&vb);
+        let pooler = if base.contains_tensor("pooler.dense.weight") {
+            Some(Dense::load(h, h, base.pp("pooler.dense"))?)
+        } else {
+            None
+        };
+        Ok(Bert {
+            encoder,
+            pooler,
+            classifier: Dense::load(h, num_labels, vb.pp("classifier"))?,
+        })
+    }
+
+    pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        let x = self.encoder.forward(input_ids, attention_mask)?;
         let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
         let pooled = match &self.pooler {
             Some(dense) => dense.forward(&cls)?.tanh()?,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 pub const DEFAULT_MODEL: &str = "distilbert/distilbert-base-uncased-finetuned-sst-2-english";
+pub const DEFAULT_EMBED_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModelSource {

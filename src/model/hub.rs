@@ -18,7 +18,16 @@ use crate::error::{Error, Result};
 pub type Status = Arc<dyn Fn(String) + Send + Sync>;
 
 const REQUIRED: [&str; 2] = ["config.json", "model.safetensors"];
-const OPTIONAL: [&str; 3] = ["tokenizer.json", "vocab.txt", "tokenizer_config.json"];
+/// The tokenizer's files, then sentence-transformers' (pooling, normalisation, max length), which
+/// only embedding models have.
+const OPTIONAL: [&str; 6] = [
+    "tokenizer.json",
+    "vocab.txt",
+    "tokenizer_config.json",
+    "modules.json",
+    "1_Pooling/config.json",
+    "sentence_bert_config.json",
+];
 
 /// The Hugging Face settings from the environment.
 #[derive(Debug, Clone)]

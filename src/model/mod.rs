@@ -4,10 +4,13 @@
 mod bert;
 pub mod device;
 mod distilbert;
+pub mod embed;
 pub mod files;
+pub mod heads;
 pub mod hub;
 pub mod labels;
 mod layers;
+pub mod logreg;
 pub mod tokenize;
 
 use std::path::Path;
@@ -47,6 +50,59 @@ pub struct Prediction {
     /// Tokens the model saw, special tokens included.
     pub tokens: u32,
     pub truncated: bool,
+}
+
+/// Index of the largest value (the first on a tie).
+pub(crate) fn best(values: &[f32]) -> u32 {
+    (0..values.len())
+        .max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)))
+        .unwrap_or(0) as u32
+}
+
+/// What the worker runs: a fine-tuned sequence classifier, or a head on sentence embeddings.
+pub enum Predictor {
+    Sequence(Classifier),
+    Embedding(heads::EmbedClassifier),
+}
+
+impl Predictor {
+    pub fn name(&self) -> String {
+        match self {
+            Predictor::Sequence(c) => c.name.clone(),
+            Predictor::Embedding(c) => c.name.clone(),
+        }
+    }
+
+    pub fn device_label(&self) -> String {
+        match self {
+            Predictor::Sequence(c) => c.device_label(),
+            Predictor::Embedding(c) => c.embedder.device_label(),
+        }
+    }
+
+    /// What the status bar should add: a CPU fallback, a missing pooling config.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Predictor::Sequence(c) => c.device_note.clone(),
+            Predictor::Embedding(c) => {
+                (!c.embedder.notes.is_empty()).then(|| c.embedder.notes.join("; "))
+            }
+        }
+    }
+
+    /// Tokenizes and classifies one batch (padded to its longest text).
+    pub fn classify(&self, texts: &[&str]) -> Result<Vec<Prediction>> {
+        match self {
+            Predictor::Sequence(c) => {
+                let encoded = c.tokenize(texts)?;
+                c.predict(&encoded.iter().collect::<Vec<_>>())
+            }
+            Predictor::Embedding(c) => {
+                let encoded = c.embedder.tokenize(texts)?;
+                c.predict(&encoded.iter().collect::<Vec<_>>())
+            }
+        }
+    }
 }
 
 enum Net {

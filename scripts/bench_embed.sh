@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Embeddings per second and logistic-regression training time against sentence-transformers and
+# scikit-learn, on the same texts and embeddings, same thread count, same run:
+#   - `reviewlens --classifier zero-shot predict` over the first N bundled test reviews (zero-shot
+#     adds a dot product per class to each embedding), rate from "model ready" to the last result, at
+#     several batch sizes; sentence-transformers' `encode` on the same reviews after a warm-up, at its
+#     default batch size (32) and the same batch sizes;
+#   - LogisticRegression().fit vs. our L-BFGS on the 6,000 train embeddings (`benches/logreg.rs`).
+#
+#   scripts/bench_embed.sh        # N=1000 reviews, THREADS=nproc, batch sizes 8 16 32 64
+# Needs: python3 with sentence-transformers, scikit-learn (see scripts/make_embedding_goldens.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000}
+THREADS=${THREADS:-$(nproc)}
+SIZES=${SIZES:-"8 16 32 64"}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reviewlens-target}"
+WORK=${WORK:-$HOME/.cache/reviewlens-bench}/embed
+mkdir -p "$WORK"
+MODEL=$(scripts/fetch_minilm.sh)
+head -n "$N" assets/source/amazon_polarity_test_sample.jsonl > "$WORK/test.jsonl"
+cargo build --release --locked
+bin="$CARGO_TARGET_DIR/release/reviewlens"
+
+echo "== reviewlens (candle), $N reviews, $THREADS threads"
+for bs in $SIZES; do
+    RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
+        --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" \
+        predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+done
+
+echo "== sentence-transformers encode + scikit-learn fit, $THREADS threads"
+python3 scripts/bench_embed_baselines.py "$MODEL" "$WORK" --n "$N" --threads "$THREADS" \
+    --batch-sizes "$(echo $SIZES | tr ' ' ,)"
+
+echo "== our logistic regression on the same 6,000 embeddings"
+RAYON_NUM_THREADS=$THREADS REVIEWLENS_BENCH_EMBEDDINGS="$WORK" \
+    cargo bench --locked --bench logreg -- --noplot 2>&1 | grep -E "iterations|time:"

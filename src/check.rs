@@ -1,0 +1,118 @@
+//! `reviewlens check`: the sequence classifiers' numbers on this machine's device and dtype against
+//! golden logits made by PyTorch + transformers (`scripts/make_test_models.py` writes them with the
+//! tiny fixture models). It is how the CUDA build is proven on a GPU, and how a user can check theirs.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Classifier, DTypePref, ModelFiles, RunOptions};
+
+#[derive(Deserialize)]
+struct Goldens {
+    max_length: usize,
+    texts: Vec<Text>,
+    models: std::collections::BTreeMap<String, Golden>,
+}
+
+#[derive(Deserialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct Golden {
+    per_text: Vec<PerText>,
+    batch: Batch,
+}
+
+#[derive(Deserialize)]
+struct PerText {
+    logits: Vec<f32>,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct Batch {
+    logits: Vec<Vec<f32>>,
+}
+
+/// How far from F32 on the CPU each dtype may land: rounding, not mistakes.
+pub fn tolerance(dtype: DTypePref) -> f32 {
+    match dtype {
+        DTypePref::F32 => 1e-3,
+        DTypePref::F16 | DTypePref::Bf16 => 2e-2,
+    }
+}
+
+/// Checks every model the goldens name (folders beside the goldens file); prints a line per model
+/// and fails, naming the worst one, when any logit is off by more than the tolerance or any label
+/// differs.
+pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
+    let text = std::fs::read_to_string(goldens).map_err(|e| {
+        Error::at_path(
+            goldens,
+            format!("cannot read ({e}); pass --goldens tests/fixtures/models/goldens.json"),
+        )
+    })?;
+    let g: Goldens = serde_json::from_str(&text)
+        .map_err(|e| Error::at_path(goldens, format!("not a goldens file ({e})")))?;
+    let dir = goldens.parent().unwrap_or(Path::new("."));
+    let tol = tolerance(opts.dtype);
+    let texts: Vec<&str> = g.texts.iter().map(|t| t.text.as_str()).collect();
+    let mut failures = Vec::new();
+    for (name, golden) in &g.models {
+        let files = ModelFiles::from_dir(&dir.join(name))?;
+        let opts = RunOptions {
+            max_length: Some(g.max_length),
+            label_map: None,
+            ..opts.clone()
+        };
+        let model = Classifier::load(&files, &["negative".into(), "positive".into()], &opts)?;
+        let encoded = model.tokenize(&texts)?;
+        let (mut worst, mut worst_batch, mut labels) = (0f32, 0f32, 0);
+        for (enc, gold) in encoded.iter().zip(&golden.per_text) {
+            let logits = model.logits(&[enc])?.remove(0);
+            worst = worst.max(max_diff(&logits, &gold.logits));
+            let label = model.predict(&[enc])?.remove(0).label;
+            labels += (label == u32::from(gold.label == "POSITIVE")) as usize;
+        }
+        let batch = model.logits(&encoded.iter().collect::<Vec<_>>())?;
+        for (ours, gold) in batch.iter().zip(&golden.batch.logits) {
+            worst_batch = worst_batch.max(max_diff(ours, gold));
+        }
+        let ok = worst <= tol && worst_batch <= tol && labels == texts.len();
+        println!(
+            "{name:<16} {:<12} one at a time: max |Δlogit| {worst:.2e}, batched: {worst_batch:.2e} (tolerance {tol:.0e}); labels {labels}/{}: {}",
+            model.device_label(),
+            texts.len(),
+            if ok { "ok" } else { "FAILED" }
+        );
+        if !ok {
+            failures.push(name.clone());
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::input(
+            "check",
+            format!(
+                "{} differ from the goldens beyond the tolerance: {}",
+                failures.len(),
+                failures.join(", ")
+            ),
+        ))
+    }
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() {
+        return f32::INFINITY;
+    }
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}

@@ -1,0 +1,282 @@
+//! Sentence embeddings as sentence-transformers computes them: a BERT encoder, then the pooling that
+//! `1_Pooling/config.json` names (mean when there is none, and the caller is told), then L2
+//! normalisation when `modules.json` lists a `Normalize` step. Truncation at
+//! `sentence_bert_config.json`'s `max_seq_length`, as `SentenceTransformer.encode` does.
+
+use std::path::Path;
+
+use candle_core::{D, DType, Device, Tensor};
+use candle_nn::VarBuilder;
+
+use super::bert;
+use super::tokenize::{Encoded, TextTokenizer};
+use super::{ModelFiles, RunOptions, device};
+use crate::error::{Error, Result};
+
+/// Which pooled vectors are concatenated, in sentence-transformers' order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pooling {
+    pub cls: bool,
+    pub max: bool,
+    pub mean: bool,
+    pub mean_sqrt_len: bool,
+}
+
+impl Pooling {
+    const MEAN: Pooling = Pooling {
+        cls: false,
+        max: false,
+        mean: true,
+        mean_sqrt_len: false,
+    };
+
+    /// From `1_Pooling/config.json`; modes we do not compute are refused by name.
+    fn parse(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| Error::at_path(path, format!("not JSON ({e})")))?;
+        let flag = |k: &str| v.get(k).and_then(|b| b.as_bool()).unwrap_or(false);
+        for unsupported in ["pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"] {
+            if flag(unsupported) {
+                return Err(Error::at_path(
+                    path,
+                    format!(
+                        "{unsupported} is not supported (cls, max, mean and mean_sqrt_len are)"
+                    ),
+                ));
+            }
+        }
+        let p = Pooling {
+            cls: flag("pooling_mode_cls_token"),
+            max: flag("pooling_mode_max_tokens"),
+            mean: flag("pooling_mode_mean_tokens"),
+            mean_sqrt_len: flag("pooling_mode_mean_sqrt_len_tokens"),
+        };
+        if !(p.cls || p.max || p.mean || p.mean_sqrt_len) {
+            return Err(Error::at_path(path, "names no pooling mode"));
+        }
+        Ok(p)
+    }
+
+    fn parts(&self) -> usize {
+        [self.cls, self.max, self.mean, self.mean_sqrt_len]
+            .iter()
+            .filter(|&&b| b)
+            .count()
+    }
+}
+
+pub struct Embedder {
+    pub name: String,
+    encoder: bert::Encoder,
+    tokenizer: TextTokenizer,
+    pub pooling: Pooling,
+    pub normalize: bool,
+    device: Device,
+    dtype: DType,
+    pub max_length: usize,
+    /// Length of each vector.
+    pub dim: usize,
+    /// What identifies the weights in the caches.
+    pub identity: String,
+    /// Things the user should know (no pooling config, a CPU fallback).
+    pub notes: Vec<String>,
+}
+
+impl Embedder {
+    pub fn load(files: &ModelFiles, opts: &RunOptions) -> Result<Self> {
+        let root = files.config.parent().unwrap_or(Path::new("."));
+        let config_text = std::fs::read_to_string(&files.config)
+            .map_err(|e| Error::at_path(&files.config, format!("cannot read ({e})")))?;
+        let config: serde_json::Value = serde_json::from_str(&config_text)
+            .map_err(|e| Error::at_path(&files.config, format!("not JSON ({e})")))?;
+        let model_type = config.get("model_type").and_then(|t| t.as_str());
+        if model_type != Some("bert") {
+            return Err(Error::at_path(
+                &files.config,
+                format!(
+                    "model_type {} is not supported for embeddings (supported: bert, e.g. sentence-transformers/all-MiniLM-L6-v2)",
+                    model_type.unwrap_or("(none)")
+                ),
+            ));
+        }
+        let cfg: bert::Config = serde_json::from_value(config)
+            .map_err(|e| Error::at_path(&files.config, format!("bad BERT config ({e})")))?;
+        let mut notes = Vec::new();
+        let pooling_path = root.join("1_Pooling").join("config.json");
+        let pooling = if pooling_path.is_file() {
+            Pooling::parse(&pooling_path)?
+        } else {
+            notes.push("no 1_Pooling/config.json: mean pooling".to_string());
+            Pooling::MEAN
+        };
+        let normalize = normalize_step(&root.join("modules.json"))?;
+        let max_length = match opts.max_length {
+            Some(n) if (2..=cfg.max_position_embeddings).contains(&n) => n,
+            Some(n) => {
+                return Err(Error::input(
+                    "--max-length",
+                    format!(
+                        "{n} is outside 2..={} (the embedding model's max_position_embeddings)",
+                        cfg.max_position_embeddings
+                    ),
+                ));
+            }
+            None => max_seq_length(&root.join("sentence_bert_config.json"))
+                .unwrap_or(cfg.max_position_embeddings)
+                .min(cfg.max_position_embeddings),
+        };
+        let tokenizer = TextTokenizer::load(
+            files.tokenizer_json.as_deref(),
+            files.vocab.as_deref(),
+            files.tokenizer_config.as_deref(),
+            max_length,
+        )?;
+        if tokenizer.vocab_size() > cfg.vocab_size {
+            return Err(Error::input(
+                "embedding model",
+                format!(
+                    "its tokenizer has {} tokens but the model's vocabulary has {}; the tokenizer belongs to another model",
+                    tokenizer.vocab_size(),
+                    cfg.vocab_size
+                ),
+            ));
+        }
+        let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
+        notes.extend(device_note);
+        // Safety: mapped read-only; the Hugging Face cache never rewrites a blob in place.
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&files.weights], dtype, &device) }
+            .map_err(|e| {
+                Error::at_path(&files.weights, format!("not readable safetensors ({e})"))
+            })?;
+        let encoder = bert::Encoder::load(&vb, &cfg).map_err(|e| {
+            let msg = e.to_string();
+            Error::at_path(
+                &files.weights,
+                format!(
+                    "weights do not fit the BERT in config.json ({})",
+                    msg.lines().next().unwrap_or(&msg)
+                ),
+            )
+        })?;
+        Ok(Embedder {
+            name: files.name.clone(),
+            encoder,
+            tokenizer,
+            dim: cfg.hidden_size * pooling.parts(),
+            pooling,
+            normalize,
+            device,
+            dtype,
+            max_length,
+            identity: files.identity.clone(),
+            notes,
+        })
+    }
+
+    /// "cpu f32", "cuda:0 f16".
+    pub fn device_label(&self) -> String {
+        format!(
+            "{} {}",
+            device::describe(&self.device),
+            device::dtype_name(self.dtype)
+        )
+    }
+
+    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
+        self.tokenizer.encode(texts)
+    }
+
+    /// One vector per text of a batch (padded to its longest text).
+    pub fn embed(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let longest = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for e in batch {
+            let pad = longest - e.ids.len();
+            ids.extend_from_slice(&e.ids);
+            ids.extend(std::iter::repeat_n(self.tokenizer.pad_id, pad));
+            mask.extend(std::iter::repeat_n(1u32, e.ids.len()));
+            mask.extend(std::iter::repeat_n(0u32, pad));
+        }
+        let run = || -> candle_core::Result<Vec<Vec<f32>>> {
+            let shape = (batch.len(), longest);
+            let ids = Tensor::from_vec(ids, shape, &self.device)?;
+            let mask = Tensor::from_vec(mask, shape, &self.device)?;
+            let hidden = self.encoder.forward(&ids, &mask)?.to_dtype(DType::F32)?;
+            let pooled = self.pool(&hidden, &mask)?;
+            let pooled = if self.normalize {
+                // torch.nn.functional.normalize: x / max(‖x‖, 1e-12).
+                let norm = pooled.sqr()?.sum_keepdim(1)?.sqrt()?.maximum(1e-12)?;
+                pooled.broadcast_div(&norm)?
+            } else {
+                pooled
+            };
+            pooled.to_vec2::<f32>()
+        };
+        run().map_err(|e| Error::input("embedding model", format!("inference failed ({e})")))
+    }
+
+    /// `hidden`: (batch, seq, h) f32; `mask`: (batch, seq) u32.
+    fn pool(&self, hidden: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+        let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?; // (b, s, 1)
+        let mut parts = Vec::new();
+        if self.pooling.cls {
+            parts.push(hidden.narrow(1, 0, 1)?.squeeze(1)?);
+        }
+        if self.pooling.max {
+            // Padding set to -1e9 first, as sentence-transformers does.
+            let masked = hidden.broadcast_add(&((m.clone() - 1.0)? * 1e9)?)?;
+            parts.push(masked.max(1)?);
+        }
+        if self.pooling.mean || self.pooling.mean_sqrt_len {
+            let sum = hidden.broadcast_mul(&m)?.sum(1)?; // (b, h)
+            let count = m.sum(1)?.maximum(1e-9)?; // (b, 1)
+            if self.pooling.mean {
+                parts.push(sum.broadcast_div(&count)?);
+            }
+            if self.pooling.mean_sqrt_len {
+                parts.push(sum.broadcast_div(&count.sqrt()?)?);
+            }
+        }
+        Tensor::cat(&parts, D::Minus1)
+    }
+}
+
+/// The truncation length an embedding model uses unless told otherwise: `max_seq_length`, else
+/// `max_position_embeddings`.
+pub fn default_max_length(files: &ModelFiles) -> Option<usize> {
+    let root = files.config.parent()?;
+    let positions = super::max_positions(&files.config)?;
+    Some(
+        max_seq_length(&root.join("sentence_bert_config.json"))
+            .unwrap_or(positions)
+            .min(positions),
+    )
+}
+
+/// Whether `modules.json` ends the pipeline with sentence-transformers' `Normalize`.
+fn normalize_step(path: &Path) -> Result<bool> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(false);
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::at_path(path, format!("not JSON ({e})")))?;
+    Ok(v.as_array().is_some_and(|modules| {
+        modules.iter().any(|m| {
+            m.get("type")
+                .and_then(|t| t.as_str())
+                .is_some_and(|t| t.ends_with(".Normalize"))
+        })
+    }))
+}
+
+fn max_seq_length(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("max_seq_length")?.as_u64().map(|n| n as usize)
+}

@@ -1,0 +1,279 @@
+//! Building an embedding classifier: the train split embedded (through the embedding cache, batch by
+//! batch, with progress) and a logistic regression trained on it (cached with the embedding model's
+//! identity), or zero-shot label vectors from the descriptions.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::model::embed::Embedder;
+use crate::model::heads::{EmbedClassifier, Head, unit};
+use crate::model::hub::Status;
+use crate::model::logreg::LogReg;
+use crate::store::{CacheKey, Embedded, Store};
+
+/// Texts per batch while embedding the train split (sentence-transformers' default).
+const EMBED_BATCH: usize = 32;
+
+/// The default zero-shot descriptions, one per class, for a dataset with these class names.
+pub fn default_descriptions(classes: &[String]) -> Vec<String> {
+    classes.iter().map(|c| format!("A {c} review")).collect()
+}
+
+/// Which classifier the worker builds.
+#[derive(Debug, Clone, Default)]
+pub enum HeadSpec {
+    /// A fine-tuned sequence classifier (`--model`).
+    #[default]
+    Sequence,
+    /// Logistic regression on embeddings of these train rows: (row, text, class).
+    Logistic(Arc<Vec<(u32, String, u32)>>),
+    /// Cosine similarity to one description per class.
+    ZeroShot(Vec<String>),
+}
+
+impl HeadSpec {
+    /// The model part of the prediction cache's key.
+    pub fn cache_name(&self, identity: &str) -> String {
+        match self {
+            HeadSpec::Sequence => identity.to_owned(),
+            HeadSpec::Logistic(_) => format!("logistic-regression(C=1) on {identity}"),
+            HeadSpec::ZeroShot(d) => format!("zero-shot[{}] on {identity}", d.join("|")),
+        }
+    }
+}
+
+/// Where caches go and what they are keyed by.
+pub struct Context<'a> {
+    pub cache_root: Option<&'a Path>,
+    pub data_fingerprint: &'a str,
+    pub text: &'a str,
+    pub classes: &'a [String],
+    pub status: &'a Status,
+}
+
+/// A head for `embedder` as `spec` says; what the user should know goes into its notes.
+pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<EmbedClassifier> {
+    let model = embedder.name.rsplit('/').next().unwrap_or("").to_owned();
+    let (head, name) = match spec {
+        HeadSpec::Sequence => unreachable!("sequence classifiers are not built on embeddings"),
+        HeadSpec::ZeroShot(descriptions) => {
+            if let Some(i) = descriptions.iter().position(|d| d.trim().is_empty()) {
+                return Err(Error::input(
+                    "--label-descriptions",
+                    format!("the description of {} is empty", ctx.classes[i]),
+                ));
+            }
+            let texts: Vec<&str> = descriptions.iter().map(String::as_str).collect();
+            let encoded = embedder.tokenize(&texts)?;
+            let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
+            let head = Head::ZeroShot(vectors.iter().map(|v| unit(v)).collect());
+            (head, format!("{model} zero-shot"))
+        }
+        HeadSpec::Logistic(train) => {
+            let key = CacheKey {
+                model: embedder.identity.clone(),
+                data: ctx.data_fingerprint.to_owned(),
+                text: ctx.text.to_owned(),
+                max_length: embedder.max_length,
+                label_map: String::new(),
+                dtype: embedder.device_label(),
+                classes: ctx.classes.to_vec(),
+            };
+            let head_path = ctx.cache_root.map(|r| head_file(r, &key));
+            let cached = head_path
+                .as_deref()
+                .and_then(|p| read_head(p, &key, embedder.dim, &mut embedder.notes));
+            let model_lr = match cached {
+                Some(m) => m,
+                None => {
+                    let vectors = embed_train(&embedder, train, &key, ctx)?;
+                    let m = train_head(&vectors, train, embedder.dim, ctx)?;
+                    if let Some(p) = &head_path
+                        && let Err(e) = write_head(p, &key, &m)
+                    {
+                        embedder.notes.push(format!("head not cached: {e}"));
+                    }
+                    m
+                }
+            };
+            embedder.notes.push(format!(
+                "logistic regression: {} iterations, loss {:.4}{}",
+                model_lr.iterations,
+                model_lr.loss,
+                if model_lr.converged {
+                    ""
+                } else {
+                    ", not converged"
+                }
+            ));
+            (
+                Head::Logistic(model_lr),
+                format!("{model} + logistic regression"),
+            )
+        }
+    };
+    Ok(EmbedClassifier {
+        name,
+        embedder,
+        head,
+    })
+}
+
+/// Embeddings of the train rows, in `train`'s order: from the cache where it has them, the rest
+/// computed in length-sorted batches and saved batch by batch.
+fn embed_train(
+    embedder: &Embedder,
+    train: &[(u32, String, u32)],
+    key: &CacheKey,
+    ctx: &Context,
+) -> Result<Vec<Vec<f32>>> {
+    let mut store = None;
+    let mut have: HashMap<u32, Vec<f32>> = HashMap::new();
+    if let Some(root) = ctx.cache_root {
+        match Store::<Embedded>::open_with_width(root, key, embedder.dim) {
+            Ok(opened) => {
+                for w in opened.warnings {
+                    (ctx.status)(w);
+                }
+                have.extend(opened.predictions.into_iter().map(|(r, e)| (r, e.vector)));
+                store = Some(opened.store);
+            }
+            Err(e) => (ctx.status)(format!("embedding cache off: {e}")),
+        }
+    }
+    let mut todo: Vec<&(u32, String, u32)> = train
+        .iter()
+        .filter(|(r, _, _)| !have.contains_key(r))
+        .collect();
+    todo.sort_by_key(|(_, text, _)| text.len());
+    let started = Instant::now();
+    let mut last = started;
+    let total = todo.len();
+    for (done, batch) in todo.chunks(EMBED_BATCH).enumerate() {
+        let texts: Vec<&str> = batch.iter().map(|(_, t, _)| t.as_str()).collect();
+        let encoded = embedder.tokenize(&texts)?;
+        let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
+        let records: Vec<(u32, Embedded)> = batch
+            .iter()
+            .zip(encoded.iter().zip(vectors))
+            .map(|((row, _, _), (e, vector))| {
+                let record = Embedded {
+                    vector,
+                    tokens: e.ids.len() as u32,
+                    truncated: e.truncated,
+                };
+                (*row, record)
+            })
+            .collect();
+        if let Some(s) = store.as_mut()
+            && let Err(e) = s.save(&records)
+        {
+            (ctx.status)(format!("embedding cache: {e}"));
+        }
+        have.extend(records.into_iter().map(|(r, e)| (r, e.vector)));
+        let n = (done * EMBED_BATCH + batch.len()).min(total);
+        if n < total && last.elapsed().as_millis() < 250 {
+            continue;
+        }
+        last = Instant::now();
+        (ctx.status)(format!(
+            "embedding the train split: {n} of {total} ({:.0}/s)",
+            n as f64 / started.elapsed().as_secs_f64().max(1e-9)
+        ));
+    }
+    Ok(train
+        .iter()
+        .map(|(r, _, _)| have.remove(r).expect("embedded above"))
+        .collect())
+}
+
+fn train_head(
+    vectors: &[Vec<f32>],
+    train: &[(u32, String, u32)],
+    dim: usize,
+    ctx: &Context,
+) -> Result<LogReg> {
+    let x: Vec<f32> = vectors.iter().flatten().copied().collect();
+    let y: Vec<u32> = train.iter().map(|(_, _, label)| *label).collect();
+    let status = ctx.status.clone();
+    let mut last = Instant::now();
+    LogReg::train(
+        &x,
+        &y,
+        dim,
+        ctx.classes.len(),
+        1.0,
+        move |iteration, loss| {
+            if last.elapsed().as_millis() >= 100 {
+                last = Instant::now();
+                status(format!(
+                    "training logistic regression: iteration {iteration}, loss {loss:.4}"
+                ));
+            }
+        },
+    )
+    .map_err(|e| Error::input("--classifier embed", e))
+}
+
+fn head_file(root: &Path, key: &CacheKey) -> PathBuf {
+    root.join("heads").join(format!("{}.json", key.id()))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedHead {
+    key: CacheKey,
+    model: LogReg,
+}
+
+/// The cached head for `key`, if it is there and fits; otherwise `None`, with a note saying why
+/// when a file was there.
+fn read_head(path: &Path, key: &CacheKey, dim: usize, notes: &mut Vec<String>) -> Option<LogReg> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let cached: CachedHead = match serde_json::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!(
+                "ignored the unreadable cached head {} ({e}); trained again",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    if cached.key != *key {
+        notes.push(format!(
+            "cached head {} belongs to another model or data set; trained again",
+            path.display()
+        ));
+        return None;
+    }
+    let expected = if key.classes.len() == 2 {
+        1
+    } else {
+        key.classes.len()
+    } * (dim + 1);
+    if cached.model.dim != dim || cached.model.weights.len() != expected {
+        notes.push(format!(
+            "cached head {} has {} dimensions but the embedding model gives {dim}; trained again",
+            path.display(),
+            cached.model.dim
+        ));
+        return None;
+    }
+    Some(cached.model)
+}
+
+fn write_head(path: &Path, key: &CacheKey, model: &LogReg) -> std::result::Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+    }
+    let cached = CachedHead {
+        key: key.clone(),
+        model: model.clone(),
+    };
+    let json = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
+    crate::store::write_atomic(path, &json)
+}
