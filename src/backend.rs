@@ -53,17 +53,22 @@ impl ModelBackend {
         }
     }
 
-    /// The backend the command line asks for, over `data`.
-    pub fn from_args(data: &Dataset, m: &ModelArgs, cache_root: Option<PathBuf>) -> Result<Self> {
+    /// The backend for a classifier of `kind` as the command line describes it, over `data`.
+    pub fn from_args(
+        data: &Dataset,
+        m: &ModelArgs,
+        kind: ClassifierKind,
+        cache_root: Option<PathBuf>,
+    ) -> Result<Self> {
         let mut backend = ModelBackend::new(
-            m.source(),
+            m.source(kind),
             data.label_names.clone(),
             m.run_options()?,
             cache_root,
             data.fingerprint.clone(),
             m.text.name().to_owned(),
         );
-        backend.head = match m.classifier {
+        backend.head = match kind {
             ClassifierKind::Sequence => HeadSpec::Sequence,
             ClassifierKind::Embed => {
                 let Some(split) = data.splits.iter().find(|s| s.name == "train") else {

@@ -122,6 +122,11 @@ pub struct ModelArgs {
     /// embeddings (trained on the train split), or zero-shot by similarity to label descriptions.
     #[arg(long, value_enum, default_value_t = ClassifierKind::Sequence, global = true)]
     pub classifier: ClassifierKind,
+    /// A second classifier run over the same rows (B, beside --classifier's A): the list shows both
+    /// predictions, `d` filters to where A is wrong, B is wrong, or they disagree, and the metrics
+    /// pane and `eval` show both reports.
+    #[arg(long, value_enum, value_name = "CLASSIFIER", global = true)]
+    pub compare: Option<ClassifierKind>,
     /// Sentence-transformers model for --classifier embed|zero-shot.
     #[arg(long, value_name = "REPO[@REVISION]", default_value = DEFAULT_EMBED_MODEL, global = true)]
     pub embed_model: String,
@@ -147,9 +152,9 @@ pub enum ClassifierKind {
 }
 
 impl ModelArgs {
-    /// The model the chosen classifier runs: --model, or the embedding model.
-    pub fn source(&self) -> ModelSource {
-        let (dir, repo) = match self.classifier {
+    /// The model a classifier of `kind` runs: --model, or the embedding model.
+    pub fn source(&self, kind: ClassifierKind) -> ModelSource {
+        let (dir, repo) = match kind {
             ClassifierKind::Sequence => (&self.model_dir, &self.model),
             _ => (&self.embed_model_dir, &self.embed_model),
         };

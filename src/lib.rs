@@ -37,9 +37,14 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 store::default_root()
             };
-            let backend = backend::ModelBackend::from_args(&data, m, cache)?;
+            let backend = backend::ModelBackend::from_args(&data, m, m.classifier, cache.clone())?;
+            let backend_b = m
+                .compare
+                .map(|kind| backend::ModelBackend::from_args(&data, m, kind, cache))
+                .transpose()?;
             let session = tui::Session {
                 backend,
+                backend_b,
                 text: m.text,
                 batch_size: m.batch_size,
                 preload: m.preload,

@@ -23,7 +23,7 @@ pub fn run(
 ) -> Result<()> {
     export::Format::of(output)?; // a bad name fails before any model work
     let rows = split_rows(data, split)?;
-    let predictions = predict_rows(data, m, &rows, cache_root)?;
+    let predictions = predict_rows(data, m, m.classifier, &rows, cache_root)?;
     let chosen: Vec<Option<&Prediction>> = rows.iter().map(|&r| predictions[r].as_ref()).collect();
     export::write_predictions(output, data, &rows, &chosen)?;
     eprintln!("wrote {} rows to {}", rows.len(), output.display());
@@ -47,18 +47,57 @@ pub fn eval(
             .then_some("test")
     });
     let rows = split_rows(data, split)?;
-    let predictions = predict_rows(data, m, &rows, cache_root)?;
-    let pairs = rows.iter().filter_map(|&r| {
-        predictions[r]
-            .as_ref()
-            .map(|p| (data.rows[r].label, p.label))
-    });
-    let report = crate::eval::Report::new(&data.label_names, pairs);
+    let report_of = |predictions: &[Option<Prediction>]| {
+        let pairs = rows.iter().filter_map(|&r| {
+            predictions[r]
+                .as_ref()
+                .map(|p| (data.rows[r].label, p.label))
+        });
+        crate::eval::Report::new(&data.label_names, pairs)
+    };
+    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone())?;
+    let Some(kind_b) = m.compare else {
+        let report = report_of(&a);
+        if json {
+            println!("{}", report.json());
+        } else {
+            println!("{}", report.text(4));
+            println!("{}", report.confusion_text());
+        }
+        return Ok(());
+    };
+    let b = predict_rows(data, m, kind_b, &rows, cache_root)?;
+    let (ra, rb) = (report_of(&a), report_of(&b));
+    // Where the two part ways, and who was right there.
+    let (mut disagree, mut only_a, mut only_b) = (0, 0, 0);
+    for &r in &rows {
+        if let (Some(pa), Some(pb)) = (&a[r], &b[r])
+            && pa.label != pb.label
+        {
+            disagree += 1;
+            let gold = data.rows[r].label;
+            only_a += (pa.label == gold) as usize;
+            only_b += (pb.label == gold) as usize;
+        }
+    }
+    let name = |kind: crate::cli::ClassifierKind| m.source(kind).name() + &format!(" ({kind:?})");
     if json {
-        println!("{}", report.json());
+        let out = serde_json::json!({
+            "A": {"classifier": name(m.classifier), "report": ra.json()},
+            "B": {"classifier": name(kind_b), "report": rb.json()},
+            "disagree": disagree, "A_right_where_they_disagree": only_a, "B_right_where_they_disagree": only_b,
+        });
+        println!("{out}");
     } else {
-        println!("{}", report.text(4));
-        println!("{}", report.confusion_text());
+        for (side, kind, report) in [("A", m.classifier, &ra), ("B", kind_b, &rb)] {
+            println!("{side}: {}\n", name(kind));
+            println!("{}", report.text(4));
+            println!("{}\n", report.confusion_text());
+        }
+        println!(
+            "A and B disagree on {disagree} of {} reviews: A is right on {only_a}, B on {only_b}",
+            rows.len()
+        );
     }
     Ok(())
 }
@@ -89,10 +128,11 @@ fn split_rows(data: &Dataset, split: Option<&str>) -> Result<Vec<usize>> {
 fn predict_rows(
     data: &Dataset,
     m: &ModelArgs,
+    kind: crate::cli::ClassifierKind,
     rows: &[usize],
     cache_root: Option<std::path::PathBuf>,
 ) -> Result<Vec<Option<Prediction>>> {
-    let mut backend = ModelBackend::from_args(data, m, cache_root)?;
+    let mut backend = ModelBackend::from_args(data, m, kind, cache_root)?;
     let mut predictions: Vec<Option<Prediction>> = vec![None; data.rows.len()];
     let (cached, warnings) = backend.cached();
     for w in warnings {

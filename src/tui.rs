@@ -14,7 +14,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
-use crate::app::{Command, Exported, Msg, State, msg_for_event, update};
+use crate::app::{Command, Exported, Msg, Side, State, msg_for_event, update};
 use crate::backend::ModelBackend;
 use crate::data::Dataset;
 use crate::data::TextField;
@@ -78,6 +78,8 @@ impl Drop for Guard {
 /// How the explorer classifies: the worker's backend and what it is given.
 pub struct Session {
     pub backend: ModelBackend,
+    /// The second classifier, with `--compare`.
+    pub backend_b: Option<ModelBackend>,
     pub text: TextField,
     pub batch_size: usize,
     pub preload: bool,
@@ -103,15 +105,31 @@ async fn event_loop(
     let size = terminal.size().map_err(Error::Terminal)?;
     let mut state = State::new(data, (size.width, size.height));
     state.preds.model_name = session.backend.source.name();
+    if let Some(b) = &session.backend_b {
+        state = state.with_compare(b.source.name());
+    }
     let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
-    let out: worker::Out = Arc::new(move |m| {
-        let _ = to_ui.send(m); // the UI is gone: nothing left to tell
-    });
-    // Dropping `requests` when this function returns stops the worker after its current batch.
-    let requests = worker::spawn(session.backend, session.batch_size, out);
+    // Each worker's reports arrive tagged with their side. Dropping the request senders when this
+    // function returns stops the workers after their current batch.
+    let spawn = |backend, wrap: fn(worker::WorkerMsg) -> Msg| {
+        let to_ui = to_ui.clone();
+        let out: worker::Out = Arc::new(move |m| {
+            let _ = to_ui.send(wrap(m)); // the UI is gone: nothing left to tell
+        });
+        worker::spawn(backend, session.batch_size, out)
+    };
+    let requests = spawn(session.backend, Msg::Worker);
+    let requests_b = session.backend_b.map(|b| spawn(b, Msg::WorkerB));
     if session.preload {
         let _ = requests.send(Request::Preload);
+        if let Some(r) = &requests_b {
+            let _ = r.send(Request::Preload);
+        }
     }
+    let to = |side: Side| match side {
+        Side::A => Some(&requests),
+        Side::B => requests_b.as_ref(),
+    };
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
     let draw = |terminal: &mut Terminal<_>, state: &State| {
@@ -133,7 +151,7 @@ async fn event_loop(
                 let Some(event) = event else { return Ok(()) }; // input closed
                 msg_for_event(&event.map_err(Error::Terminal)?, &state)
             }
-            Some(report) = reports.recv() => Some(Msg::Worker(report)),
+            Some(report) = reports.recv() => Some(report),
             () = std::future::ready(()), if dirty => {
                 draw(terminal, &state)?;
                 dirty = false;
@@ -147,15 +165,24 @@ async fn event_loop(
             for command in update(&mut state, msg) {
                 match command {
                     Command::Quit => return Ok(()),
-                    Command::Classify { job, rows, urgent } => {
+                    Command::Classify {
+                        side,
+                        job,
+                        rows,
+                        urgent,
+                    } => {
                         let rows = rows
                             .into_iter()
                             .map(|r| (r, session.text.text(&state.data.rows[r as usize])))
                             .collect();
-                        let _ = requests.send(Request::Classify { job, rows, urgent });
+                        if let Some(r) = to(side) {
+                            let _ = r.send(Request::Classify { job, rows, urgent });
+                        }
                     }
-                    Command::Cancel { job } => {
-                        let _ = requests.send(Request::Cancel { job });
+                    Command::Cancel { side, job } => {
+                        if let Some(r) = to(side) {
+                            let _ = r.send(Request::Cancel { job });
+                        }
                     }
                     Command::Export {
                         path,

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use reviewlens::app::{Action::*, Command, ModelStatus, Msg, Order, State, update};
+use reviewlens::app::{Action::*, Command, ModelStatus, Msg, Order, Side, State, update};
 use reviewlens::model::Prediction;
 use reviewlens::worker::WorkerMsg;
 
@@ -42,6 +42,7 @@ fn c_asks_for_the_selected_row_ahead_of_batches() {
     assert_eq!(
         commands,
         vec![Command::Classify {
+            side: Side::A,
             job: 1,
             rows: vec![1],
             urgent: true
@@ -62,6 +63,7 @@ fn capital_c_asks_for_every_unclassified_row_in_view_once() {
     assert_eq!(
         commands,
         vec![Command::Classify {
+            side: Side::A,
             job: 1,
             rows: vec![1, 2, 3, 4, 5],
             urgent: false
@@ -74,7 +76,10 @@ fn capital_c_asks_for_every_unclassified_row_in_view_once() {
     // x asks the worker to cancel; the job ends when the worker says so.
     assert_eq!(
         update(&mut s, CancelJob.into()),
-        vec![Command::Cancel { job: 1 }]
+        vec![Command::Cancel {
+            side: Side::A,
+            job: 1
+        }]
     );
     report(
         &mut s,

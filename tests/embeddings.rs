@@ -273,3 +273,47 @@ fn bad_embedding_input_is_one_line() {
         &["model_type distilbert is not supported for embeddings"],
     );
 }
+
+#[test]
+fn eval_compares_two_classifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data(dir.path(), 30, None);
+    let distil = root().join("tests/fixtures/models/distilbert-tiny");
+    let model = tiny_bert();
+    let args = [
+        "--data",
+        data.to_str().unwrap(),
+        "--model-dir",
+        distil.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=0,POSITIVE=1",
+        "--compare",
+        "zero-shot",
+        "--embed-model-dir",
+        model.to_str().unwrap(),
+        "eval",
+        "--split",
+        "train",
+    ];
+    let out = run(&args, &dir.path().join("cache"));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("A: ") && text.contains("(Sequence)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nB: ") && text.contains("(ZeroShot)"),
+        "{text}"
+    );
+    assert_eq!(text.matches("weighted avg").count(), 2, "{text}");
+    assert!(text.contains("A and B disagree on "), "{text}");
+    let out = run(
+        &[&args[..], &["--json"]].concat(),
+        &dir.path().join("cache"),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["A"]["report"]["accuracy"].is_number() && v["B"]["report"]["accuracy"].is_number());
+    assert!(v["disagree"].is_number());
+}

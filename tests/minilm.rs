@@ -7,6 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+// As in the binary: glibc's allocator hands the large per-layer tensors back to the OS every time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use reviewlens::model::embed::Embedder;
 use reviewlens::model::heads::{Head, ZERO_SHOT_SCALE, unit};
 use reviewlens::model::logreg::LogReg;

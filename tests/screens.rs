@@ -62,3 +62,40 @@ fn metrics_pane_with_a_cell_picked() {
     apply(&mut s, &[ConfirmCell, Down]);
     insta::assert_snapshot!("metrics_pane_cell_filter", render_ref(&s));
 }
+
+#[test]
+fn two_classifiers_side_by_side() {
+    use reviewlens::model::Prediction;
+    use reviewlens::worker::WorkerMsg;
+    let mut s = start().with_compare("sentence-transformers/all-MiniLM-L6-v2".into());
+    classify_first_60(&mut s);
+    // B: wrong on every fourth row, with a fixed confidence.
+    let predictions = (0..60u32)
+        .map(|row| {
+            let gold = s.data.rows[row as usize].label;
+            let label = if row % 4 == 0 { 1 - gold } else { gold };
+            let mut probs = vec![0.3; 2];
+            probs[label as usize] = 0.7;
+            let p = Prediction {
+                label,
+                probs,
+                tokens: 50,
+                truncated: false,
+            };
+            (row, p)
+        })
+        .collect();
+    let results = WorkerMsg::Results {
+        job: 1,
+        predictions,
+        batch_time: Default::default(),
+    };
+    update(&mut s, Msg::WorkerB(results));
+    let finished = WorkerMsg::Finished {
+        job: 1,
+        cancelled: false,
+    };
+    update(&mut s, Msg::WorkerB(finished));
+    apply(&mut s, &[ToggleMetrics, CycleCompare, CycleCompare, CycleCompare]);
+    insta::assert_snapshot!("two_classifiers_side_by_side", render_ref(&s));
+}

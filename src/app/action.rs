@@ -48,6 +48,8 @@ pub enum Action {
     CancelJob,
     /// `m`: misclassified rows only.
     ToggleMisclassified,
+    /// `d` (with `--compare`): all → A wrong → B wrong → A and B disagree → all.
+    CycleCompare,
     /// `s`: dataset order → confident mistakes first → least confident first.
     CycleOrder,
     /// `r`: metrics pane on / off.
@@ -85,10 +87,19 @@ pub enum Msg {
     Action(Action),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
-    /// What the inference worker reported.
+    /// What the inference worker reported (classifier A, the only one without `--compare`).
     Worker(WorkerMsg),
+    /// What the second classifier's worker reported (`--compare`).
+    WorkerB(WorkerMsg),
     /// How an export the edge was asked for went.
     Exported(Exported),
+}
+
+/// Which classifier: A (`--classifier`) or B (`--compare`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    A,
+    B,
 }
 
 /// The outcome of `Command::Export`.
@@ -114,13 +125,15 @@ impl From<Action> for Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Quit,
-    /// Send rows to the worker; `urgent` ones go before any batch.
+    /// Send rows to a classifier's worker; `urgent` ones go before any batch.
     Classify {
+        side: Side,
         job: JobId,
         rows: Vec<u32>,
         urgent: bool,
     },
     Cancel {
+        side: Side,
         job: JobId,
     },
     /// Write these rows (indices into `data.rows`) with their predictions to `path`.

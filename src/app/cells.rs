@@ -45,6 +45,7 @@ pub(crate) fn apply(state: &mut State, cell: Cell) {
     state.cell_filter = Some(cell);
     state.label_filter = None;
     state.misclassified_only = false;
+    state.compare_filter = super::state::CompareFilter::Off;
     state.rebuild_view();
     if !state.preds.any() {
         state.notice =

@@ -30,6 +30,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("x  Esc", "cancel the running batch"),
     ("m", "misclassified only, on / off"),
     (
+        "d",
+        "with --compare: all → A wrong → B wrong → A and B disagree",
+    ),
+    (
         "r",
         "metrics pane: classification report and confusion matrix",
     ),
@@ -175,6 +179,7 @@ fn key_action(key: &KeyEvent, mode: &Mode, escape: Action) -> Option<Action> {
             KeyCode::Char('x') => Some(CancelJob),
             KeyCode::Esc => Some(escape),
             KeyCode::Char('m') => Some(ToggleMisclassified),
+            KeyCode::Char('d') => Some(CycleCompare),
             KeyCode::Char('r') => Some(ToggleMetrics),
             KeyCode::Char('v') => Some(PickCell),
             KeyCode::Char('V') => Some(ClearCell),

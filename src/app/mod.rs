@@ -10,11 +10,11 @@ mod search;
 mod state;
 mod update;
 
-pub use action::{Action, Command, Exported, Msg};
+pub use action::{Action, Command, Exported, Msg, Side};
 pub use cells::describe as describe_cell;
 pub use export::default_name as default_export_name;
 pub use keys::{HELP, msg_for_event};
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use search::{find_ci, matching};
-pub use state::{Cell, Mode, Order, Search, SplitView, State};
+pub use state::{Cell, CompareFilter, Mode, Order, Search, SplitView, State};
 pub use update::update;

@@ -123,6 +123,13 @@ impl Predictions {
         }
     }
 
+    /// A fresh job id.
+    pub fn new_job(&mut self) -> JobId {
+        let job = self.next_job;
+        self.next_job += 1;
+        job
+    }
+
     pub fn get(&self, row: usize) -> Option<&Prediction> {
         self.slots.get(row).and_then(Option::as_ref)
     }

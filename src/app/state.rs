@@ -33,6 +33,36 @@ impl Order {
     }
 }
 
+/// `d` with two classifiers: which of their mistakes and disagreements to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CompareFilter {
+    #[default]
+    Off,
+    AWrong,
+    BWrong,
+    Disagree,
+}
+
+impl CompareFilter {
+    pub fn next(self) -> Self {
+        match self {
+            CompareFilter::Off => CompareFilter::AWrong,
+            CompareFilter::AWrong => CompareFilter::BWrong,
+            CompareFilter::BWrong => CompareFilter::Disagree,
+            CompareFilter::Disagree => CompareFilter::Off,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CompareFilter::Off => "all",
+            CompareFilter::AWrong => "A wrong",
+            CompareFilter::BWrong => "B wrong",
+            CompareFilter::Disagree => "A and B disagree",
+        }
+    }
+}
+
 /// Which rows the list draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SplitView {
@@ -91,6 +121,9 @@ pub struct State {
     pub show_metrics: bool,
     pub order: Order,
     pub preds: Predictions,
+    /// The second classifier's predictions, with `--compare`.
+    pub preds_b: Option<Predictions>,
+    pub compare_filter: CompareFilter,
     /// Rows shown (indices into `data.rows`), derived from split and filter by `rebuild_view`.
     pub view: Vec<u32>,
     /// Position of the selected row in `view`.
@@ -111,6 +144,8 @@ impl State {
         let preds = Predictions::new(&data, String::new());
         let mut state = State {
             preds,
+            preds_b: None,
+            compare_filter: CompareFilter::Off,
             misclassified_only: false,
             cell_filter: None,
             show_metrics: false,
@@ -129,6 +164,20 @@ impl State {
         };
         state.rebuild_view();
         state
+    }
+
+    /// Turns on the second classifier (`--compare`), named `name`.
+    pub fn with_compare(mut self, name: String) -> Self {
+        self.preds_b = Some(Predictions::new(&self.data, name));
+        self
+    }
+
+    /// The predictions of classifier `side` (B only with `--compare`).
+    pub fn preds_of(&self, side: super::Side) -> Option<&Predictions> {
+        match side {
+            super::Side::A => Some(&self.preds),
+            super::Side::B => self.preds_b.as_ref(),
+        }
     }
 
     /// Index into `data.rows` of the selected review, if the view is not empty.
@@ -199,9 +248,24 @@ impl State {
         let rows = &self.data.rows;
         let preds = &self.preds;
         let wrong = |i: usize| preds.is_wrong(i, rows[i].label);
+        let preds_b = self.preds_b.as_ref();
+        let compared = |i: usize| {
+            let gold = rows[i].label;
+            let b_wrong = preds_b.is_some_and(|b| b.is_wrong(i, gold));
+            match self.compare_filter {
+                CompareFilter::Off => true,
+                CompareFilter::AWrong => wrong(i),
+                CompareFilter::BWrong => b_wrong,
+                CompareFilter::Disagree => match (preds.get(i), preds_b.and_then(|b| b.get(i))) {
+                    (Some(a), Some(b)) => a.label != b.label,
+                    _ => false,
+                },
+            }
+        };
         self.view = range
             .filter(|&i| self.label_filter.is_none_or(|l| rows[i].label == l))
             .filter(|&i| !self.misclassified_only || wrong(i))
+            .filter(|&i| compared(i))
             .filter(|&i| {
                 self.cell_filter.is_none_or(|c| {
                     rows[i].label == c.gold && preds.get(i).is_some_and(|p| p.label == c.predicted)

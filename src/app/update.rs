@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use super::action::{Action, Command, Msg};
+use super::action::{Action, Command, Msg, Side};
+use super::predictions::Predictions;
 use super::predictions::{BatchJob, ModelStatus};
 use super::search::matching;
-use super::state::{Mode, Order, Search, SplitView, State};
+use super::state::{CompareFilter, Mode, Order, Search, SplitView, State};
 use super::{cells, export};
 use crate::ui;
-use crate::worker::{JobId, WorkerMsg};
+use crate::worker::WorkerMsg;
 
 /// Lines the wheel moves per notch.
 const WHEEL_STEP: usize = 3;
@@ -26,7 +27,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             act(state, action)
         }
         Msg::Worker(report) => {
-            worker_report(state, report);
+            worker_report(state, Side::A, report);
+            Vec::new()
+        }
+        Msg::WorkerB(report) => {
+            worker_report(state, Side::B, report);
             Vec::new()
         }
         Msg::Exported(outcome) => {
@@ -126,57 +131,90 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
                 state.notice = Some("nothing selected".into());
                 return Vec::new();
             };
-            let job = new_job(state);
-            state.preds.pending = Some((job, row as u32));
-            return vec![Command::Classify {
-                job,
-                rows: vec![row as u32],
-                urgent: true,
-            }];
+            return sides(state)
+                .map(|(side, preds)| {
+                    let job = preds.new_job();
+                    preds.pending = Some((job, row as u32));
+                    Command::Classify {
+                        side,
+                        job,
+                        rows: vec![row as u32],
+                        urgent: true,
+                    }
+                })
+                .collect();
         }
         ClassifyView => {
-            if let Some(job) = &state.preds.job {
-                state.notice = Some(format!(
-                    "a batch is running ({} of {}); x cancels it",
-                    job.done, job.total
-                ));
-                return Vec::new();
+            let view = state.view.clone();
+            let mut commands = Vec::new();
+            let mut running = None;
+            for (side, preds) in sides(state) {
+                if let Some(job) = &preds.job {
+                    running = Some(format!(
+                        "a batch is running ({} of {}); x cancels it",
+                        job.done, job.total
+                    ));
+                    continue;
+                }
+                let rows: Vec<u32> = view
+                    .iter()
+                    .copied()
+                    .filter(|&r| preds.get(r as usize).is_none())
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                let job = preds.new_job();
+                preds.job = Some(BatchJob {
+                    id: job,
+                    done: 0,
+                    total: rows.len(),
+                    done_chars: 0,
+                    total_chars: 0,
+                    elapsed: Duration::ZERO,
+                });
+                commands.push(Command::Classify {
+                    side,
+                    job,
+                    rows,
+                    urgent: false,
+                });
             }
-            let rows: Vec<u32> = state
-                .view
-                .iter()
-                .copied()
-                .filter(|&r| state.preds.get(r as usize).is_none())
-                .collect();
-            if rows.is_empty() {
-                state.notice = Some("every review in view is classified already".into());
-                return Vec::new();
+            if commands.is_empty() {
+                state.notice = Some(
+                    running.unwrap_or_else(|| "every review in view is classified already".into()),
+                );
             }
-            let job = new_job(state);
-            state.preds.job = Some(BatchJob {
-                id: job,
-                done: 0,
-                total: rows.len(),
-                done_chars: 0,
-                total_chars: 0,
-                elapsed: Duration::ZERO,
-            });
-            return vec![Command::Classify {
-                job,
-                rows,
-                urgent: false,
-            }];
+            return commands;
         }
         CancelJob => {
-            let Some(job) = &state.preds.job else {
-                state.notice = Some("no batch is running".into());
+            let commands: Vec<Command> = sides(state)
+                .filter_map(|(side, preds)| preds.job.as_ref().map(|j| (side, j.id)))
+                .map(|(side, job)| Command::Cancel { side, job })
+                .collect();
+            state.notice = Some(if commands.is_empty() {
+                "no batch is running".into()
+            } else {
+                "cancelling after the current batch…".into()
+            });
+            return commands;
+        }
+        CycleCompare => {
+            if state.preds_b.is_none() {
+                state.notice = Some(
+                    "one classifier only: start with --compare embed (or zero-shot, sequence) for a second"
+                        .into(),
+                );
                 return Vec::new();
-            };
-            state.notice = Some("cancelling after the current batch…".into());
-            return vec![Command::Cancel { job: job.id }];
+            }
+            state.compare_filter = state.compare_filter.next();
+            state.cell_filter = None;
+            state.misclassified_only = false;
+            state.rebuild_view();
         }
         ToggleMisclassified => {
             state.cell_filter = None;
+            state.compare_filter = CompareFilter::Off;
             state.misclassified_only = !state.misclassified_only;
             if state.misclassified_only
                 && (0..state.data.splits.len()).all(|s| state.preds.tally(s).classified == 0)
@@ -221,14 +259,26 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
     Vec::new()
 }
 
-fn new_job(state: &mut State) -> JobId {
-    let job = state.preds.next_job;
-    state.preds.next_job += 1;
-    job
+/// Each classifier in turn (A, then B with `--compare`) with its predictions.
+fn sides(state: &mut State) -> impl Iterator<Item = (Side, &mut Predictions)> {
+    std::iter::once((Side::A, &mut state.preds)).chain(state.preds_b.as_mut().map(|b| (Side::B, b)))
 }
 
-fn worker_report(state: &mut State, report: WorkerMsg) {
-    let preds = &mut state.preds;
+fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
+    let State {
+        preds,
+        preds_b,
+        data,
+        notice,
+        ..
+    } = state;
+    let preds = match (side, preds_b.as_mut()) {
+        (Side::A, _) => preds,
+        (Side::B, Some(b)) => b,
+        (Side::B, None) => return,
+    };
+    // B's notices say whose they are.
+    let prefix = if side == Side::B { "B: " } else { "" };
     let mut reorder = false;
     match report {
         WorkerMsg::Status(s) => preds.status = ModelStatus::Busy(s),
@@ -247,7 +297,7 @@ fn worker_report(state: &mut State, report: WorkerMsg) {
         }
         WorkerMsg::Cached(rows) => {
             for (row, p) in rows {
-                if let Some(r) = state.data.rows.get(row as usize) {
+                if let Some(r) = data.rows.get(row as usize) {
                     preds.insert(row, r.label, p);
                 }
             }
@@ -259,7 +309,7 @@ fn worker_report(state: &mut State, report: WorkerMsg) {
             batch_time,
         } => {
             for (row, p) in predictions {
-                if let Some(r) = state.data.rows.get(row as usize) {
+                if let Some(r) = data.rows.get(row as usize) {
                     preds.insert(row, r.label, p);
                 }
                 if preds.pending == Some((job, row)) {
@@ -290,11 +340,11 @@ fn worker_report(state: &mut State, report: WorkerMsg) {
         }
         WorkerMsg::Finished { job, cancelled } => {
             if let Some(j) = preds.job.take_if(|j| j.id == job) {
-                state.notice = Some(if cancelled {
-                    format!("cancelled: {} of {} classified", j.done, j.total)
+                *notice = Some(if cancelled {
+                    format!("{prefix}cancelled: {} of {} classified", j.done, j.total)
                 } else {
                     format!(
-                        "classified {} reviews in {:.1} s ({:.0}/s)",
+                        "{prefix}classified {} reviews in {:.1} s ({:.0}/s)",
                         j.total,
                         j.elapsed.as_secs_f64(),
                         j.rate()
@@ -309,14 +359,15 @@ fn worker_report(state: &mut State, report: WorkerMsg) {
             if preds.pending.is_some_and(|(j, _)| j == job) {
                 preds.pending = None;
             }
-            state.notice = Some(format!("classification failed: {error}"));
+            *notice = Some(format!("{prefix}classification failed: {error}"));
         }
-        WorkerMsg::Warning(w) => state.notice = Some(w),
+        WorkerMsg::Warning(w) => *notice = Some(format!("{prefix}{w}")),
     }
     // New predictions can move rows in or out of a filtered or sorted view.
     if reorder
         && (state.misclassified_only
             || state.cell_filter.is_some()
+            || state.compare_filter != CompareFilter::Off
             || state.order != Order::Dataset)
     {
         state.rebuild_view();

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::list::{label_style, wrong_style};
 use super::text::{highlighted, thousands};
-use crate::app::State;
+use crate::app::{Predictions, State};
 
 fn block() -> Block<'static> {
     Block::bordered()
@@ -43,17 +43,29 @@ fn paragraph(state: &State, row: usize) -> Paragraph<'static> {
             Style::new().add_modifier(Modifier::DIM),
         ),
     ]);
-    let text = Text::from(vec![
+    let mut text = Text::from(vec![
         Line::from(highlighted(
             &review.title,
             query,
             Style::new().add_modifier(Modifier::BOLD),
         )),
         meta,
-        prediction_line(state, row),
-        Line::default(),
-        Line::from(highlighted(&review.content, query, Style::new())),
+        prediction_line(
+            state,
+            &state.preds,
+            row,
+            state.preds_b.as_ref().map(|_| "A "),
+        ),
     ]);
+    if let Some(b) = &state.preds_b {
+        text.lines.push(prediction_line(state, b, row, Some("B ")));
+    }
+    text.lines.push(Line::default());
+    text.lines.push(Line::from(highlighted(
+        &review.content,
+        query,
+        Style::new(),
+    )));
     Paragraph::new(text).wrap(Wrap { trim: false })
 }
 
@@ -67,20 +79,26 @@ fn extent(state: &State, row: usize, area: Rect) -> (usize, usize) {
 }
 
 /// "predicted negative ✗ · negative 0.93 positive 0.07 · 87 tokens · 41 ms", or how to get one.
-fn prediction_line(state: &State, row: usize) -> Line<'static> {
+/// `side` ("A ", "B ") names the classifier when there are two.
+fn prediction_line(
+    state: &State,
+    preds: &Predictions,
+    row: usize,
+    side: Option<&str>,
+) -> Line<'static> {
     let dim = Style::new().add_modifier(Modifier::DIM);
-    let preds = &state.preds;
+    let side = side.unwrap_or("");
     let Some(p) = preds.get(row) else {
         let text = if preds.pending.is_some_and(|(_, r)| r as usize == row) {
             "classifying…"
         } else {
             "not classified: c classifies it, C all in view"
         };
-        return Line::from(Span::styled(text, dim));
+        return Line::from(Span::styled(format!("{side}{text}"), dim));
     };
     let gold = state.data.rows[row].label;
     let name = state.data.label_name(p.label).to_owned();
-    let mut spans = vec![Span::styled("predicted ", dim)];
+    let mut spans = vec![Span::styled(format!("{side}predicted "), dim)];
     if p.label == gold {
         spans.push(Span::styled(name, label_style(p.label)));
     } else {

@@ -65,8 +65,10 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         .max(5) as u16;
 
     // The prediction columns appear once there is something to put in them.
-    let with_predictions =
-        state.preds.any() || state.preds.job.is_some() || state.preds.pending.is_some();
+    let with_predictions = [Some(&state.preds), state.preds_b.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|p| p.any() || p.job.is_some() || p.pending.is_some());
     let end = (state.offset + visible_rows(area)).min(state.view.len());
     let rows = (state.offset..end).map(|pos| {
         let review = &data.rows[state.view[pos] as usize];
@@ -95,6 +97,9 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         if with_predictions {
             let row = state.view[pos] as usize;
             cells.extend(prediction_cells(state, row, review.label));
+            if let Some(b) = &state.preds_b {
+                cells.push(b_cell(state, b, row, review.label));
+            }
         }
         cells.push(Cell::from(title));
         let row = Row::new(cells);
@@ -121,6 +126,10 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             Cell::from(Line::from("p").right_aligned()),
         ]);
         widths.extend([Constraint::Length(label_width + 2), Constraint::Length(4)]);
+        if state.preds_b.is_some() {
+            header.push(Cell::from("B"));
+            widths.push(Constraint::Length(label_width + 2));
+        }
     }
     header.push(Cell::from("title"));
     widths.push(Constraint::Fill(1));
@@ -154,6 +163,22 @@ fn prediction_cells(state: &State, row: usize, gold: u32) -> [Cell<'static>; 2] 
         Cell::from(label),
         Cell::from(Line::from(confidence).right_aligned()),
     ]
+}
+
+/// The second classifier's label, marked like the first's.
+fn b_cell(state: &State, b: &crate::app::Predictions, row: usize, gold: u32) -> Cell<'static> {
+    match b.get(row) {
+        None if b.pending.is_some_and(|(_, r)| r as usize == row) => Cell::from("…"),
+        None => Cell::from(""),
+        Some(p) if p.label == gold => Cell::from(Span::styled(
+            state.data.label_name(p.label).to_owned(),
+            label_style(p.label),
+        )),
+        Some(p) => Cell::from(Span::styled(
+            format!("{} ✗", state.data.label_name(p.label)),
+            wrong_style(),
+        )),
+    }
 }
 
 /// Disagreement with the gold label: red and bold (the ✗ carries it without colour).

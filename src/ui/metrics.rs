@@ -12,14 +12,14 @@ use crate::app::{Cell, Mode, State};
 use crate::eval::{Report, Scores};
 
 /// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
-/// line and the matrix header.
-fn matrix_top(classes: usize) -> u16 {
-    (7 + classes) as u16
+/// line and the matrix header; with two classifiers, one more header line (A and B).
+fn matrix_top(state: &State) -> u16 {
+    (7 + state.data.label_names.len() + state.preds_b.is_some() as usize) as u16
 }
 
 /// The pane's height, borders included.
-pub fn height(classes: usize) -> u16 {
-    matrix_top(classes) + classes as u16 + 2
+pub fn height(state: &State) -> u16 {
+    matrix_top(state) + state.data.label_names.len() as u16 + 2
 }
 
 /// Widths of the report's name column and the confusion matrix's count columns.
@@ -38,7 +38,7 @@ fn cell_width(state: &State) -> usize {
 pub fn cell_at(state: &State, area: Rect, column: u16, row: u16) -> Option<Cell> {
     let inner = Block::bordered().inner(area);
     let classes = state.data.label_names.len();
-    let top = inner.y + matrix_top(classes);
+    let top = inner.y + matrix_top(state);
     let left = inner.x as usize + name_width(state);
     let (column, row) = (column as usize, row);
     if row < top || row >= top + classes as u16 || row >= inner.bottom() || column < left {
@@ -64,15 +64,25 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     let tally = state.tally();
     let names = &state.data.label_names;
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::styled(
-        format!(
+    let tally_b = state
+        .preds_b
+        .as_ref()
+        .map(|b| b.tally_of(state.splits_in_view()));
+    let summary = match &tally_b {
+        None => format!(
             "{} of {} classified",
             thousands(tally.classified),
             thousands(state.split_len())
         ),
-        bold,
-    )];
-    if tally.classified == 0 {
+        Some(b) => format!(
+            "A {} · B {} of {} classified",
+            thousands(tally.classified),
+            thousands(b.classified),
+            thousands(state.split_len())
+        ),
+    };
+    let mut lines = vec![Line::styled(summary, bold)];
+    if tally.classified == 0 && tally_b.as_ref().is_none_or(|b| b.classified == 0) {
         lines.push(Line::raw(""));
         lines.push(Line::raw(
             "No predictions yet: c classifies the selected review,",
@@ -80,6 +90,15 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         lines.push(Line::raw(
             "C every review in view. The report fills in as they come.",
         ));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    }
+    if let Some(b) = tally_b {
+        let a = Report::from_confusion(names, tally.confusion);
+        let b = Report::from_confusion(names, b.confusion);
+        lines.extend(side_by_side(state, &a, &b));
+        lines.push(Line::raw(""));
+        lines.extend(confusion_lines(state, &a, name_width(state)));
         frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     }
@@ -119,6 +138,59 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// Both classifiers' precision, recall and F1 per class, accuracy and averages, A's columns then
+/// B's (4 digits, as `classification_report(digits=4)`; support is the same for both).
+fn side_by_side<'a>(state: &State, a: &Report, b: &Report) -> Vec<Line<'a>> {
+    let nw = state
+        .data
+        .label_names
+        .iter()
+        .map(|n| n.chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8);
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let three = |s: &Scores| format!(" {:>6.4} {:>6.4} {:>6.4}", s.precision, s.recall, s.f1);
+    let mut lines = vec![
+        Line::styled(format!("{:nw$} {:─^20} {:─^20}", "", " A ", " B "), bold),
+        Line::styled(
+            format!(
+                "{:nw$}{}{}",
+                "", "   prec    rec     f1", "   prec    rec     f1"
+            ),
+            bold,
+        ),
+    ];
+    for (c, name) in state.data.label_names.iter().enumerate() {
+        let name: String = name.chars().take(nw).collect();
+        lines.push(Line::raw(format!(
+            "{name:>nw$}{}{}",
+            three(&a.classes[c]),
+            three(&b.classes[c])
+        )));
+    }
+    lines.push(Line::styled(
+        format!(
+            "{:>nw$}{:>21.4}{:>21.4}",
+            "accuracy", a.accuracy, b.accuracy
+        ),
+        bold,
+    ));
+    lines.push(Line::raw(format!(
+        "{:>nw$}{}{}",
+        "macro",
+        three(&a.macro_avg),
+        three(&b.macro_avg)
+    )));
+    lines.push(Line::raw(format!(
+        "{:>nw$}{}{}",
+        "weighted",
+        three(&a.weighted_avg),
+        three(&b.weighted_avg)
+    )));
+    lines
+}
+
 /// The matrix: gold classes down, predicted across. The picking cursor is in reverse video, the
 /// filtering cell in brackets; mistakes are red and correct cells green (the brackets and cursor
 /// read without colour).
@@ -130,7 +202,12 @@ fn confusion_lines<'a>(state: &State, report: &Report, nw: usize) -> Vec<Line<'a
         _ => None,
     };
     let dim = Style::new().add_modifier(Modifier::DIM);
-    let mut header = vec![Span::styled(format!("{:>nw$}", "gold ╲ pred"), dim)];
+    let corner = if state.preds_b.is_some() {
+        "A gold ╲ pred"
+    } else {
+        "gold ╲ pred"
+    };
+    let mut header = vec![Span::styled(format!("{corner:>nw$}"), dim)];
     header.extend(names.iter().map(|n| Span::styled(format!("{n:>cw$}"), dim)));
     let mut lines = vec![Line::from(header)];
     for (g, row) in report.confusion.iter().enumerate() {

@@ -40,8 +40,7 @@ pub fn layout(state: &State) -> Option<Areas> {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
     let stats_height = if state.show_metrics {
         // The report and matrix take what they need, leaving the review at least 8 lines.
-        metrics::height(state.data.label_names.len())
-            .min(body.height.saturating_sub(8).max(body.height / 2))
+        metrics::height(state).min(body.height.saturating_sub(8).max(body.height / 2))
     } else {
         (stats::height(&state.data) + 2).min(body.height / 2)
     };

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text::thousands;
-use crate::app::{Mode, ModelStatus, Order, State};
+use crate::app::{CompareFilter, Mode, ModelStatus, Order, Predictions, State};
 
 const SEP: &str = " │ ";
 
@@ -80,6 +80,12 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
             )),
             None => spans.push(Span::styled(format!("{SEP}label: {label}"), base)),
         }
+        if state.compare_filter != CompareFilter::Off {
+            spans.push(Span::styled(
+                format!("{SEP}{}", state.compare_filter.name()),
+                base.add_modifier(Modifier::BOLD),
+            ));
+        }
         if state.misclassified_only {
             spans.push(Span::styled(
                 format!("{SEP}misclassified only"),
@@ -95,8 +101,18 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
                 base,
             ));
         }
-        if let Some(model) = model_summary(state) {
-            spans.push(Span::styled(format!("{SEP}{model}"), base));
+        match &state.preds_b {
+            None => {
+                if let Some(model) = model_summary(&state.preds) {
+                    spans.push(Span::styled(format!("{SEP}{model}"), base));
+                }
+            }
+            Some(b) => {
+                for (side, preds) in [("A", &state.preds), ("B", b)] {
+                    let what = model_summary(preds).unwrap_or_else(|| "not loaded".into());
+                    spans.push(Span::styled(format!("{SEP}{side}: {what}"), base));
+                }
+            }
         }
         if let Some(notice) = &state.notice {
             spans.push(Span::styled(
@@ -121,8 +137,7 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
 }
 
 /// The model's state, or the running batch with a progress bar, rate and ETA.
-fn model_summary(state: &State) -> Option<String> {
-    let preds = &state.preds;
+fn model_summary(preds: &Predictions) -> Option<String> {
     if let Some(job) = &preds.job {
         const WIDTH: usize = 12;
         let filled = (job.done * WIDTH).checked_div(job.total).unwrap_or(0);
