@@ -96,6 +96,9 @@ fn two_classifiers_side_by_side() {
         cancelled: false,
     };
     update(&mut s, Msg::WorkerB(finished));
-    apply(&mut s, &[ToggleMetrics, CycleCompare, CycleCompare, CycleCompare]);
+    apply(
+        &mut s,
+        &[ToggleMetrics, CycleCompare, CycleCompare, CycleCompare],
+    );
     insta::assert_snapshot!("two_classifiers_side_by_side", render_ref(&s));
 }
