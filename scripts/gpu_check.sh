@@ -15,10 +15,16 @@
 #                                     # N=64, small batches; proves the script, not the card
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-.gpu/reviewlens}
 RUN=${RUN:-.gpu/run_on_gpu.sh}
 PY=${PY:-$( [ -x /opt/torch/.venv/bin/python ] && echo /opt/torch/.venv/bin/python || echo python3 )}
 OUT=${OUT:-${TMPDIR:-/tmp}/reviewlens-gpu}
+mkdir -p "$OUT"
+if [ -z "${BIN:-}" ]; then
+    # gpu_prepare.sh ships the binary xz-compressed (it must fit in 64 MiB); unpack it once.
+    BIN="$OUT/reviewlens"
+    "$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
+        .gpu/reviewlens.xz "$BIN" && chmod +x "$BIN" || { echo "no .gpu/reviewlens.xz: run scripts/gpu_prepare.sh"; exit 1; }
+fi
 if [ "${DRY_RUN:-0}" = 1 ]; then
     DEVICE=auto; DTYPES="f32"; N=${N:-64}; SIZES=${SIZES:-"16 32"}; PYDEV=cpu; PYTYPES="fp32"
 else
@@ -52,13 +58,15 @@ head -n "$N" assets/source/amazon_polarity_test_sample.jsonl > "$OUT/test.jsonl"
 peak_of() {
     local log="$OUT/mem.log"
     : > "$log"
-    (nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 50 > "$log" 2>/dev/null &
-     echo $! > "$OUT/mem.pid"; wait) &
+    nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 50 > "$log" 2>/dev/null &
+    local monitor=$!
     "$@"
     local rc=$?
-    kill "$(cat "$OUT/mem.pid" 2>/dev/null)" 2>/dev/null
-    wait 2>/dev/null
-    echo "peak GPU memory: $(sort -n "$log" | tail -1) MiB (whole card, nvidia-smi)"
+    kill "$monitor" 2>/dev/null
+    wait "$monitor" 2>/dev/null  # only the monitor: a bare `wait` would wait for tee too
+    local peak
+    peak=$(sort -n "$log" | tail -1)
+    echo "peak GPU memory: ${peak:-n/a} MiB (whole card, nvidia-smi)"
     return $rc
 }
 

@@ -83,6 +83,9 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
             worst_batch = worst_batch.max(max_diff(ours, gold));
         }
         let ok = worst <= tol && worst_batch <= tol && labels == texts.len();
+        if let Some(note) = &model.device_note {
+            println!("{name}: {note}");
+        }
         println!(
             "{name:<16} {:<12} one at a time: max |Δlogit| {worst:.2e}, batched: {worst_batch:.2e} (tolerance {tol:.0e}); labels {labels}/{}: {}",
             model.device_label(),

@@ -150,3 +150,49 @@ fn labels_are_mapped_to_the_dataset_classes() {
     assert_eq!(a.probs, vec![b.probs[1], b.probs[0]]);
     assert_eq!(a.label, 1 - b.label);
 }
+
+/// `reviewlens check` (how the CUDA build is proven on a card) passes here on the CPU, and fails,
+/// naming the model, when a golden is off.
+#[test]
+fn the_check_subcommand_compares_against_the_goldens() {
+    let run = |goldens: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_reviewlens"))
+            .args(["--device", "cpu", "check", "--goldens"])
+            .arg(goldens)
+            .output()
+            .unwrap()
+    };
+    let out = run(&fixtures().join("goldens.json"));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.matches("labels 13/13: ok").count(), 2, "{stdout}");
+
+    // The same fixtures with one golden logit moved by 0.01 (over F32's 1e-3 tolerance).
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["distilbert-tiny", "bert-tiny"] {
+        let to = dir.path().join(name);
+        std::fs::create_dir(&to).unwrap();
+        for entry in std::fs::read_dir(fixtures().join(name)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+    let text = std::fs::read_to_string(fixtures().join("goldens.json")).unwrap();
+    let mut g: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let logit = &mut g["models"]["bert-tiny"]["per_text"][0]["logits"][0];
+    *logit = (logit.as_f64().unwrap() + 0.01).into();
+    let moved = dir.path().join("goldens.json");
+    std::fs::write(&moved, g.to_string()).unwrap();
+    let out = run(&moved);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("bert-tiny ") && stdout.contains("FAILED"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 differ from the goldens beyond the tolerance: bert-tiny"),
+        "{stderr}"
+    );
+}
