@@ -130,8 +130,11 @@ struct Problem<'a> {
     l2: f64,
     /// The last point evaluated, with its cost and gradient: the line search asks for the cost and
     /// then the gradient at the same point, and one pass over the rows gives both.
-    last: std::sync::Mutex<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    last: std::sync::Mutex<Option<Evaluated>>,
 }
+
+/// A point, its cost and its gradient.
+type Evaluated = (Vec<f64>, f64, Vec<f64>);
 
 /// `a · b`, in four lanes so the compiler can vectorise it.
 fn dot(a: &[f64], b: &[f32]) -> f64 {
@@ -174,12 +177,7 @@ impl Problem<'_> {
             let xi = &self.x[i * d..(i + 1) * d];
             for (r, zr) in z.iter_mut().enumerate() {
                 let w = &p[r * (d + 1)..(r + 1) * (d + 1)];
-                *zr = w[..d]
-                    .iter()
-                    .zip(xi)
-                    .map(|(&a, &b)| a * b as f64)
-                    .sum::<f64>()
-                    + w[d];
+                *zr = dot(&w[..d], xi) + w[d];
             }
             let label = self.y[i] as usize;
             // Per-row loss and d(loss)/dz.
