@@ -60,12 +60,7 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<E
     let (head, name) = match spec {
         HeadSpec::Sequence => unreachable!("sequence classifiers are not built on embeddings"),
         HeadSpec::ZeroShot(descriptions) => {
-            if let Some(i) = descriptions.iter().position(|d| d.trim().is_empty()) {
-                return Err(Error::input(
-                    "--label-descriptions",
-                    format!("the description of {} is empty", ctx.classes[i]),
-                ));
-            }
+            // Checked against the classes when the options were read (`ModelBackend::from_args`).
             let texts: Vec<&str> = descriptions.iter().map(String::as_str).collect();
             let encoded = embedder.tokenize(&texts)?;
             let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
