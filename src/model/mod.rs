@@ -243,16 +243,7 @@ impl Classifier {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let longest = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0);
-        let mut ids = Vec::with_capacity(batch.len() * longest);
-        let mut mask = Vec::with_capacity(batch.len() * longest);
-        for e in batch {
-            let pad = longest - e.ids.len();
-            ids.extend_from_slice(&e.ids);
-            ids.extend(std::iter::repeat_n(self.tokenizer.pad_id, pad));
-            mask.extend(std::iter::repeat_n(1u32, e.ids.len()));
-            mask.extend(std::iter::repeat_n(0u32, pad));
-        }
+        let (ids, mask, longest) = self.tokenizer.pad(batch);
         let run = || -> candle_core::Result<Vec<Vec<f32>>> {
             let ids = Tensor::from_vec(ids, (batch.len(), longest), &self.device)?;
             let mask = Tensor::from_vec(mask, (batch.len(), longest), &self.device)?;

@@ -66,6 +66,21 @@ impl TextTokenizer {
         Ok(TextTokenizer { inner, pad_id })
     }
 
+    /// A batch padded to its longest text: (ids, attention mask, longest), row-major.
+    pub fn pad(&self, batch: &[&Encoded]) -> (Vec<u32>, Vec<u32>, usize) {
+        let longest = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(batch.len() * longest);
+        let mut mask = Vec::with_capacity(batch.len() * longest);
+        for e in batch {
+            let pad = longest - e.ids.len();
+            ids.extend_from_slice(&e.ids);
+            ids.extend(std::iter::repeat_n(self.pad_id, pad));
+            mask.extend(std::iter::repeat_n(1u32, e.ids.len()));
+            mask.extend(std::iter::repeat_n(0u32, pad));
+        }
+        (ids, mask, longest)
+    }
+
     /// Largest id plus one, including added tokens: must fit the model's embedding table.
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
