@@ -8,7 +8,7 @@ use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
 use crate::data::{Columns, Count, Sampling, TextField};
 use crate::error::Result;
 use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
-use crate::model::{DTypePref, DevicePref, ModelSource, RunOptions, labels};
+use crate::model::{DTypePref, DevicePref, Kernels, ModelSource, RunOptions, labels};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -109,6 +109,15 @@ pub struct ModelArgs {
     /// f32, or on CUDA f16 / bf16.
     #[arg(long, value_name = "DTYPE", default_value = "f32", global = true)]
     pub dtype: DTypePref,
+    /// F32 on the CPU: fused (our kernels) or candle (its ops one by one, to compare).
+    #[arg(
+        long,
+        value_name = "KERNELS",
+        default_value = "fused",
+        env = "REVIEWLENS_KERNELS",
+        global = true
+    )]
+    pub kernels: Kernels,
     /// Which dataset class each model label is, e.g. NEGATIVE=0,POSITIVE=1 [default: match names].
     #[arg(long, value_name = "MAP", global = true)]
     pub label_map: Option<String>,
@@ -168,6 +177,7 @@ impl ModelArgs {
         Ok(RunOptions {
             device: self.device,
             dtype: self.dtype,
+            kernels: self.kernels,
             max_length: self.max_length,
             label_map: self
                 .label_map

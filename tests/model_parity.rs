@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reviewlens::model::{Classifier, ModelFiles, RunOptions};
+use reviewlens::model::{Classifier, Kernels, ModelFiles, RunOptions};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -51,10 +51,11 @@ fn goldens() -> Goldens {
         .unwrap()
 }
 
-fn load(name: &str, max_length: usize) -> Classifier {
+fn load(name: &str, max_length: usize, kernels: Kernels) -> Classifier {
     let files = ModelFiles::from_dir(&fixtures().join(name)).unwrap();
     let opts = RunOptions {
         max_length: Some(max_length),
+        kernels,
         ..Default::default()
     };
     Classifier::load(&files, &["negative".into(), "positive".into()], &opts).unwrap()
@@ -70,10 +71,19 @@ fn assert_close(ours: &[f32], theirs: &[f32], tol: f32, what: &str) {
     }
 }
 
+/// Both ways the CPU runs the encoder in F32: the fused kernels (the default) and candle's ops
+/// (what CUDA, F16 and BF16 use).
 fn check_model(name: &str) {
+    for kernels in [Kernels::Fused, Kernels::Candle] {
+        check_model_with(name, kernels);
+    }
+}
+
+fn check_model_with(name: &str, kernels: Kernels) {
     let g = goldens();
     let golden = &g.models[name];
-    let model = load(name, g.max_length);
+    let model = load(name, g.max_length, kernels);
+    let name = &format!("{name} ({kernels:?})");
     let texts: Vec<&str> = g.texts.iter().map(|t| t.text.as_str()).collect();
     let encoded = model.tokenize(&texts).unwrap();
     let mut any_truncated = false;
@@ -143,7 +153,7 @@ fn labels_are_mapped_to_the_dataset_classes() {
         &RunOptions::default(),
     )
     .unwrap();
-    let normal = load("distilbert-tiny", 64);
+    let normal = load("distilbert-tiny", 64, Kernels::Fused);
     let enc = normal.tokenize(&["Great CD!"]).unwrap();
     let a = &normal.predict(&[&enc[0]]).unwrap()[0];
     let b = &flipped.predict(&[&enc[0]]).unwrap()[0];

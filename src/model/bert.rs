@@ -5,9 +5,8 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{
-    Activation, Dense, EncoderLayer, FeedForward, SelfAttention, additive_mask, norm,
-};
+use super::device::Kernels;
+use super::layers::{Activation, Dense, EncoderLayer, FeedForward, SelfAttention, Stack, norm};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
@@ -44,7 +43,7 @@ pub struct Encoder {
     positions: Embedding,
     token_types: Embedding,
     embed_norm: LayerNorm,
-    layers: Vec<EncoderLayer>,
+    stack: Stack,
 }
 
 /// Where the encoder's tensors are: under `bert.` or at the top.
@@ -57,7 +56,7 @@ fn base<'a>(vb: &VarBuilder<'a>) -> VarBuilder<'a> {
 }
 
 impl Encoder {
-    pub fn load(vb: &VarBuilder, cfg: &Config) -> Result<Self> {
+    pub fn load(vb: &VarBuilder, cfg: &Config, kernels: Kernels) -> Result<Self> {
         if let Some(kind) = cfg
             .position_embedding_type
             .as_deref()
@@ -104,7 +103,7 @@ impl Encoder {
             )?,
             token_types: embedding(cfg.type_vocab_size, h, emb.pp("token_type_embeddings"))?,
             embed_norm: norm(h, eps, emb.pp("LayerNorm"))?,
-            layers,
+            stack: Stack::new(layers, kernels),
         })
     }
 
@@ -120,12 +119,8 @@ impl Encoder {
             .forward(input_ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?
             .broadcast_add(&self.token_types.forward(&types)?)?;
-        let mut x = self.embed_norm.forward(&x)?;
-        let mask = additive_mask(attention_mask, x.dtype())?;
-        for layer in &self.layers {
-            x = layer.forward(&x, &mask)?;
-        }
-        Ok(x)
+        self.stack
+            .forward(self.embed_norm.forward(&x)?, attention_mask)
     }
 }
 
@@ -137,8 +132,8 @@ pub struct Bert {
 }
 
 impl Bert {
-    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
-        let encoder = Encoder::load(&vb, cfg)?;
+    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize, kernels: Kernels) -> Result<Self> {
+        let encoder = Encoder::load(&vb, cfg, kernels)?;
         let h = cfg.hidden_size;
         let base = base(&vb);
         let pooler = if base.contains_tensor("pooler.dense.weight") {

@@ -49,6 +49,26 @@ impl std::str::FromStr for DTypePref {
     }
 }
 
+/// How the encoder runs on the CPU in F32: our fused kernels (`src/model/kernels.rs`), or candle's
+/// ops one at a time (what CUDA, F16 and BF16 always use). `candle` is there to compare the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kernels {
+    #[default]
+    Fused,
+    Candle,
+}
+
+impl std::str::FromStr for Kernels {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "fused" => Ok(Self::Fused),
+            "candle" => Ok(Self::Candle),
+            _ => Err(format!("\"{s}\" is not fused or candle")),
+        }
+    }
+}
+
 /// The device and dtype to use, and a note for the status bar when `auto` fell back to the CPU.
 pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Option<String>)> {
     let (dev, note) = match device {

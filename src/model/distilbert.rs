@@ -7,9 +7,8 @@ use candle_core::{Module, Result, Tensor};
 use candle_nn::{Embedding, LayerNorm, VarBuilder, embedding};
 use serde::Deserialize;
 
-use super::layers::{
-    Activation, Dense, EncoderLayer, FeedForward, SelfAttention, additive_mask, norm,
-};
+use super::device::Kernels;
+use super::layers::{Activation, Dense, EncoderLayer, FeedForward, SelfAttention, Stack, norm};
 
 /// transformers hard-codes DistilBERT's LayerNorm epsilon.
 const EPS: f64 = 1e-12;
@@ -34,13 +33,13 @@ pub struct DistilBert {
     words: Embedding,
     positions: Embedding,
     embed_norm: LayerNorm,
-    blocks: Vec<EncoderLayer>,
+    blocks: Stack,
     pre_classifier: Dense,
     classifier: Dense,
 }
 
 impl DistilBert {
-    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize) -> Result<Self> {
+    pub fn load(vb: VarBuilder, cfg: &Config, num_labels: usize, kernels: Kernels) -> Result<Self> {
         let activation = Activation::parse(&cfg.activation).ok_or_else(|| {
             candle_core::Error::Msg(format!("unsupported activation \"{}\"", cfg.activation))
         })?;
@@ -80,7 +79,7 @@ impl DistilBert {
                 emb.pp("position_embeddings"),
             )?,
             embed_norm: norm(cfg.dim, EPS, emb.pp("LayerNorm"))?,
-            blocks,
+            blocks: Stack::new(blocks, kernels),
             pre_classifier: Dense::load(cfg.dim, cfg.dim, vb.pp("pre_classifier"))?,
             classifier: Dense::load(cfg.dim, num_labels, vb.pp("classifier"))?,
         })
@@ -94,11 +93,9 @@ impl DistilBert {
             .words
             .forward(input_ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?;
-        let mut x = self.embed_norm.forward(&x)?;
-        let mask = additive_mask(attention_mask, x.dtype())?;
-        for block in &self.blocks {
-            x = block.forward(&x, &mask)?;
-        }
+        let x = self
+            .blocks
+            .forward(self.embed_norm.forward(&x)?, attention_mask)?;
         let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
         let hidden = self.pre_classifier.forward(&cls)?.relu()?;
         self.classifier.forward(&hidden)

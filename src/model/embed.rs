@@ -150,7 +150,7 @@ impl Embedder {
             .map_err(|e| {
                 Error::at_path(&files.weights, format!("not readable safetensors ({e})"))
             })?;
-        let encoder = bert::Encoder::load(&vb, &cfg).map_err(|e| {
+        let encoder = bert::Encoder::load(&vb, &cfg, opts.kernels).map_err(|e| {
             let msg = e.to_string();
             Error::at_path(
                 &files.weights,

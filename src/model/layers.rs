@@ -1,8 +1,11 @@
 //! Encoder building blocks shared by BERT and DistilBERT (they differ in weight names and in where
 //! the layer norms sit, not in the maths).
 
-use candle_core::{DType, Module, Result, Tensor};
+use candle_core::{DType, Module, Result, Storage, StorageRef, Tensor};
 use candle_nn::{LayerNorm, VarBuilder, layer_norm};
+
+use super::device::Kernels;
+use reviewlens_kernels::{self as kernels, Act};
 
 /// A dense layer that multiplies a (batch, seq, in) input as one (batch·seq, in) matrix: one large
 /// GEMM instead of a batch of small ones with a broadcast weight (what candle_nn::Linear does for 3-D
@@ -21,6 +24,25 @@ impl Dense {
             weight_t: weight.t()?.contiguous()?,
             bias: vb.get(out_dim, "bias")?,
         })
+    }
+}
+
+impl Dense {
+    /// Several layers reading the same input as one, their outputs side by side: one GEMM for
+    /// attention's query, key and value instead of three.
+    fn concat(parts: &[Dense]) -> Result<Self> {
+        let weights: Vec<&Tensor> = parts.iter().map(|d| &d.weight_t).collect();
+        let biases: Vec<&Tensor> = parts.iter().map(|d| &d.bias).collect();
+        Ok(Dense {
+            weight_t: Tensor::cat(&weights, 1)?,
+            bias: Tensor::cat(&biases, 0)?,
+        })
+    }
+
+    fn fused(&self, x: &[f32], act: Act, out: &mut Vec<f32>) -> Result<()> {
+        let (w, b) = (Cpu::borrow(&self.weight_t)?, Cpu::borrow(&self.bias)?);
+        kernels::linear(x, self.weight_t.dim(0)?, w.get(), b.get(), act, out);
+        Ok(())
     }
 }
 
@@ -62,6 +84,14 @@ impl Activation {
         }
     }
 
+    fn fused(self) -> Act {
+        match self {
+            Self::Gelu => Act::Gelu,
+            Self::GeluTanh => Act::GeluTanh,
+            Self::Relu => Act::Relu,
+        }
+    }
+
     pub fn apply(self, x: &Tensor) -> Result<Tensor> {
         match self {
             Self::Gelu => x.gelu_erf(),
@@ -73,9 +103,8 @@ impl Activation {
 
 /// Multi-head self-attention: `q`, `k`, `v` projections, scaled dot product, output projection.
 pub struct SelfAttention {
-    q: Dense,
-    k: Dense,
-    v: Dense,
+    /// Query, key and value projections side by side (hidden → 3 · hidden).
+    qkv: Dense,
     out: Dense,
     heads: usize,
     head_dim: usize,
@@ -89,10 +118,9 @@ impl SelfAttention {
                 "hidden size {dim} is not a multiple of the {heads} attention heads"
             );
         }
+        let part = |name: &str| Dense::load(dim, dim, vb.pp(name));
         Ok(SelfAttention {
-            q: Dense::load(dim, dim, vb.pp(names[0]))?,
-            k: Dense::load(dim, dim, vb.pp(names[1]))?,
-            v: Dense::load(dim, dim, vb.pp(names[2]))?,
+            qkv: Dense::concat(&[part(names[0])?, part(names[1])?, part(names[2])?])?,
             out: Dense::load(dim, dim, vb.pp(names[3]))?,
             heads,
             head_dim: dim / heads,
@@ -102,15 +130,16 @@ impl SelfAttention {
     /// `x`: (batch, seq, dim); `mask`: additive, (batch, 1, 1, seq), 0 to keep, a large negative to drop.
     pub fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let (b, s, dim) = x.dims3()?;
-        let split = |t: Tensor| -> Result<Tensor> {
-            t.reshape((b, s, self.heads, self.head_dim))?
+        let qkv = self.qkv.forward(x)?;
+        let split = |i: usize| -> Result<Tensor> {
+            qkv.narrow(2, i * dim, dim)?
+                .reshape((b, s, self.heads, self.head_dim))?
                 .transpose(1, 2)?
                 .contiguous()
         };
         let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let q = split((self.q.forward(x)? * scale)?)?;
-        let k = split(self.k.forward(x)?)?;
-        let v = split(self.v.forward(x)?)?;
+        let q = (split(0)? * scale)?;
+        let (k, v) = (split(1)?, split(2)?);
         let scores = q.matmul(&k.t()?)?.broadcast_add(mask)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
         let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, dim))?;
@@ -161,6 +190,143 @@ impl EncoderLayer {
             .attention_norm
             .forward(&(self.attention.forward(x, mask)? + x)?)?;
         self.output_norm.forward(&(self.ffn.forward(&x)? + x)?)
+    }
+}
+
+impl EncoderLayer {
+    /// The same layer through the fused CPU kernels: `x` is (batch · seq) × hidden, replaced by
+    /// the layer's output.
+    fn forward_fused(
+        &self,
+        x: &mut Vec<f32>,
+        seq: usize,
+        lengths: &[usize],
+        ws: &mut Workspace,
+    ) -> Result<()> {
+        let att = &self.attention;
+        let dim = att.heads * att.head_dim;
+        att.qkv.fused(x, Act::None, &mut ws.qkv)?;
+        kernels::attention(&ws.qkv, seq, lengths, att.heads, dim, &mut ws.context);
+        att.out.fused(&ws.context, Act::None, &mut ws.h)?;
+        fused_norm(&self.attention_norm, &mut ws.h, x)?;
+        let act = self.ffn.activation.fused();
+        self.ffn.up.fused(&ws.h, act, &mut ws.up)?;
+        self.ffn.down.fused(&ws.up, Act::None, x)?;
+        fused_norm(&self.output_norm, x, &ws.h)
+    }
+}
+
+/// The fused layers' intermediate buffers, kept from batch to batch: fresh allocations of this
+/// size come back from the allocator as new pages, and faulting them in cost 6% of the time.
+#[derive(Default)]
+pub struct Workspace {
+    qkv: Vec<f32>,
+    context: Vec<f32>,
+    h: Vec<f32>,
+    up: Vec<f32>,
+}
+
+fn fused_norm(norm: &LayerNorm, x: &mut [f32], residual: &[f32]) -> Result<()> {
+    let gamma = Cpu::borrow(norm.weight())?;
+    let beta = match norm.bias() {
+        Some(b) => Cpu::borrow(b)?,
+        None => candle_core::bail!("the fused layer norm needs a bias"),
+    };
+    kernels::add_layer_norm(x, residual, gamma.get(), beta.get(), norm.eps() as f32);
+    Ok(())
+}
+
+/// The encoder's layers, run through the fused CPU kernels when the hidden states are F32 on the
+/// CPU (and `--kernels` was not set to candle), else op by op through candle (CUDA, F16, BF16).
+pub struct Stack {
+    layers: Vec<EncoderLayer>,
+    kernels: Kernels,
+    /// Only the fused path uses it; one model serves one batch at a time, so it is never contended.
+    workspace: std::sync::Mutex<Workspace>,
+}
+
+impl Stack {
+    pub fn new(layers: Vec<EncoderLayer>, kernels: Kernels) -> Self {
+        Stack {
+            layers,
+            kernels,
+            workspace: Default::default(),
+        }
+    }
+
+    /// `x`: (batch, seq, hidden) embeddings; `attention_mask`: (batch, seq) u32, 1 = real token.
+    pub fn forward(&self, x: Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        if self.kernels == Kernels::Fused
+            && x.device().is_cpu()
+            && x.dtype() == DType::F32
+            && let Some(lengths) = right_padded_lengths(attention_mask)?
+        {
+            let (b, seq, hidden) = x.dims3()?;
+            let mut h = x.flatten_all()?.to_vec1::<f32>()?;
+            let mut guard = self.workspace.lock().unwrap_or_else(|e| e.into_inner());
+            let ws: &mut Workspace = &mut guard;
+            // candle's own pool, so its ops and ours never have twice as many busy threads as cores.
+            candle_core::utils::with_threadpool(|| -> Result<()> {
+                for layer in &self.layers {
+                    layer.forward_fused(&mut h, seq, &lengths, ws)?;
+                }
+                Ok(())
+            })?;
+            return Tensor::from_vec(h, (b, seq, hidden), x.device());
+        }
+        let mask = additive_mask(attention_mask, x.dtype())?;
+        let mut x = x;
+        for layer in &self.layers {
+            x = layer.forward(&x, &mask)?;
+        }
+        Ok(x)
+    }
+}
+
+/// Real tokens per row when every row is ones then zeros (how the tokenizer pads); `None` for any
+/// other mask, which the op-by-op path handles.
+fn right_padded_lengths(attention_mask: &Tensor) -> Result<Option<Vec<usize>>> {
+    let rows = attention_mask.to_dtype(DType::U32)?.to_vec2::<u32>()?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let len = row.iter().take_while(|&&m| m != 0).count();
+            row[len..].iter().all(|&m| m == 0).then_some(len)
+        })
+        .collect())
+}
+
+/// A contiguous F32 CPU tensor's data, borrowed for as long as this lives.
+struct Cpu<'a> {
+    storage: StorageRef<'a>,
+    range: std::ops::Range<usize>,
+}
+
+impl<'a> Cpu<'a> {
+    fn borrow(t: &'a Tensor) -> Result<Self> {
+        let (storage, layout) = t.storage_and_layout();
+        let Some((start, end)) = layout.contiguous_offsets() else {
+            candle_core::bail!("the fused kernels need contiguous tensors");
+        };
+        match &*storage {
+            Storage::Cpu(cpu) => {
+                cpu.as_slice::<f32>()?;
+            }
+            _ => candle_core::bail!("the fused kernels run on the CPU only"),
+        }
+        Ok(Cpu {
+            storage,
+            range: start..end,
+        })
+    }
+
+    fn get(&self) -> &[f32] {
+        match &*self.storage {
+            Storage::Cpu(cpu) => {
+                &cpu.as_slice::<f32>().expect("checked in borrow")[self.range.clone()]
+            }
+            _ => unreachable!("checked in borrow"),
+        }
     }
 }
 

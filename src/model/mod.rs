@@ -18,7 +18,7 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
-pub use device::{DTypePref, DevicePref};
+pub use device::{DTypePref, DevicePref, Kernels};
 pub use files::{ModelFiles, ModelSource};
 pub use tokenize::Encoded;
 
@@ -35,6 +35,8 @@ pub const SUPPORTED: [&str; 2] = [
 pub struct RunOptions {
     pub device: DevicePref,
     pub dtype: DTypePref,
+    /// `--kernels`: fused CPU kernels or candle's ops (F32 on the CPU only).
+    pub kernels: Kernels,
     /// Tokens per text, special tokens included; default: the model's `max_position_embeddings`.
     pub max_length: Option<usize>,
     /// `--label-map`: (model label, dataset class name or id).
@@ -200,6 +202,7 @@ impl Classifier {
             id2label.len(),
             &device,
             dtype,
+            opts.kernels,
         )?;
         Ok(Classifier {
             name: files.name.clone(),
@@ -316,6 +319,7 @@ fn load_net(
     labels: usize,
     device: &Device,
     dtype: DType,
+    kernels: Kernels,
 ) -> Result<Net> {
     let bad = |e: candle_core::Error| {
         let msg = e.to_string();
@@ -334,11 +338,11 @@ fn load_net(
     Ok(match architecture {
         "DistilBertForSequenceClassification" => {
             let cfg = serde_json::from_value(config.clone()).expect("checked by the caller");
-            Net::DistilBert(distilbert::DistilBert::load(vb, &cfg, labels).map_err(bad)?)
+            Net::DistilBert(distilbert::DistilBert::load(vb, &cfg, labels, kernels).map_err(bad)?)
         }
         _ => {
             let cfg = serde_json::from_value(config.clone()).expect("checked by the caller");
-            Net::Bert(bert::Bert::load(vb, &cfg, labels).map_err(bad)?)
+            Net::Bert(bert::Bert::load(vb, &cfg, labels, kernels).map_err(bad)?)
         }
     })
 }
