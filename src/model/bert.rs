@@ -110,6 +110,16 @@ impl Encoder {
     /// `input_ids`, `attention_mask`: (batch, seq) u32; single sentences, so token type 0
     /// throughout. Returns (batch, seq, hidden).
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        self.stack.forward(self.embed(input_ids)?, attention_mask)
+    }
+
+    /// The `[CLS]` token's hidden state only, (batch, hidden).
+    pub fn forward_first(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        self.stack
+            .forward_first(self.embed(input_ids)?, attention_mask)
+    }
+
+    fn embed(&self, input_ids: &Tensor) -> Result<Tensor> {
         let (_, seq) = input_ids.dims2()?;
         let device = input_ids.device();
         let positions = Tensor::arange(0u32, seq as u32, device)?;
@@ -119,8 +129,7 @@ impl Encoder {
             .forward(input_ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?
             .broadcast_add(&self.token_types.forward(&types)?)?;
-        self.stack
-            .forward(self.embed_norm.forward(&x)?, attention_mask)
+        self.embed_norm.forward(&x)
     }
 }
 
@@ -149,8 +158,7 @@ impl Bert {
     }
 
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
-        let x = self.encoder.forward(input_ids, attention_mask)?;
-        let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
+        let cls = self.encoder.forward_first(input_ids, attention_mask)?;
         let pooled = match &self.pooler {
             Some(dense) => dense.forward(&cls)?.tanh()?,
             None => cls,

@@ -93,10 +93,9 @@ impl DistilBert {
             .words
             .forward(input_ids)?
             .broadcast_add(&self.positions.forward(&positions)?)?;
-        let x = self
+        let cls = self
             .blocks
-            .forward(self.embed_norm.forward(&x)?, attention_mask)?;
-        let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
+            .forward_first(self.embed_norm.forward(&x)?, attention_mask)?;
         let hidden = self.pre_classifier.forward(&cls)?.relu()?;
         self.classifier.forward(&hidden)
     }

@@ -5,7 +5,7 @@ use candle_core::{DType, Module, Result, Storage, StorageRef, Tensor};
 use candle_nn::{LayerNorm, VarBuilder, layer_norm};
 
 use super::device::Kernels;
-use reviewlens_kernels::{self as kernels, Act};
+use reviewlens_kernels::{self as kernels, Act, Queries};
 
 /// A dense layer that multiplies a (batch, seq, in) input as one (batch·seq, in) matrix: one large
 /// GEMM instead of a batch of small ones with a broadcast weight (what candle_nn::Linear does for 3-D
@@ -195,18 +195,37 @@ impl EncoderLayer {
 
 impl EncoderLayer {
     /// The same layer through the fused CPU kernels: `x` is (batch · seq) × hidden, replaced by
-    /// the layer's output.
+    /// the layer's output, which with [`Queries::First`] is each sequence's first token only
+    /// (batch × hidden).
     fn forward_fused(
         &self,
         x: &mut Vec<f32>,
         seq: usize,
         lengths: &[usize],
+        queries: Queries,
         ws: &mut Workspace,
     ) -> Result<()> {
         let att = &self.attention;
         let dim = att.heads * att.head_dim;
         att.qkv.fused(x, Act::None, &mut ws.qkv)?;
-        kernels::attention(&ws.qkv, seq, lengths, att.heads, dim, &mut ws.context);
+        kernels::attention(
+            &ws.qkv,
+            seq,
+            lengths,
+            att.heads,
+            dim,
+            queries,
+            &mut ws.context,
+        );
+        if queries == Queries::First {
+            // The residual is the first tokens' rows.
+            let firsts: Vec<f32> = x
+                .chunks_exact(seq * dim)
+                .flat_map(|s| &s[..dim])
+                .copied()
+                .collect();
+            *x = firsts;
+        }
         att.out.fused(&ws.context, Act::None, &mut ws.h)?;
         fused_norm(&self.attention_norm, &mut ws.h, x)?;
         let act = self.ffn.activation.fused();
@@ -255,7 +274,19 @@ impl Stack {
     }
 
     /// `x`: (batch, seq, hidden) embeddings; `attention_mask`: (batch, seq) u32, 1 = real token.
+    /// Returns every token's hidden state, (batch, seq, hidden).
     pub fn forward(&self, x: Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        self.run(x, attention_mask, Queries::All)
+    }
+
+    /// Only each sequence's first token's hidden state, (batch, hidden): what a classifier reads.
+    /// The fused path computes the last layer for that token alone (its keys and values still
+    /// for all), a sixth of a six-layer model's work.
+    pub fn forward_first(&self, x: Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+        self.run(x, attention_mask, Queries::First)
+    }
+
+    fn run(&self, x: Tensor, attention_mask: &Tensor, last: Queries) -> Result<Tensor> {
         if self.kernels == Kernels::Fused
             && x.device().is_cpu()
             && x.dtype() == DType::F32
@@ -267,19 +298,30 @@ impl Stack {
             let ws: &mut Workspace = &mut guard;
             // candle's own pool, so its ops and ours never have twice as many busy threads as cores.
             candle_core::utils::with_threadpool(|| -> Result<()> {
-                for layer in &self.layers {
-                    layer.forward_fused(&mut h, seq, &lengths, ws)?;
+                let n = self.layers.len();
+                for (i, layer) in self.layers.iter().enumerate() {
+                    let queries = if i + 1 == n { last } else { Queries::All };
+                    layer.forward_fused(&mut h, seq, &lengths, queries, ws)?;
                 }
                 Ok(())
             })?;
-            return Tensor::from_vec(h, (b, seq, hidden), x.device());
+            return match (last, self.layers.is_empty()) {
+                (Queries::First, false) => Tensor::from_vec(h, (b, hidden), x.device()),
+                (Queries::First, true) => Tensor::from_vec(h, (b, seq, hidden), x.device())?
+                    .narrow(1, 0, 1)?
+                    .squeeze(1),
+                (Queries::All, _) => Tensor::from_vec(h, (b, seq, hidden), x.device()),
+            };
         }
         let mask = additive_mask(attention_mask, x.dtype())?;
         let mut x = x;
         for layer in &self.layers {
             x = layer.forward(&x, &mask)?;
         }
-        Ok(x)
+        match last {
+            Queries::All => Ok(x),
+            Queries::First => x.narrow(1, 0, 1)?.squeeze(1),
+        }
     }
 }
 

@@ -89,18 +89,29 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
     unsafe { out.set_len(rows * n) };
 }
 
+/// Which query rows attention computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queries {
+    All,
+    /// Only each sequence's first token: a classifier's last layer needs nothing else (`[CLS]`),
+    /// while its keys and values still come from every token.
+    First,
+}
+
 /// Scaled dot-product attention for every sequence and head.
 /// `qkv`: (batch · seq) rows of `[q | k | v]`, each `dim` wide; `lengths`: real tokens per sequence
 /// (padding is on the right, as the tokenizer pads). Keys past a sequence's length are left out of
 /// its softmax, which is what transformers' additive mask of the dtype's minimum amounts to; rows
 /// past it are padding, never read by the pooling or the classifier, and are left at zero. The
-/// result replaces `out`'s contents.
+/// result replaces `out`'s contents: (batch · seq) × dim rows, or batch × dim with
+/// [`Queries::First`].
 pub fn attention(
     qkv: &[f32],
     seq: usize,
     lengths: &[usize],
     heads: usize,
     dim: usize,
+    queries: Queries,
     out: &mut Vec<f32>,
 ) {
     let width = 3 * dim;
@@ -115,8 +126,12 @@ pub fn attention(
     );
     let head_dim = dim / heads;
     let scale = 1.0 / (head_dim as f32).sqrt();
+    let rows_out = match queries {
+        Queries::All => seq,
+        Queries::First => 1,
+    };
     out.clear();
-    out.resize(lengths.len() * seq * dim, 0.0);
+    out.resize(lengths.len() * rows_out * dim, 0.0);
     let shared = SharedOut(out.as_mut_ptr());
     (0..lengths.len() * heads).into_par_iter().for_each(|task| {
         let (b, h) = (task / heads, task % heads);
@@ -126,14 +141,15 @@ pub fn attention(
         }
         let base = b * seq * width + h * head_dim;
         let (q, k, v) = (&qkv[base..], &qkv[base + dim..], &qkv[base + 2 * dim..]);
-        let mut scores = Vec::<f32>::with_capacity(len * len);
+        let m = len.min(rows_out);
+        let mut scores = Vec::<f32>::with_capacity(m * len);
         // SAFETY: q, k and v rows are `width` apart and `len` ≤ seq of them exist from `base`;
-        // scores is len × len; this task's output block (rows b·seq.., columns h·head_dim..) is
-        // written by no other task.
+        // scores is m × len; this task's output block (rows b·rows_out.., columns h·head_dim..)
+        // is written by no other task.
         unsafe {
             // scores = scale · q kᵀ: kᵀ's column j is k's row j.
             gemm(
-                len,
+                m,
                 len,
                 head_dim,
                 scores.spare_capacity_mut().as_mut_ptr().cast::<f32>(),
@@ -154,13 +170,13 @@ pub fn attention(
                 Parallelism::None,
             );
             // Written in full by the GEMM (read_dst false).
-            scores.set_len(len * len);
+            scores.set_len(m * len);
             for row in scores.chunks_exact_mut(len) {
                 softmax(row);
             }
-            let dst = shared.at(b * seq * dim + h * head_dim);
+            let dst = shared.at(b * rows_out * dim + h * head_dim);
             gemm(
-                len,
+                m,
                 head_dim,
                 len,
                 dst,

@@ -1,7 +1,7 @@
 //! Each fused kernel against a straightforward f64 version of the same maths, on shapes that split
 //! unevenly across threads and sequences with padding.
 
-use reviewlens_kernels::{Act, add_layer_norm, attention, erf, exp, linear};
+use reviewlens_kernels::{Act, Queries, add_layer_norm, attention, erf, exp, linear};
 
 /// Deterministic values in [-1, 1).
 fn values(n: usize, seed: u64) -> Vec<f32> {
@@ -71,7 +71,7 @@ fn attention_uses_only_each_sequences_real_tokens() {
     let lengths = [5, 2, 0];
     let qkv = values(lengths.len() * seq * 3 * dim, 4);
     let mut out = vec![f32::NAN; 1];
-    attention(&qkv, seq, &lengths, heads, dim, &mut out);
+    attention(&qkv, seq, &lengths, heads, dim, Queries::All, &mut out);
     let hd = dim / heads;
     let at = |b: usize, t: usize, part: usize, h: usize, d: usize| {
         qkv[(b * seq + t) * 3 * dim + part * dim + h * hd + d] as f64
@@ -100,6 +100,14 @@ fn attention_uses_only_each_sequences_real_tokens() {
     }
     // Padded rows (and the empty sequence) stay zero.
     assert_close(&out, &want, 1e-6, "context");
+
+    // Only the first token's row of each sequence, from the same keys and values.
+    attention(&qkv, seq, &lengths, heads, dim, Queries::First, &mut out);
+    let firsts: Vec<f64> = want
+        .chunks(seq * dim)
+        .flat_map(|s| s[..dim].to_vec())
+        .collect();
+    assert_close(&out, &firsts, 1e-6, "first rows");
 }
 
 #[test]
