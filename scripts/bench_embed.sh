@@ -8,12 +8,14 @@
 #   - LogisticRegression().fit vs. our L-BFGS on the 6,000 train embeddings (`benches/logreg.rs`).
 #
 #   scripts/bench_embed.sh        # N=1000 reviews, THREADS=nproc, batch sizes 8 16 32 64
+#                                 # (CANDLE_SIZES=16: also with --kernels candle)
 # Needs: python3 with sentence-transformers, scikit-learn (see scripts/make_embedding_goldens.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
 THREADS=${THREADS:-$(nproc)}
 SIZES=${SIZES:-"8 16 32 64"}
+CANDLE_SIZES=${CANDLE_SIZES:-"16"}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reviewlens-target}"
 WORK=${WORK:-$HOME/.cache/reviewlens-bench}/embed
 mkdir -p "$WORK"
@@ -22,11 +24,18 @@ head -n "$N" assets/source/amazon_polarity_test_sample.jsonl > "$WORK/test.jsonl
 cargo build --release --locked
 bin="$CARGO_TARGET_DIR/release/reviewlens"
 
-echo "== reviewlens (candle), $N reviews, $THREADS threads"
+echo "== reviewlens (fused kernels), $N reviews, $THREADS threads"
 for bs in $SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
         --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" \
         predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+done
+
+echo "== reviewlens --kernels candle (candle's ops one by one, what the fused kernels replace)"
+for bs in $CANDLE_SIZES; do
+    RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
+        --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" --kernels candle \
+        predict --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== sentence-transformers encode + scikit-learn fit, $THREADS threads"

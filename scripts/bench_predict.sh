@@ -7,12 +7,14 @@
 # last result, the pipeline's after a warm-up.
 #
 #   scripts/bench_predict.sh            # N=500 reviews, THREADS=nproc, batch sizes 1 8 16 32
+#                                       # (CANDLE_SIZES=16: also with --kernels candle)
 # Needs: python3 with torch + transformers (see scripts/make_test_models.py for the install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-500}
 THREADS=${THREADS:-$(nproc)}
 SIZES=${SIZES:-"1 8 16 32"}
+CANDLE_SIZES=${CANDLE_SIZES:-"16"}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reviewlens-target}"
 WORK=${WORK:-$HOME/.cache/reviewlens-bench}
 MODEL="$WORK/distilbert-full"
@@ -31,6 +33,13 @@ for bs in $SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --model-dir "$MODEL" --no-cache \
         --label-map NEGATIVE=0,POSITIVE=1 --batch-size "$bs" \
         predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+done
+
+echo "== reviewlens predict --kernels candle (candle's ops one by one, what the fused kernels replace)"
+for bs in $CANDLE_SIZES; do
+    RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --model-dir "$MODEL" --no-cache \
+        --label-map NEGATIVE=0,POSITIVE=1 --batch-size "$bs" --kernels candle \
+        predict --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== transformers.pipeline, $N reviews, $THREADS threads"
