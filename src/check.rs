@@ -9,33 +9,40 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::model::{Classifier, DTypePref, ModelFiles, RunOptions};
 
+/// The goldens file `scripts/make_test_models.py` writes (also read by `tests/model_parity.rs`).
 #[derive(Deserialize)]
-struct Goldens {
-    max_length: usize,
-    texts: Vec<Text>,
-    models: std::collections::BTreeMap<String, Golden>,
+pub struct Goldens {
+    pub max_length: usize,
+    pub texts: Vec<Text>,
+    pub models: std::collections::BTreeMap<String, Golden>,
 }
 
 #[derive(Deserialize)]
-struct Text {
-    text: String,
+pub struct Text {
+    pub name: String,
+    pub text: String,
 }
 
 #[derive(Deserialize)]
-struct Golden {
-    per_text: Vec<PerText>,
-    batch: Batch,
+pub struct Golden {
+    pub per_text: Vec<PerText>,
+    pub batch: Batch,
 }
 
 #[derive(Deserialize)]
-struct PerText {
-    logits: Vec<f32>,
-    label: String,
+pub struct PerText {
+    pub name: String,
+    pub input_ids: Vec<u32>,
+    pub truncated: bool,
+    pub logits: Vec<f32>,
+    /// transformers' predicted label name (NEGATIVE / POSITIVE).
+    pub label: String,
 }
 
+/// The same texts as one padded batch.
 #[derive(Deserialize)]
-struct Batch {
-    logits: Vec<Vec<f32>>,
+pub struct Batch {
+    pub logits: Vec<Vec<f32>>,
 }
 
 /// How far from F32 on the CPU each dtype may land: rounding, not mistakes.

@@ -5,42 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use reviewlens::check::Goldens;
 use reviewlens::model::{Classifier, Kernels, ModelFiles, RunOptions};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Goldens {
-    max_length: usize,
-    texts: Vec<Text>,
-    models: std::collections::HashMap<String, Golden>,
-}
-
-#[derive(Deserialize)]
-struct Text {
-    name: String,
-    text: String,
-}
-
-#[derive(Deserialize)]
-struct Golden {
-    per_text: Vec<PerText>,
-    batch: Batch,
-}
-
-#[derive(Deserialize)]
-struct PerText {
-    name: String,
-    input_ids: Vec<u32>,
-    truncated: bool,
-    logits: Vec<f32>,
-    /// transformers' predicted label name (NEGATIVE / POSITIVE).
-    label: String,
-}
-
-#[derive(Deserialize)]
-struct Batch {
-    logits: Vec<Vec<f32>>,
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models")

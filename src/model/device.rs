@@ -112,6 +112,11 @@ fn first_line(s: &str) -> &str {
 }
 
 /// "cpu" or "cuda:0", for the status bar.
+/// What the status bar shows: "cpu f32", "cuda:0 f16".
+pub fn label(device: &Device, dtype: DType) -> String {
+    format!("{} {}", describe(device), dtype_name(dtype))
+}
+
 pub fn describe(device: &Device) -> String {
     match device.location() {
         candle_core::DeviceLocation::Cpu => "cpu".into(),

@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use candle_core::{D, DType, Device, Tensor};
-use candle_nn::VarBuilder;
 
 use super::bert;
+use super::files::{map_weights, misfit};
 use super::tokenize::{Encoded, TextTokenizer};
 use super::{ModelFiles, RunOptions, device};
 use crate::error::{Error, Result};
@@ -145,21 +145,9 @@ impl Embedder {
         }
         let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
         notes.extend(device_note);
-        // Safety: mapped read-only; the Hugging Face cache never rewrites a blob in place.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&files.weights], dtype, &device) }
-            .map_err(|e| {
-                Error::at_path(&files.weights, format!("not readable safetensors ({e})"))
-            })?;
-        let encoder = bert::Encoder::load(&vb, &cfg, opts.kernels).map_err(|e| {
-            let msg = e.to_string();
-            Error::at_path(
-                &files.weights,
-                format!(
-                    "weights do not fit the BERT in config.json ({})",
-                    msg.lines().next().unwrap_or(&msg)
-                ),
-            )
-        })?;
+        let vb = map_weights(&files.weights, dtype, &device)?;
+        let encoder = bert::Encoder::load(&vb, &cfg, opts.kernels)
+            .map_err(|e| misfit(&files.weights, "BERT", e))?;
         Ok(Embedder {
             name: files.name.clone(),
             encoder,
@@ -177,11 +165,7 @@ impl Embedder {
 
     /// "cpu f32", "cuda:0 f16".
     pub fn device_label(&self) -> String {
-        format!(
-            "{} {}",
-            device::describe(&self.device),
-            device::dtype_name(self.dtype)
-        )
+        device::label(&self.device, self.dtype)
     }
 
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {

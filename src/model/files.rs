@@ -119,3 +119,27 @@ pub fn hash_file(path: &Path) -> Result<String> {
         hash.write(&buf[..n]);
     }
 }
+
+/// The safetensors file memory-mapped for candle, or an error naming it.
+pub fn map_weights(
+    weights: &Path,
+    dtype: candle_core::DType,
+    device: &candle_core::Device,
+) -> Result<candle_nn::VarBuilder<'static>> {
+    // Safety: the file is mapped read-only and not modified while the model lives; the Hugging Face
+    // cache writes new blobs rather than changing existing ones.
+    unsafe { candle_nn::VarBuilder::from_mmaped_safetensors(&[weights], dtype, device) }
+        .map_err(|e| Error::at_path(weights, format!("not readable safetensors ({e})")))
+}
+
+/// Weights whose names or shapes are not what `config.json` describes.
+pub fn misfit(weights: &Path, architecture: &str, e: candle_core::Error) -> Error {
+    let msg = e.to_string();
+    Error::at_path(
+        weights,
+        format!(
+            "weights do not fit the {architecture} in config.json ({})",
+            msg.lines().next().unwrap_or(&msg)
+        ),
+    )
+}

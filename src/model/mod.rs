@@ -16,7 +16,6 @@ pub mod tokenize;
 use std::path::Path;
 
 use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
 
 pub use device::{DTypePref, DevicePref, Kernels};
 pub use files::{ModelFiles, ModelSource};
@@ -220,11 +219,7 @@ impl Classifier {
 
     /// "cpu f32", "cuda:0 f16", for the status bar.
     pub fn device_label(&self) -> String {
-        format!(
-            "{} {}",
-            device::describe(&self.device),
-            device::dtype_name(self.dtype)
-        )
+        device::label(&self.device, self.dtype)
     }
 
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
@@ -321,20 +316,8 @@ fn load_net(
     dtype: DType,
     kernels: Kernels,
 ) -> Result<Net> {
-    let bad = |e: candle_core::Error| {
-        let msg = e.to_string();
-        Error::at_path(
-            weights,
-            format!(
-                "weights do not fit the {architecture} in config.json ({})",
-                msg.lines().next().unwrap_or(&msg)
-            ),
-        )
-    };
-    // Safety: the file is mapped read-only and not modified while the model lives; the Hugging Face
-    // cache writes new blobs rather than changing existing ones.
-    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], dtype, device) }
-        .map_err(|e| Error::at_path(weights, format!("not readable safetensors ({e})")))?;
+    let bad = |e| files::misfit(weights, architecture, e);
+    let vb = files::map_weights(weights, dtype, device)?;
     Ok(match architecture {
         "DistilBertForSequenceClassification" => {
             let cfg = serde_json::from_value(config.clone()).expect("checked by the caller");
