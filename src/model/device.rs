@@ -49,7 +49,7 @@ impl std::str::FromStr for DTypePref {
     }
 }
 
-/// How the encoder runs on the CPU in F32: our fused kernels (`src/model/kernels.rs`), or candle's
+/// How the encoder runs on the CPU in F32: our fused kernels (`crates/kernels`), or candle's
 /// ops one at a time (what CUDA, F16 and BF16 always use). `candle` is there to compare the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kernels {

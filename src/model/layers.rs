@@ -25,9 +25,7 @@ impl Dense {
             bias: vb.get(out_dim, "bias")?,
         })
     }
-}
 
-impl Dense {
     /// Several layers reading the same input as one, their outputs side by side: one GEMM for
     /// attention's query, key and value instead of three.
     fn concat(parts: &[Dense]) -> Result<Self> {
@@ -191,9 +189,7 @@ impl EncoderLayer {
             .forward(&(self.attention.forward(x, mask)? + x)?)?;
         self.output_norm.forward(&(self.ffn.forward(&x)? + x)?)
     }
-}
 
-impl EncoderLayer {
     /// The same layer through the fused CPU kernels: `x` is (batch · seq) × hidden, replaced by
     /// the layer's output, which with [`Queries::First`] is each sequence's first token only
     /// (batch × hidden).
@@ -290,6 +286,7 @@ impl Stack {
         if self.kernels == Kernels::Fused
             && x.device().is_cpu()
             && x.dtype() == DType::F32
+            && x.elem_count() > 0
             && let Some(lengths) = right_padded_lengths(attention_mask)?
         {
             let (b, seq, hidden) = x.dims3()?;

@@ -44,10 +44,13 @@ impl SharedOut {
 /// `out`'s contents, reusing its allocation.
 pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut Vec<f32>) {
     let n = bias.len();
+    out.clear();
+    if x.is_empty() || n == 0 {
+        return; // nothing to multiply (and k = 0 would divide by zero below)
+    }
     assert_eq!(w.len(), k * n, "weight is not k × n");
     assert_eq!(x.len() % k, 0, "input is not rows × k");
     let rows = x.len() / k;
-    out.clear();
     out.reserve(rows * n);
     let block = rows.div_ceil(rayon::current_num_threads()).max(1);
     out.spare_capacity_mut()[..rows * n]
@@ -204,6 +207,9 @@ pub fn attention(
 pub fn add_layer_norm(x: &mut [f32], residual: &[f32], gamma: &[f32], beta: &[f32], eps: f32) {
     let dim = gamma.len();
     assert_eq!(x.len(), residual.len(), "residual differs in size");
+    if dim == 0 || x.is_empty() {
+        return;
+    }
     let block = (x.len() / dim)
         .div_ceil(rayon::current_num_threads())
         .max(1)

@@ -132,6 +132,17 @@ fn add_layer_norm_normalises_the_sum() {
 }
 
 #[test]
+fn empty_inputs_give_empty_outputs() {
+    let mut out = vec![1.0; 4];
+    linear(&[], 3, &values(6, 9), &values(2, 10), Act::Gelu, &mut out);
+    assert!(out.is_empty());
+    let mut x: Vec<f32> = Vec::new();
+    add_layer_norm(&mut x, &[], &[1.0; 4], &[0.0; 4], 1e-12);
+    attention(&[], 4, &[], 2, 4, Queries::All, &mut out);
+    assert!(out.is_empty());
+}
+
+#[test]
 fn exp_keeps_nan_and_saturates() {
     assert!(exp(f32::NAN).is_nan());
     assert!(exp(-1000.0) < 1e-37);
