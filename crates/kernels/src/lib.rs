@@ -10,6 +10,7 @@
 //! and sentence-transformers goldens.
 
 use gemm::{Parallelism, gemm};
+
 use multiversion::multiversion;
 use rayon::prelude::*;
 
@@ -37,6 +38,63 @@ impl SharedOut {
     }
 }
 
+/// A read-only matrix in memory: its shape, its first element and the steps (in elements) to the
+/// next row and the next column, so transposes and column slices need no copy.
+#[derive(Clone, Copy)]
+struct View {
+    ptr: *const f32,
+    rows: usize,
+    cols: usize,
+    row_step: usize,
+    col_step: usize,
+}
+
+impl View {
+    /// Rows `row_step` apart, columns adjacent.
+    fn rows(ptr: *const f32, rows: usize, cols: usize, row_step: usize) -> Self {
+        View {
+            ptr,
+            rows,
+            cols,
+            row_step,
+            col_step: 1,
+        }
+    }
+}
+
+/// `dst = scale · lhs · rhs` on this thread; dst has lhs's rows and rhs's columns, its rows
+/// `dst_row` apart and its columns adjacent. dst is only written, never read.
+///
+/// # Safety
+/// Every element the views and dst describe must be in bounds, and dst must not overlap them.
+unsafe fn matmul(dst: *mut f32, dst_row: usize, lhs: View, rhs: View, scale: f32) {
+    debug_assert_eq!(lhs.cols, rhs.rows, "inner dimensions differ");
+    // SAFETY: the caller's promise; read_dst false means dst's old contents are ignored.
+    unsafe {
+        gemm(
+            lhs.rows,
+            rhs.cols,
+            lhs.cols,
+            dst,
+            1,
+            dst_row as isize,
+            false,
+            lhs.ptr,
+            lhs.col_step as isize,
+            lhs.row_step as isize,
+            rhs.ptr,
+            rhs.col_step as isize,
+            rhs.row_step as isize,
+            0.0,
+            scale,
+            false,
+            false,
+            false,
+            Parallelism::None,
+        )
+    }
+}
+
 /// `act(x · w + bias)`: `x` is rows × k, `w` k × n (the transposed weight), `bias` n long.
 /// The rows are split into one block per thread; each block is a single-threaded GEMM (so the
 /// weight is packed once per thread and no thread waits on another inside it), then one pass adds
@@ -61,27 +119,9 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
             // SAFETY: dst is m × n, src m × k and w k × n, all row-major and in bounds; with
             // read_dst false the GEMM only writes dst, every element of it.
             let dst = unsafe {
-                gemm(
-                    m,
-                    n,
-                    k,
-                    dst.as_mut_ptr().cast::<f32>(),
-                    1,
-                    n as isize,
-                    false,
-                    src.as_ptr(),
-                    1,
-                    k as isize,
-                    w.as_ptr(),
-                    1,
-                    n as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    Parallelism::None,
-                );
+                let x = View::rows(src.as_ptr(), m, k, k);
+                let w = View::rows(w.as_ptr(), k, n, n);
+                matmul(dst.as_mut_ptr().cast::<f32>(), n, x, w, 1.0);
                 std::slice::from_raw_parts_mut(dst.as_mut_ptr().cast::<f32>(), dst.len())
             };
             for row in dst.chunks_exact_mut(n) {
@@ -151,54 +191,25 @@ pub fn attention(
         // is written by no other task.
         unsafe {
             // scores = scale · q kᵀ: kᵀ's column j is k's row j.
-            gemm(
-                m,
-                len,
-                head_dim,
-                scores.spare_capacity_mut().as_mut_ptr().cast::<f32>(),
-                1,
-                len as isize,
-                false,
-                q.as_ptr(),
-                1,
-                width as isize,
-                k.as_ptr(),
-                width as isize,
-                1,
-                0.0,
-                scale,
-                false,
-                false,
-                false,
-                Parallelism::None,
-            );
+            let q = View::rows(q.as_ptr(), m, head_dim, width);
+            let kt = View {
+                ptr: k.as_ptr(),
+                rows: head_dim,
+                cols: len,
+                row_step: 1,
+                col_step: width,
+            };
+            let out = scores.spare_capacity_mut().as_mut_ptr().cast::<f32>();
+            matmul(out, len, q, kt, scale);
             // Written in full by the GEMM (read_dst false).
             scores.set_len(m * len);
             for row in scores.chunks_exact_mut(len) {
                 softmax(row);
             }
             let dst = shared.at(b * rows_out * dim + h * head_dim);
-            gemm(
-                m,
-                head_dim,
-                len,
-                dst,
-                1,
-                dim as isize,
-                false,
-                scores.as_ptr(),
-                1,
-                len as isize,
-                v.as_ptr(),
-                1,
-                width as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                Parallelism::None,
-            );
+            let p = View::rows(scores.as_ptr(), m, len, len);
+            let v = View::rows(v.as_ptr(), len, head_dim, width);
+            matmul(dst, dim, p, v, 1.0);
         }
     });
 }
