@@ -287,6 +287,7 @@ impl Stack {
             && x.device().is_cpu()
             && x.dtype() == DType::F32
             && x.elem_count() > 0
+            && !self.layers.is_empty()
             && let Some(lengths) = right_padded_lengths(attention_mask)?
         {
             let (b, seq, hidden) = x.dims3()?;
@@ -302,12 +303,10 @@ impl Stack {
                 }
                 Ok(())
             })?;
-            return match (last, self.layers.is_empty()) {
-                (Queries::First, false) => Tensor::from_vec(h, (b, hidden), x.device()),
-                (Queries::First, true) => Tensor::from_vec(h, (b, seq, hidden), x.device())?
-                    .narrow(1, 0, 1)?
-                    .squeeze(1),
-                (Queries::All, _) => Tensor::from_vec(h, (b, seq, hidden), x.device()),
+            // The last layer ran for the first tokens alone when asked to.
+            return match last {
+                Queries::First => Tensor::from_vec(h, (b, hidden), x.device()),
+                Queries::All => Tensor::from_vec(h, (b, seq, hidden), x.device()),
             };
         }
         let mask = additive_mask(attention_mask, x.dtype())?;
