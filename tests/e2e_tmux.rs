@@ -64,15 +64,22 @@ impl Tmux {
 
     /// Waits until the screen shows `text` (a liveness bound, not a performance check).
     fn wait_for(&self, text: &str) -> String {
+        self.wait_for_all(&[text])
+    }
+
+    /// Waits until the screen shows every one of `texts` at once. A capture can fall between the
+    /// writes of one frame (rows are redrawn top to bottom), so what a test checks together is
+    /// waited for together rather than asserted on the first capture that shows one of them.
+    fn wait_for_all(&self, texts: &[&str]) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if texts.iter().all(|text| screen.contains(text)) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "never saw {text:?}; screen:\n{screen}"
+                "never saw all of {texts:?}; screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -119,12 +126,11 @@ fn launch_with(tmux: &Tmux, args: &str) {
 fn browse_search_switch_split_and_quit() {
     let tmux = Tmux::start("browse");
     launch(&tmux);
-    let screen = tmux.wait_for("Stuning even for the non-gamer");
-    assert!(
-        screen.contains("bundled sample │ train │ 6,000 of 6,000 rows │ label: all"),
-        "{screen}"
-    );
-    assert!(screen.contains("1 of 6,000"));
+    tmux.wait_for_all(&[
+        "Stuning even for the non-gamer",
+        "bundled sample │ train │ 6,000 of 6,000 rows │ label: all",
+        "1 of 6,000",
+    ]);
     assert_eq!(
         tmux.display("#{alternate_on}"),
         "1",
@@ -132,21 +138,15 @@ fn browse_search_switch_split_and_quit() {
     );
 
     tmux.keys(&["j"]);
-    let screen = tmux.wait_for("2 of 6,000");
-    assert!(screen.contains("train · row 1 · gold positive"), "{screen}");
+    tmux.wait_for_all(&["2 of 6,000", "train · row 1 · gold positive"]);
 
     tmux.keys(&["/", "chrono"]);
     tmux.wait_for("/chrono");
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("│ /chrono ");
-    assert!(screen.contains("matches ("), "{screen}");
+    tmux.wait_for_all(&["│ /chrono ", "matches ("]);
 
     tmux.keys(&["Tab"]);
-    let screen = tmux.wait_for("Reviews · test");
-    assert!(
-        screen.contains("│ test │ 10,980 of 10,980 rows"),
-        "{screen}"
-    );
+    tmux.wait_for_all(&["Reviews · test", "│ test │ 10,980 of 10,980 rows"]);
 
     tmux.keys(&["l"]);
     tmux.wait_for("label: negative");
@@ -238,25 +238,12 @@ fn classify_one_then_all_then_show_the_mistakes() {
     );
     launch_with(&tmux, &args);
 
+    // The prediction in the detail pane, the single request's latency, device and dtype.
     tmux.keys(&["c"]);
-    let screen = tmux.wait_for(" tokens");
-    assert!(
-        screen.contains("│ predicted "),
-        "the detail pane shows the prediction: {screen}"
-    );
-    assert!(
-        screen.contains(" ms"),
-        "latency of the single request: {screen}"
-    );
-    assert!(
-        screen.contains("cpu f32"),
-        "device and dtype in the status bar: {screen}"
-    );
+    tmux.wait_for_all(&[" tokens", "│ predicted ", " ms", "cpu f32"]);
 
     tmux.keys(&["C"]);
-    let screen = tmux.wait_for("classified 39 reviews");
-    assert!(screen.contains("accuracy"), "{screen}");
-    assert!(screen.contains("of 40 classified"), "{screen}");
+    tmux.wait_for_all(&["classified 39 reviews", "accuracy", "of 40 classified"]);
 
     tmux.keys(&["m"]);
     let screen = tmux.wait_for("misclassified only");
@@ -279,8 +266,7 @@ fn classify_one_then_all_then_show_the_mistakes() {
 
     // The metrics pane, a confusion cell as the filter, and the view exported.
     tmux.keys(&["r"]);
-    let screen = tmux.wait_for("40 of 40 classified");
-    assert!(screen.contains("weighted avg"), "{screen}");
+    tmux.wait_for_all(&["40 of 40 classified", "weighted avg"]);
     tmux.keys(&["v"]);
     tmux.wait_for("pick a cell: gold");
     tmux.keys(&["Enter"]);
