@@ -7,7 +7,8 @@
 #   3. a full-size random DistilBERT SST-2 layout made there with its transformers (+ the carried
 #      vocab.txt), `reviewlens predict` on N bundled test reviews after a warm-up, F32 and F16, at
 #      the default and larger batch sizes, with peak GPU memory (nvidia-smi, sampled every 50 ms);
-#   4. transformers.pipeline on the same reviews, fp32 and fp16, same batch sizes, peak memory
+#   4. F16 against F32 on those reviews: labels that agree, largest probability difference;
+#   5. transformers.pipeline on the same reviews, fp32 and fp16, same batch sizes, peak memory
 #      (torch.cuda.max_memory_allocated).
 # Everything goes to stdout and to $OUT/gpu_check.txt; the exit code is 1 if a check failed.
 #
@@ -83,6 +84,20 @@ for dt in $(echo "$DTYPES" | sed 's/ bf16//'); do
             || { echo "predict FAILED ($dt, batch $bs)"; cat "$OUT/err.txt"; failed=1; }
         grep -E " loaded in |classified $N reviews" "$OUT/err.txt" | sed "s/^/$dt batch $bs: /"
     done
+done
+
+echo "== F16 against F32 on the full-size model, same reviews, per batch size"
+for bs in $SIZES; do
+    [ -f "$OUT/out-f16-$bs.parquet" ] || continue
+    "$PY" - "$OUT/out-f32-$bs.parquet" "$OUT/out-f16-$bs.parquet" "$bs" <<'EOP' || failed=1
+import sys
+import pyarrow.parquet as pq
+a, b = (pq.read_table(p).to_pydict() for p in sys.argv[1:3])
+probs = [c for c in a if c.startswith("prob")]
+same = sum(x == y for x, y in zip(a["predicted"], b["predicted"]))
+diff = max(abs(x - y) for c in probs for x, y in zip(a[c], b[c]))
+print(f"batch {sys.argv[3]}: same label on {same} of {len(a['predicted'])}, largest probability difference {diff:.2e}")
+EOP
 done
 
 echo "== transformers.pipeline, $N reviews"
