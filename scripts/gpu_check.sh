@@ -6,7 +6,8 @@
 #      F32 goldens of PyTorch + transformers (tolerance 1e-3 / 2e-2, every label the same);
 #   3. a full-size random DistilBERT SST-2 layout made there with its transformers (+ the carried
 #      vocab.txt), `reviewlens predict` on N bundled test reviews after a warm-up, F32 and F16, at
-#      the default and larger batch sizes, with peak GPU memory (nvidia-smi, sampled every 50 ms);
+#      the default batch size (none given) and at each of SIZES, with peak GPU memory
+#      (nvidia-smi, sampled every 50 ms);
 #   4. F16 against F32 on those reviews: labels that agree, largest probability difference;
 #   5. transformers.pipeline on the same reviews, fp32 and fp16, same batch sizes, peak memory
 #      (torch.cuda.max_memory_allocated).
@@ -77,9 +78,11 @@ for dt in $(echo "$DTYPES" | sed 's/ bf16//'); do
     run --data "$OUT/test.jsonl" --model-dir "$MODEL" --no-cache --label-map NEGATIVE=0,POSITIVE=1 \
         --device "$DEVICE" --dtype "$dt" --first --test 64 predict --output "$OUT/warm.parquet" \
         > /dev/null 2>&1
-    for bs in $SIZES; do
+    # "default": no --batch-size, so the device picks (128 on CUDA, 16 on the CPU).
+    for bs in default $SIZES; do
+        size=(); [ "$bs" = default ] || size=(--batch-size "$bs")
         peak_of run --data "$OUT/test.jsonl" --model-dir "$MODEL" --no-cache \
-            --label-map NEGATIVE=0,POSITIVE=1 --device "$DEVICE" --dtype "$dt" --batch-size "$bs" \
+            --label-map NEGATIVE=0,POSITIVE=1 --device "$DEVICE" --dtype "$dt" "${size[@]}" \
             predict --output "$OUT/out-$dt-$bs.parquet" 2> "$OUT/err.txt" \
             || { echo "predict FAILED ($dt, batch $bs)"; cat "$OUT/err.txt"; failed=1; }
         grep -E " loaded in |classified $N reviews" "$OUT/err.txt" | sed "s/^/$dt batch $bs: /"
@@ -87,7 +90,7 @@ for dt in $(echo "$DTYPES" | sed 's/ bf16//'); do
 done
 
 echo "== F16 against F32 on the full-size model, same reviews, per batch size"
-for bs in $SIZES; do
+for bs in default $SIZES; do
     [ -f "$OUT/out-f16-$bs.parquet" ] || continue
     "$PY" - "$OUT/out-f32-$bs.parquet" "$OUT/out-f16-$bs.parquet" "$bs" <<'EOP' || failed=1
 import sys

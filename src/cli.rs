@@ -121,9 +121,10 @@ pub struct ModelArgs {
     /// Which dataset class each model label is, e.g. NEGATIVE=0,POSITIVE=1 [default: match names].
     #[arg(long, value_name = "MAP", global = true)]
     pub label_map: Option<String>,
-    /// Reviews per batch (batches are sorted by length and padded to their longest review).
-    #[arg(long, value_name = "N", default_value_t = 16, global = true)]
-    pub batch_size: usize,
+    /// Reviews per batch (batches are sorted by length and padded to their longest review)
+    /// [default: 16 on the CPU, 128 on CUDA].
+    #[arg(long, value_name = "N", global = true)]
+    pub batch_size: Option<usize>,
     /// Neither read nor write the prediction cache.
     #[arg(long, global = true)]
     pub no_cache: bool,

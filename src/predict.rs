@@ -161,7 +161,7 @@ fn predict_rows(
 /// Runs the worker on this thread's behalf and collects its results, reporting progress on stderr.
 fn classify(
     backend: ModelBackend,
-    batch_size: usize,
+    batch_size: Option<usize>,
     todo: Vec<(u32, String)>,
     predictions: &mut [Option<Prediction>],
 ) -> Result<()> {

@@ -81,7 +81,8 @@ pub struct Session {
     /// The second classifier, with `--compare`.
     pub backend_b: Option<ModelBackend>,
     pub text: TextField,
-    pub batch_size: usize,
+    /// `None`: the model's device picks ([`crate::model::Predictor::default_batch_size`]).
+    pub batch_size: Option<usize>,
     pub preload: bool,
 }
 

@@ -116,8 +116,13 @@ impl Job {
 }
 
 /// Runs the worker loop until the request channel closes.
-pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Request>, out: Out) {
-    let batch_size = batch_size.max(1);
+/// `batch_size`: rows per batch; `None` lets the loaded model's device choose.
+pub fn run(
+    mut backend: impl Backend,
+    batch_size: Option<usize>,
+    requests: Receiver<Request>,
+    out: Out,
+) {
     deliver_cached(&mut backend, &out);
     let mut model: Option<Predictor> = None;
     let mut urgent: VecDeque<Job> = VecDeque::new();
@@ -192,7 +197,8 @@ pub fn run(mut backend: impl Backend, batch_size: usize, requests: Receiver<Requ
                 continue;
             }
         };
-        let n = batch_size.min(job.todo.len());
+        let size = batch_size.unwrap_or_else(|| classifier.default_batch_size());
+        let n = size.max(1).min(job.todo.len());
         let rows: Vec<(u32, String)> = job.todo.drain(..n).collect();
         let started = Instant::now();
         match classify(classifier, &rows) {
@@ -284,7 +290,7 @@ fn classify(
 }
 
 /// Starts the worker thread; messages go to `out`.
-pub fn spawn(backend: impl Backend, batch_size: usize, out: Out) -> Sender<Request> {
+pub fn spawn(backend: impl Backend, batch_size: Option<usize>, out: Out) -> Sender<Request> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("reviewlens-inference".into())

@@ -27,7 +27,7 @@ fn backend(dir: PathBuf, cache: Option<PathBuf>, data: &str) -> ModelBackend {
 
 fn start(
     b: ModelBackend,
-    batch_size: usize,
+    batch_size: Option<usize>,
 ) -> (std::sync::mpsc::Sender<Request>, Receiver<WorkerMsg>) {
     let (tx, rx) = channel();
     let out: worker::Out = Arc::new(move |m| {
@@ -57,7 +57,7 @@ fn next(rx: &Receiver<WorkerMsg>) -> WorkerMsg {
 
 #[test]
 fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
-    let (tx, rx) = start(backend(tiny_model(), None, "d"), 8);
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(8));
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
@@ -101,7 +101,7 @@ fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
 
 #[test]
 fn cancel_stops_a_job_between_batches() {
-    let (tx, rx) = start(backend(tiny_model(), None, "d"), 4);
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(4));
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
@@ -146,7 +146,7 @@ fn a_model_that_will_not_load_is_reported_not_fatal() {
     std::fs::write(dir.path().join("config.json"), "{not json").unwrap();
     std::fs::write(dir.path().join("model.safetensors"), b"").unwrap();
     std::fs::write(dir.path().join("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n").unwrap();
-    let (tx, rx) = start(backend(dir.path().into(), None, "d"), 4);
+    let (tx, rx) = start(backend(dir.path().into(), None, "d"), Some(4));
     tx.send(Request::Classify {
         job: 1,
         rows: rows(2),
@@ -181,7 +181,7 @@ fn a_model_that_will_not_load_is_reported_not_fatal() {
 
 /// Runs `n` rows through a worker with a cache, returning what was cached at start and the results.
 fn run_with_cache(cache: &Path, data: &str, n: u32) -> (usize, Vec<String>, usize) {
-    let (tx, rx) = start(backend(tiny_model(), Some(cache.into()), data), 16);
+    let (tx, rx) = start(backend(tiny_model(), Some(cache.into()), data), None);
     tx.send(Request::Classify {
         job: 1,
         rows: rows(n),
@@ -221,7 +221,7 @@ fn the_prediction_cache_is_reused_rebuilt_when_corrupt_and_keyed() {
     assert_eq!(
         parts(cache.path()).len(),
         3,
-        "one file per batch of 16: 16 + 16 + 8"
+        "no --batch-size on the CPU: one file per batch of 16, 16 + 16 + 8"
     );
     assert!(
         std::fs::read_dir(cache.path().join("predictions"))

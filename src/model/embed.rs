@@ -168,6 +168,10 @@ impl Embedder {
         device::label(&self.device, self.dtype)
     }
 
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
         self.tokenizer.encode(texts)
     }

@@ -81,6 +81,14 @@ impl Predictor {
         }
     }
 
+    /// Rows per batch when `--batch-size` is not given: the device's best measured size.
+    pub fn default_batch_size(&self) -> usize {
+        device::default_batch_size(match self {
+            Predictor::Sequence(c) => &c.device,
+            Predictor::Embedding(c) => c.embedder.device(),
+        })
+    }
+
     /// What the status bar should add: a CPU fallback, a missing pooling config.
     pub fn note(&self) -> Option<String> {
         match self {
