@@ -188,9 +188,10 @@ fn classify(
                 model,
                 device,
                 note,
+                batch_size,
             } => {
                 eprintln!(
-                    "{model} on {device}{}, loaded in {:.2} s",
+                    "{model} on {device}{}, batches of {batch_size}, loaded in {:.2} s",
                     note.map(|n| format!(" ({n})")).unwrap_or_default(),
                     started.elapsed().as_secs_f64()
                 );

@@ -40,6 +40,8 @@ pub enum WorkerMsg {
         model: String,
         device: String,
         note: Option<String>,
+        /// Rows per batch from now on (`--batch-size`, or the device's default).
+        batch_size: usize,
     },
     /// The model could not be had; the explorer goes on without it.
     LoadFailed(String),
@@ -155,7 +157,7 @@ pub fn run(
             };
             match request {
                 Request::Preload => {
-                    let _ = ensure_loaded(&mut model, &mut backend, &out);
+                    let _ = ensure_loaded(&mut model, &mut backend, batch_size, &out);
                 }
                 Request::Classify {
                     job,
@@ -186,7 +188,7 @@ pub fn run(
         let Some(job) = queue.front_mut() else {
             continue;
         };
-        let classifier = match ensure_loaded(&mut model, &mut backend, &out) {
+        let classifier = match ensure_loaded(&mut model, &mut backend, batch_size, &out) {
             Ok(c) => c,
             Err(e) => {
                 out(WorkerMsg::Failed {
@@ -197,8 +199,7 @@ pub fn run(
                 continue;
             }
         };
-        let size = batch_size.unwrap_or_else(|| classifier.default_batch_size());
-        let n = size.max(1).min(job.todo.len());
+        let n = rows_per_batch(batch_size, classifier).min(job.todo.len());
         let rows: Vec<(u32, String)> = job.todo.drain(..n).collect();
         let started = Instant::now();
         match classify(classifier, &rows) {
@@ -250,11 +251,19 @@ fn deliver_cached(backend: &mut impl Backend, out: &Out) {
     }
 }
 
+/// `--batch-size` when given, else what suits the model's device.
+fn rows_per_batch(batch_size: Option<usize>, classifier: &Predictor) -> usize {
+    batch_size
+        .unwrap_or_else(|| classifier.default_batch_size())
+        .max(1)
+}
+
 /// The classifier, loading it first if needed. A failed load is reported and not remembered, so the
 /// next request tries again (the network may be back, the file fixed).
 fn ensure_loaded<'a>(
     model: &'a mut Option<Predictor>,
     backend: &mut impl Backend,
+    batch_size: Option<usize>,
     out: &Out,
 ) -> Result<&'a Predictor, String> {
     if model.is_none() {
@@ -266,6 +275,7 @@ fn ensure_loaded<'a>(
                     model: c.name(),
                     device: c.device_label(),
                     note: c.note(),
+                    batch_size: rows_per_batch(batch_size, &c),
                 });
                 *model = Some(c);
                 deliver_cached(backend, out);

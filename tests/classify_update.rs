@@ -245,6 +245,7 @@ fn model_states_and_failures_are_reported() {
             model: "m".into(),
             device: "cpu f32".into(),
             note: None,
+            batch_size: 16,
         },
     );
     assert!(matches!(s.preds.status, ModelStatus::Ready { .. }));

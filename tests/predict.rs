@@ -66,6 +66,10 @@ fn writes_parquet_and_csv_that_round_trip_and_reuses_the_cache() {
     let parquet = dir.path().join("p.parquet");
     let log = predict(&model, &data, &parquet, &cache, &[]);
     assert!(log.contains("classified 5 reviews"), "{log}");
+    assert!(
+        log.contains("on cpu f32, batches of 16, loaded in"),
+        "no --batch-size: the CPU's default, said on stderr: {log}"
+    );
 
     // The classifier's own predictions for the same texts.
     let files = ModelFiles::from_dir(&tiny()).unwrap();

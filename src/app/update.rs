@@ -286,6 +286,7 @@ fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
             model,
             device,
             note,
+            ..
         } => {
             preds.model_name = model;
             preds.status = ModelStatus::Ready { device, note };

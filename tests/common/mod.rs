@@ -102,6 +102,7 @@ pub fn classify_first_60(s: &mut State) {
         model: "tiny".into(),
         device: "cpu f32".into(),
         note: None,
+        batch_size: 16,
     };
     update(s, Msg::Worker(ready));
     let results = WorkerMsg::Results {
