@@ -8,7 +8,8 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::model::embed::Embedder;
 use crate::model::hub::{self, HubEnv, Status};
-use crate::model::{Classifier, ModelFiles, ModelSource, Prediction, Predictor, RunOptions};
+use crate::model::{Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
+use crate::predictor::Predictor;
 use crate::store::{CacheKey, Store};
 use crate::training::{self, HeadSpec};
 use crate::worker::Backend;
@@ -200,7 +201,7 @@ impl Backend for ModelBackend {
                     classes: &self.labels,
                     status,
                 };
-                Predictor::Embedding(training::build(embedder, head, &ctx)?)
+                training::build(embedder, head, &ctx)?
             }
         };
         self.files = Some(files);

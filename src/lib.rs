@@ -14,11 +14,13 @@ pub mod export;
 pub mod hash;
 pub mod model;
 pub mod predict;
+pub mod predictor;
 pub mod snapshot;
 pub mod store;
 pub mod training;
 pub mod tui;
 pub mod ui;
+pub mod vectors;
 pub mod worker;
 
 use cli::{Cli, Command};

@@ -2,7 +2,6 @@
 //! batch, with progress) and a logistic regression trained on it (cached with the embedding model's
 //! identity), or zero-shot label vectors from the descriptions.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,7 +11,9 @@ use crate::model::embed::Embedder;
 use crate::model::heads::{EmbedClassifier, Head, unit};
 use crate::model::hub::Status;
 use crate::model::logreg::LogReg;
-use crate::store::{CacheKey, Embedded, Store};
+use crate::predictor::Predictor;
+use crate::store::CacheKey;
+use crate::vectors::Vectors;
 
 /// Texts per batch while embedding the train split (sentence-transformers' default).
 const EMBED_BATCH: usize = 32;
@@ -54,9 +55,24 @@ pub struct Context<'a> {
     pub status: &'a Status,
 }
 
-/// A head for `embedder` as `spec` says; what the user should know goes into its notes.
-pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<EmbedClassifier> {
+/// A head for `embedder` as `spec` says, with the embedding cache it reads and adds to; what the
+/// user should know goes into the embedder's notes.
+pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<Predictor> {
     let model = embedder.name.rsplit('/').next().unwrap_or("").to_owned();
+    // The embedding of a row does not depend on the head, so every head shares one cache.
+    let key = CacheKey {
+        model: embedder.identity.clone(),
+        data: ctx.data_fingerprint.to_owned(),
+        text: ctx.text.to_owned(),
+        max_length: embedder.max_length,
+        label_map: String::new(),
+        dtype: embedder.device_label(),
+        classes: ctx.classes.to_vec(),
+    };
+    let mut vectors = match ctx.cache_root {
+        Some(root) => Vectors::open(root, &key, embedder.dim),
+        None => Vectors::in_memory(),
+    };
     let (head, name) = match spec {
         HeadSpec::Sequence => unreachable!("sequence classifiers are not built on embeddings"),
         HeadSpec::ZeroShot(descriptions) => {
@@ -68,15 +84,6 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<E
             (head, format!("{model} zero-shot"))
         }
         HeadSpec::Logistic(train) => {
-            let key = CacheKey {
-                model: embedder.identity.clone(),
-                data: ctx.data_fingerprint.to_owned(),
-                text: ctx.text.to_owned(),
-                max_length: embedder.max_length,
-                label_map: String::new(),
-                dtype: embedder.device_label(),
-                classes: ctx.classes.to_vec(),
-            };
             let head_path = ctx.cache_root.map(|r| head_file(r, &key));
             let cached = head_path
                 .as_deref()
@@ -84,8 +91,8 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<E
             let model_lr = match cached {
                 Some(m) => m,
                 None => {
-                    let vectors = embed_train(&embedder, train, &key, ctx)?;
-                    let m = train_head(&vectors, train, embedder.dim, ctx)?;
+                    let x = embed_train(&embedder, train, &mut vectors, ctx)?;
+                    let m = train_head(&x, train, embedder.dim, ctx)?;
                     if let Some(p) = &head_path
                         && let Err(e) = write_head(p, &key, &m)
                     {
@@ -110,65 +117,35 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<E
             )
         }
     };
-    Ok(EmbedClassifier {
-        name,
-        embedder,
-        head,
+    Ok(Predictor::Embedding {
+        classifier: EmbedClassifier {
+            name,
+            embedder,
+            head,
+        },
+        vectors,
     })
 }
 
-/// Embeddings of the train rows, in `train`'s order: from the cache where it has them, the rest
-/// computed in length-sorted batches and saved batch by batch.
+/// Embeddings of the train rows, in `train`'s order and flattened (row-major): those `vectors`
+/// lacks computed in length-sorted batches, which it saves batch by batch.
 fn embed_train(
     embedder: &Embedder,
     train: &[(u32, String, u32)],
-    key: &CacheKey,
+    vectors: &mut Vectors,
     ctx: &Context,
-) -> Result<Vec<Vec<f32>>> {
-    let mut store = None;
-    let mut have: HashMap<u32, Vec<f32>> = HashMap::new();
-    if let Some(root) = ctx.cache_root {
-        match Store::<Embedded>::open_with_width(root, key, embedder.dim) {
-            Ok(opened) => {
-                for w in opened.warnings {
-                    (ctx.status)(w);
-                }
-                have.extend(opened.predictions.into_iter().map(|(r, e)| (r, e.vector)));
-                store = Some(opened.store);
-            }
-            Err(e) => (ctx.status)(format!("embedding cache off: {e}")),
-        }
-    }
-    let mut todo: Vec<&(u32, String, u32)> = train
+) -> Result<Vec<f32>> {
+    let mut todo: Vec<(u32, &str)> = train
         .iter()
-        .filter(|(r, _, _)| !have.contains_key(r))
+        .filter(|(r, _, _)| vectors.get(*r).is_none())
+        .map(|(r, text, _)| (*r, text.as_str()))
         .collect();
-    todo.sort_by_key(|(_, text, _)| text.len());
+    todo.sort_by_key(|(_, text)| text.len());
     let started = Instant::now();
     let mut last = started;
     let total = todo.len();
     for (done, batch) in todo.chunks(EMBED_BATCH).enumerate() {
-        let texts: Vec<&str> = batch.iter().map(|(_, t, _)| t.as_str()).collect();
-        let encoded = embedder.tokenize(&texts)?;
-        let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
-        let records: Vec<(u32, Embedded)> = batch
-            .iter()
-            .zip(encoded.iter().zip(vectors))
-            .map(|((row, _, _), (e, vector))| {
-                let record = Embedded {
-                    vector,
-                    tokens: e.ids.len() as u32,
-                    truncated: e.truncated,
-                };
-                (*row, record)
-            })
-            .collect();
-        if let Some(s) = store.as_mut()
-            && let Err(e) = s.save(&records)
-        {
-            (ctx.status)(format!("embedding cache: {e}"));
-        }
-        have.extend(records.into_iter().map(|(r, e)| (r, e.vector)));
+        vectors.embed(embedder, batch)?;
         let n = (done * EMBED_BATCH + batch.len()).min(total);
         if n < total && last.elapsed().as_millis() < 250 {
             continue;
@@ -181,22 +158,23 @@ fn embed_train(
     }
     Ok(train
         .iter()
-        .map(|(r, _, _)| have.remove(r).expect("embedded above"))
+        .flat_map(|(r, _, _)| &vectors.get(*r).expect("embedded above").vector)
+        .copied()
         .collect())
 }
 
+/// `x`: the train rows' embeddings, row-major.
 fn train_head(
-    vectors: &[Vec<f32>],
+    x: &[f32],
     train: &[(u32, String, u32)],
     dim: usize,
     ctx: &Context,
 ) -> Result<LogReg> {
-    let x: Vec<f32> = vectors.iter().flatten().copied().collect();
     let y: Vec<u32> = train.iter().map(|(_, _, label)| *label).collect();
     let status = ctx.status.clone();
     let mut last = Instant::now();
     LogReg::train(
-        &x,
+        x,
         &y,
         dim,
         ctx.classes.len(),

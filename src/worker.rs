@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
+use crate::model::Prediction;
 use crate::model::hub::Status;
-use crate::model::{Prediction, Predictor};
+use crate::predictor::Predictor;
 
 /// Where the worker's reports go.
 pub type Out = Arc<dyn Fn(WorkerMsg) + Send + Sync>;
@@ -202,7 +203,11 @@ pub fn run(
         let n = rows_per_batch(batch_size, classifier).min(job.todo.len());
         let rows: Vec<(u32, String)> = job.todo.drain(..n).collect();
         let started = Instant::now();
-        match classify(classifier, &rows) {
+        let result = classify(classifier, &rows);
+        for w in classifier.take_warnings() {
+            out(WorkerMsg::Warning(w));
+        }
+        match result {
             Ok(predictions) => {
                 let chars: usize = rows.iter().map(|(_, t)| t.len()).sum();
                 job.done += rows.len();
@@ -265,18 +270,21 @@ fn ensure_loaded<'a>(
     backend: &mut impl Backend,
     batch_size: Option<usize>,
     out: &Out,
-) -> Result<&'a Predictor, String> {
+) -> Result<&'a mut Predictor, String> {
     if model.is_none() {
         let to_out = out.clone();
         let status: Status = Arc::new(move |s| to_out(WorkerMsg::Status(s)));
         match backend.load(&status) {
-            Ok(c) => {
+            Ok(mut c) => {
                 out(WorkerMsg::Ready {
                     model: c.name(),
                     device: c.device_label(),
                     note: c.note(),
                     batch_size: rows_per_batch(batch_size, &c),
                 });
+                for w in c.take_warnings() {
+                    out(WorkerMsg::Warning(w));
+                }
                 *model = Some(c);
                 deliver_cached(backend, out);
             }
@@ -287,15 +295,15 @@ fn ensure_loaded<'a>(
             }
         }
     }
-    Ok(model.as_ref().expect("set above"))
+    Ok(model.as_mut().expect("set above"))
 }
 
 fn classify(
-    classifier: &Predictor,
+    classifier: &mut Predictor,
     rows: &[(u32, String)],
 ) -> Result<Vec<(u32, Prediction)>, String> {
-    let texts: Vec<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
-    let predictions = classifier.classify(&texts).map_err(|e| e.to_string())?;
+    let rows_text: Vec<(u32, &str)> = rows.iter().map(|(r, t)| (*r, t.as_str())).collect();
+    let predictions = classifier.classify(&rows_text).map_err(|e| e.to_string())?;
     Ok(rows.iter().map(|(r, _)| *r).zip(predictions).collect())
 }
 

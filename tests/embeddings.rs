@@ -1,10 +1,12 @@
 //! The embedding classifiers with the tiny BERT fixture as the encoder (no pooling config, so mean
 //! pooling, said out loud): `eval` end to end for logistic regression and zero-shot, the trained head
-//! and the embeddings cached and reused, and every bad input as one line and exit code 2.
+//! and the embeddings cached and reused (by every head, for every split), and every bad input as one
+//! line and exit code 2.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reviewlens::model::embed::Embedder;
 use reviewlens::model::{ModelFiles, RunOptions};
 
@@ -149,6 +151,57 @@ fn logistic_regression_trains_caches_its_head_and_evaluates() {
     );
     let again: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(again["accuracy"], report["accuracy"]);
+}
+
+/// Rows in the embedding cache, summed over its part files: a review embedded twice counts twice.
+fn cached_embeddings(cache: &Path) -> i64 {
+    std::fs::read_dir(cache.join("reviewlens/embeddings"))
+        .unwrap()
+        .flatten()
+        .flat_map(|key| std::fs::read_dir(key.path()).unwrap().flatten())
+        .filter(|f| f.path().extension().is_some_and(|e| e == "parquet"))
+        .map(|f| {
+            let file = std::fs::File::open(f.path()).unwrap();
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+            reader.metadata().file_metadata().num_rows()
+        })
+        .sum()
+}
+
+#[test]
+fn every_head_shares_one_embedding_per_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let data = data(dir.path(), 40, None);
+    let model = tiny_bert();
+    let eval = |classifier: &str, extra: &[&str]| -> String {
+        let head = [
+            "--data",
+            data.to_str().unwrap(),
+            "--classifier",
+            classifier,
+            "--embed-model-dir",
+            model.to_str().unwrap(),
+        ];
+        let args = [&head[..], extra, &["eval", "--split", "train"]].concat();
+        let out = run(&args, &cache);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    // Zero-shot embeds the 40 reviews it classifies, and keeps them.
+    eval("zero-shot", &[]);
+    assert_eq!(cached_embeddings(&cache), 40);
+    // New descriptions, then a logistic regression trained and evaluated on the same reviews: the
+    // predictions are new, the embeddings are not.
+    eval("zero-shot", &["--label-descriptions", "bad|good"]);
+    let stderr = eval("embed", &[]);
+    assert!(stderr.contains("logistic regression: "), "{stderr}");
+    assert!(
+        !stderr.contains("embedding the train split"),
+        "the train split came from the cache: {stderr}"
+    );
+    assert_eq!(cached_embeddings(&cache), 40);
 }
 
 #[test]

@@ -3,9 +3,6 @@
 
 use super::embed::Embedder;
 use super::logreg::LogReg;
-use super::tokenize::Encoded;
-use super::{Prediction, best};
-use crate::error::Result;
 
 /// Zero-shot similarities become probabilities as softmax(20 · cos): 20 is the scale
 /// all-MiniLM-L6-v2 was trained with (MultipleNegativesRankingLoss), so the spread is its own.
@@ -47,23 +44,4 @@ pub struct EmbedClassifier {
     pub name: String,
     pub embedder: Embedder,
     pub head: Head,
-}
-
-impl EmbedClassifier {
-    pub fn predict(&self, batch: &[&Encoded]) -> Result<Vec<Prediction>> {
-        let vectors = self.embedder.embed(batch)?;
-        Ok(batch
-            .iter()
-            .zip(vectors)
-            .map(|(e, v)| {
-                let probs = self.head.probs(&v);
-                Prediction {
-                    label: best(&probs),
-                    probs,
-                    tokens: e.ids.len() as u32,
-                    truncated: e.truncated,
-                }
-            })
-            .collect())
-    }
 }

@@ -60,60 +60,6 @@ pub(crate) fn best(values: &[f32]) -> u32 {
         .unwrap_or(0) as u32
 }
 
-/// What the worker runs: a fine-tuned sequence classifier, or a head on sentence embeddings.
-pub enum Predictor {
-    Sequence(Classifier),
-    Embedding(heads::EmbedClassifier),
-}
-
-impl Predictor {
-    pub fn name(&self) -> String {
-        match self {
-            Predictor::Sequence(c) => c.name.clone(),
-            Predictor::Embedding(c) => c.name.clone(),
-        }
-    }
-
-    pub fn device_label(&self) -> String {
-        match self {
-            Predictor::Sequence(c) => c.device_label(),
-            Predictor::Embedding(c) => c.embedder.device_label(),
-        }
-    }
-
-    /// Rows per batch when `--batch-size` is not given: the device's best measured size.
-    pub fn default_batch_size(&self) -> usize {
-        device::default_batch_size(match self {
-            Predictor::Sequence(c) => &c.device,
-            Predictor::Embedding(c) => c.embedder.device(),
-        })
-    }
-
-    /// What the status bar should add: a CPU fallback, a missing pooling config.
-    pub fn note(&self) -> Option<String> {
-        match self {
-            Predictor::Sequence(c) => c.device_note.clone(),
-            Predictor::Embedding(c) => {
-                (!c.embedder.notes.is_empty()).then(|| c.embedder.notes.join("; "))
-            }
-        }
-    }
-
-    /// Tokenizes and classifies one batch (padded to its longest text).
-    pub fn classify(&self, texts: &[&str]) -> Result<Vec<Prediction>> {
-        match self {
-            Predictor::Sequence(c) => {
-                let encoded = c.tokenize(texts)?;
-                c.predict(&encoded.iter().collect::<Vec<_>>())
-            }
-            Predictor::Embedding(c) => {
-                let encoded = c.embedder.tokenize(texts)?;
-                c.predict(&encoded.iter().collect::<Vec<_>>())
-            }
-        }
-    }
-}
-
 enum Net {
     DistilBert(distilbert::DistilBert),
     Bert(bert::Bert),
@@ -228,6 +174,10 @@ impl Classifier {
     /// "cpu f32", "cuda:0 f16", for the status bar.
     pub fn device_label(&self) -> String {
         device::label(&self.device, self.dtype)
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
     }
 
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {

@@ -1,0 +1,86 @@
+//! What the worker runs: a fine-tuned sequence classifier, or a head on sentence embeddings together
+//! with the embeddings already computed (so a review is embedded once, whatever the head).
+
+use crate::error::Result;
+use crate::model::heads::EmbedClassifier;
+use crate::model::{Classifier, Prediction, best, device};
+use crate::vectors::Vectors;
+
+pub enum Predictor {
+    Sequence(Classifier),
+    Embedding {
+        classifier: EmbedClassifier,
+        vectors: Vectors,
+    },
+}
+
+impl Predictor {
+    pub fn name(&self) -> String {
+        match self {
+            Predictor::Sequence(c) => c.name.clone(),
+            Predictor::Embedding { classifier, .. } => classifier.name.clone(),
+        }
+    }
+
+    pub fn device_label(&self) -> String {
+        match self {
+            Predictor::Sequence(c) => c.device_label(),
+            Predictor::Embedding { classifier, .. } => classifier.embedder.device_label(),
+        }
+    }
+
+    /// Rows per batch when `--batch-size` is not given: the device's best measured size.
+    pub fn default_batch_size(&self) -> usize {
+        device::default_batch_size(match self {
+            Predictor::Sequence(c) => c.device(),
+            Predictor::Embedding { classifier, .. } => classifier.embedder.device(),
+        })
+    }
+
+    /// What the status bar should add: a CPU fallback, a missing pooling config.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Predictor::Sequence(c) => c.device_note.clone(),
+            Predictor::Embedding { classifier, .. } => {
+                let notes = &classifier.embedder.notes;
+                (!notes.is_empty()).then(|| notes.join("; "))
+            }
+        }
+    }
+
+    /// Classifies one batch of (row, text), padded to its longest text. Rows whose embeddings are
+    /// known already (from the cache, or another head) are not embedded again.
+    pub fn classify(&mut self, rows: &[(u32, &str)]) -> Result<Vec<Prediction>> {
+        match self {
+            Predictor::Sequence(c) => {
+                let texts: Vec<&str> = rows.iter().map(|(_, text)| *text).collect();
+                let encoded = c.tokenize(&texts)?;
+                c.predict(&encoded.iter().collect::<Vec<_>>())
+            }
+            Predictor::Embedding {
+                classifier,
+                vectors,
+            } => Ok(vectors
+                .embed(&classifier.embedder, rows)?
+                .into_iter()
+                .map(|e| {
+                    let probs = classifier.head.probs(&e.vector);
+                    Prediction {
+                        label: best(&probs),
+                        probs,
+                        tokens: e.tokens,
+                        truncated: e.truncated,
+                    }
+                })
+                .collect()),
+        }
+    }
+
+    /// Warnings about the embedding cache since the last call.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        match self {
+            Predictor::Sequence(_) => Vec::new(),
+            Predictor::Embedding { vectors, .. } => vectors.take_warnings(),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Sentence embeddings of a data set's rows, whichever split or head asked for them: kept for the
+//! session and in the embedding cache on disk, so a second head (logistic regression after zero-shot,
+//! new label descriptions) or a second run embeds no review twice.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::model::embed::Embedder;
+use crate::store::{CacheKey, Embedded, Store};
+
+pub struct Vectors {
+    have: HashMap<u32, Embedded>,
+    /// `None` with `--no-cache`, or once the cache could not be opened or written.
+    store: Option<Store<Embedded>>,
+    /// What the user should hear about the cache since the last `take_warnings`.
+    warnings: Vec<String>,
+}
+
+impl Vectors {
+    /// Only what this session embeds.
+    pub fn in_memory() -> Vectors {
+        Vectors {
+            have: HashMap::new(),
+            store: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The cache for `key` under `root`, with everything it holds (vectors `dim` wide). A cache that
+    /// cannot be opened leaves the vectors in memory only, with a warning.
+    pub fn open(root: &Path, key: &CacheKey, dim: usize) -> Vectors {
+        let mut vectors = Vectors::in_memory();
+        match Store::<Embedded>::open_with_width(root, key, dim) {
+            Ok(opened) => {
+                vectors.warnings.extend(opened.warnings);
+                vectors.have.extend(opened.predictions);
+                vectors.store = Some(opened.store);
+            }
+            Err(e) => vectors.warnings.push(format!("embedding cache off: {e}")),
+        }
+        vectors
+    }
+
+    pub fn get(&self, row: u32) -> Option<&Embedded> {
+        self.have.get(&row)
+    }
+
+    /// Embeddings of `rows`, in their order: those already known as they are, the others embedded
+    /// together as one padded batch and saved.
+    pub fn embed(&mut self, embedder: &Embedder, rows: &[(u32, &str)]) -> Result<Vec<Embedded>> {
+        let missing: Vec<&(u32, &str)> = rows
+            .iter()
+            .filter(|(row, _)| !self.have.contains_key(row))
+            .collect();
+        if !missing.is_empty() {
+            let texts: Vec<&str> = missing.iter().map(|(_, text)| *text).collect();
+            let encoded = embedder.tokenize(&texts)?;
+            let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
+            let records: Vec<(u32, Embedded)> = missing
+                .iter()
+                .zip(encoded.iter().zip(vectors))
+                .map(|((row, _), (e, vector))| {
+                    let record = Embedded {
+                        vector,
+                        tokens: e.ids.len() as u32,
+                        truncated: e.truncated,
+                    };
+                    (*row, record)
+                })
+                .collect();
+            if let Some(store) = &mut self.store
+                && let Err(e) = store.save(&records)
+            {
+                // Said once; the vectors are still used from memory.
+                self.warnings.push(format!("embedding cache off: {e}"));
+                self.store = None;
+            }
+            self.have.extend(records);
+        }
+        Ok(rows.iter().map(|(row, _)| self.have[row].clone()).collect())
+    }
+
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+}
