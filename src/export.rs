@@ -40,16 +40,17 @@ impl Format {
     }
 }
 
+/// Each classifier's prediction for each row written: A's, and with `--compare` B's beside it.
+pub struct Sides<'a> {
+    pub a: Vec<Option<&'a Prediction>>,
+    pub b: Option<Vec<Option<&'a Prediction>>>,
+}
+
 /// One row per review: split, row_index, gold label, predicted label, a probability per class,
-/// tokens, truncated. `rows` are indices into `data.rows`; a row without a prediction gets nulls.
-/// An existing file is replaced.
-pub fn write_predictions(
-    path: &Path,
-    data: &Dataset,
-    rows: &[usize],
-    predictions: &[Option<&Prediction>],
-) -> Result<()> {
-    let bytes = encode_rows(path, data, rows, predictions, false)?;
+/// tokens, truncated; with a B side, the same prediction columns again prefixed `b_`. `rows` are
+/// indices into `data.rows`; a row without a prediction gets nulls. An existing file is replaced.
+pub fn write_predictions(path: &Path, data: &Dataset, rows: &[usize], sides: &Sides) -> Result<()> {
+    let bytes = encode_rows(path, data, rows, sides, false)?;
     crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
 }
 
@@ -60,13 +61,13 @@ pub fn export_view(
     path: &Path,
     data: &Dataset,
     rows: &[usize],
-    predictions: &[Option<&Prediction>],
+    sides: &Sides,
     overwrite: bool,
 ) -> Result<bool> {
     if !overwrite && path.exists() {
         return Ok(false);
     }
-    let bytes = encode_rows(path, data, rows, predictions, true)?;
+    let bytes = encode_rows(path, data, rows, sides, true)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -93,7 +94,7 @@ fn encode_rows(
     path: &Path,
     data: &Dataset,
     rows: &[usize],
-    predictions: &[Option<&Prediction>],
+    sides: &Sides,
     with_text: bool,
 ) -> Result<Vec<u8>> {
     let format = Format::of(path)?;
@@ -103,20 +104,11 @@ fn encode_rows(
             .find(|s| s.rows.contains(&row))
             .map_or("", |s| s.name.as_str())
     };
-    let names = &data.label_names;
     let mut fields = vec![
         Field::new("split", DataType::Utf8, false),
         Field::new("row_index", DataType::Int64, false),
         Field::new("label", DataType::Utf8, false),
-        Field::new("predicted", DataType::Utf8, true),
     ];
-    fields.extend(
-        names
-            .iter()
-            .map(|n| Field::new(format!("prob_{n}"), DataType::Float32, true)),
-    );
-    fields.push(Field::new("tokens", DataType::UInt32, true));
-    fields.push(Field::new("truncated", DataType::Boolean, true));
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(
             rows.iter().map(|&r| split_of(r)),
@@ -127,23 +119,11 @@ fn encode_rows(
         Arc::new(StringArray::from_iter_values(
             rows.iter().map(|&r| data.label_name(data.rows[r].label)),
         )),
-        Arc::new(StringArray::from_iter(
-            predictions
-                .iter()
-                .map(|p| p.map(|p| data.label_name(p.label))),
-        )),
     ];
-    for c in 0..names.len() {
-        columns.push(Arc::new(Float32Array::from_iter(
-            predictions.iter().map(|p| p.map(|p| p.probs[c])),
-        )));
+    let b = sides.b.as_ref().map(|b| ("b_", b));
+    for (prefix, predictions) in std::iter::once(("", &sides.a)).chain(b) {
+        prediction_columns(data, prefix, predictions, &mut fields, &mut columns);
     }
-    columns.push(Arc::new(UInt32Array::from_iter(
-        predictions.iter().map(|p| p.map(|p| p.tokens)),
-    )));
-    columns.push(Arc::new(BooleanArray::from_iter(
-        predictions.iter().map(|p| p.map(|p| p.truncated)),
-    )));
     if with_text {
         fields.push(Field::new("title", DataType::Utf8, false));
         fields.push(Field::new("content", DataType::Utf8, false));
@@ -158,6 +138,53 @@ fn encode_rows(
     let batch = RecordBatch::try_new(schema, columns)
         .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
     encode(&batch, format).map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))
+}
+
+/// predicted, prob_<class> for each class, tokens and truncated, each name after `prefix`.
+fn prediction_columns(
+    data: &Dataset,
+    prefix: &str,
+    predictions: &[Option<&Prediction>],
+    fields: &mut Vec<Field>,
+    columns: &mut Vec<ArrayRef>,
+) {
+    let names = &data.label_names;
+    fields.push(Field::new(
+        format!("{prefix}predicted"),
+        DataType::Utf8,
+        true,
+    ));
+    fields.extend(
+        names
+            .iter()
+            .map(|n| Field::new(format!("{prefix}prob_{n}"), DataType::Float32, true)),
+    );
+    fields.push(Field::new(
+        format!("{prefix}tokens"),
+        DataType::UInt32,
+        true,
+    ));
+    fields.push(Field::new(
+        format!("{prefix}truncated"),
+        DataType::Boolean,
+        true,
+    ));
+    columns.push(Arc::new(StringArray::from_iter(
+        predictions
+            .iter()
+            .map(|p| p.map(|p| data.label_name(p.label))),
+    )));
+    for c in 0..names.len() {
+        columns.push(Arc::new(Float32Array::from_iter(
+            predictions.iter().map(|p| p.map(|p| p.probs[c])),
+        )));
+    }
+    columns.push(Arc::new(UInt32Array::from_iter(
+        predictions.iter().map(|p| p.map(|p| p.tokens)),
+    )));
+    columns.push(Arc::new(BooleanArray::from_iter(
+        predictions.iter().map(|p| p.map(|p| p.truncated)),
+    )));
 }
 
 /// `batch` as a zstd parquet file in memory (every parquet file this program writes goes through

@@ -23,11 +23,26 @@ pub fn run(
 ) -> Result<()> {
     export::Format::of(output)?; // a bad name fails before any model work
     let rows = split_rows(data, split)?;
-    let predictions = predict_rows(data, m, m.classifier, &rows, cache_root)?;
-    let chosen: Vec<Option<&Prediction>> = rows.iter().map(|&r| predictions[r].as_ref()).collect();
-    export::write_predictions(output, data, &rows, &chosen)?;
+    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone())?;
+    let b = match m.compare {
+        Some(kind) => Some(predict_rows(data, m, kind, &rows, cache_root)?),
+        None => None,
+    };
+    let sides = export::Sides {
+        a: chosen(&rows, &a),
+        b: b.as_deref().map(|b| chosen(&rows, b)),
+    };
+    export::write_predictions(output, data, &rows, &sides)?;
     eprintln!("wrote {} rows to {}", rows.len(), output.display());
     Ok(())
+}
+
+/// The predictions of `rows`, in their order.
+fn chosen<'a>(
+    rows: &[usize],
+    predictions: &'a [Option<Prediction>],
+) -> Vec<Option<&'a Prediction>> {
+    rows.iter().map(|&r| predictions[r].as_ref()).collect()
 }
 
 /// `reviewlens eval`: classify (or reuse cached predictions for) a split and print scikit-learn's

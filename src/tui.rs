@@ -199,8 +199,11 @@ async fn event_loop(
 /// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).
 fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) -> Exported {
     let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
-    let predictions: Vec<_> = rows.iter().map(|&r| state.preds.get(r)).collect();
-    match crate::export::export_view(path, &state.data, &rows, &predictions, overwrite) {
+    let sides = crate::export::Sides {
+        a: rows.iter().map(|&r| state.preds.get(r)).collect(),
+        b: (state.preds_b.as_ref()).map(|b| rows.iter().map(|&r| b.get(r)).collect()),
+    };
+    match crate::export::export_view(path, &state.data, &rows, &sides, overwrite) {
         Ok(true) => Exported::Written {
             path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
             rows: rows.len(),

@@ -1,5 +1,5 @@
 //! `e`'s writer: the rows shown, with their predictions and text, round-trip through the parquet
-//! reader, a CSV parser and a JSON parser; an existing file is never replaced without permission,
+//! reader, a CSV parser and a JSON parser; a second classifier's columns follow the first's; an existing file is never replaced without permission,
 //! and nothing half-written is left beside it.
 
 mod common;
@@ -11,7 +11,7 @@ use arrow::datatypes::{Float32Type, Int64Type, UInt32Type};
 use common::tiny;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reviewlens::data::Dataset;
-use reviewlens::export::export_view;
+use reviewlens::export::{Sides, export_view};
 use reviewlens::model::Prediction;
 
 /// Rows 3, 0 and 9 of the tiny dataset (view order, not dataset order); 9 has no prediction.
@@ -36,8 +36,11 @@ fn view() -> (Dataset, Vec<usize>, Vec<Prediction>) {
 
 fn write(path: &Path, overwrite: bool) -> bool {
     let (data, rows, preds) = view();
-    let p = [Some(&preds[0]), Some(&preds[1]), None];
-    export_view(path, &data, &rows, &p, overwrite).unwrap()
+    let sides = Sides {
+        a: vec![Some(&preds[0]), Some(&preds[1]), None],
+        b: None,
+    };
+    export_view(path, &data, &rows, &sides, overwrite).unwrap()
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -152,6 +155,63 @@ fn csv_and_jsonl_round_trip() {
 }
 
 #[test]
+fn a_second_classifier_gets_its_own_prefixed_columns() {
+    let (data, rows, preds) = view();
+    // B has row 9 that A lacks, and disagrees with A on row 3.
+    let b = Prediction {
+        label: 0,
+        probs: vec![0.5625, 0.4375],
+        tokens: 12,
+        truncated: false,
+    };
+    let sides = Sides {
+        a: vec![Some(&preds[0]), Some(&preds[1]), None],
+        b: Some(vec![Some(&b), None, Some(&b)]),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("both.csv");
+    assert!(export_view(&path, &data, &rows, &sides, false).unwrap());
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "split",
+            "row_index",
+            "label",
+            "predicted",
+            "prob_negative",
+            "prob_positive",
+            "tokens",
+            "truncated",
+            "b_predicted",
+            "b_prob_negative",
+            "b_prob_positive",
+            "b_tokens",
+            "b_truncated",
+            "title",
+            "content"
+        ]
+    );
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(
+        &records[0][3..13],
+        [
+            "positive", "0.25", "0.75", "7", "false", "negative", "0.5625", "0.4375", "12", "false"
+        ]
+    );
+    assert_eq!(&records[1][8..13], ["", "", "", "", ""], "B has no row 0");
+    assert_eq!(
+        &records[2][3..9],
+        ["", "", "", "", "", "negative"],
+        "A has no row 9"
+    );
+}
+
+#[test]
 fn refuses_to_overwrite_unless_told_and_leaves_no_temporary_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.csv");
@@ -171,7 +231,10 @@ fn refuses_to_overwrite_unless_told_and_leaves_no_temporary_files() {
 #[test]
 fn bad_names_and_places_are_one_line_errors() {
     let (data, rows, _) = view();
-    let none = [None, None, None];
+    let none = Sides {
+        a: vec![None, None, None],
+        b: None,
+    };
     let dir = tempfile::tempdir().unwrap();
     let e = export_view(&dir.path().join("view.xlsx"), &data, &rows, &none, false).unwrap_err();
     assert!(

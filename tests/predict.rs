@@ -147,6 +147,43 @@ fn writes_parquet_and_csv_that_round_trip_and_reuses_the_cache() {
 }
 
 #[test]
+fn with_compare_the_second_classifier_is_written_beside_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data(dir.path());
+    let (distil, bert) = (tiny(), root().join("tests/fixtures/models/bert-tiny"));
+    let args = [
+        "--model-dir",
+        distil.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=0,POSITIVE=1",
+        "--compare",
+        "zero-shot",
+        "--embed-model-dir",
+        bert.to_str().unwrap(),
+        "--label-descriptions",
+        "bad|good",
+    ];
+    let out = dir.path().join("both.jsonl");
+    predict(&args, &data, &out, &dir.path().join("cache"), &[]);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    for line in &lines {
+        let (a, b) = (&line["prob_1"], &line["b_prob_1"]);
+        assert!(a.is_f64() && b.is_f64() && a != b, "{line}");
+        assert!(["0", "1"].contains(&line["b_predicted"].as_str().unwrap()));
+        // Each side reports the tokens its own tokenizer made.
+        assert!(
+            line["tokens"].is_u64() && line["b_tokens"].is_u64(),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn a_hub_model_from_a_hand_built_offline_cache() {
     let dir = tempfile::tempdir().unwrap();
     let commit = "0123456789abcdef0123456789abcdef01234567";
