@@ -26,6 +26,8 @@ pub struct ModelBackend {
     pub text: String,
     /// A fine-tuned classifier, or which head to put on the embeddings of `source`.
     pub head: HeadSpec,
+    /// The session's embedding caches; give both classifiers the same pool.
+    pub vectors: crate::vectors::Pool,
     /// The files of the loaded model, once known.
     files: Option<ModelFiles>,
     store: Option<Store>,
@@ -49,6 +51,7 @@ impl ModelBackend {
             data_fingerprint,
             text,
             head: HeadSpec::Sequence,
+            vectors: Default::default(),
             files: None,
             store: None,
         }
@@ -200,6 +203,7 @@ impl Backend for ModelBackend {
                     text: &self.text,
                     classes: &self.labels,
                     status,
+                    vectors: &self.vectors,
                 };
                 training::build(embedder, head, &ctx)?
             }

@@ -43,7 +43,11 @@ pub fn run(cli: Cli) -> Result<()> {
             let backend_b = m
                 .compare
                 .map(|kind| backend::ModelBackend::from_args(&data, m, kind, cache))
-                .transpose()?;
+                .transpose()?
+                .map(|mut b| {
+                    b.vectors = backend.vectors.clone(); // each review embedded once for both
+                    b
+                });
             let session = tui::Session {
                 backend,
                 backend_b,

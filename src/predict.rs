@@ -12,6 +12,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::model::Prediction;
+use crate::vectors::Pool;
 use crate::worker::{self, Backend, Request, WorkerMsg};
 
 pub fn run(
@@ -23,9 +24,10 @@ pub fn run(
 ) -> Result<()> {
     export::Format::of(output)?; // a bad name fails before any model work
     let rows = split_rows(data, split)?;
-    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone())?;
+    let pool = Pool::default();
+    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone(), &pool)?;
     let b = match m.compare {
-        Some(kind) => Some(predict_rows(data, m, kind, &rows, cache_root)?),
+        Some(kind) => Some(predict_rows(data, m, kind, &rows, cache_root, &pool)?),
         None => None,
     };
     let sides = export::Sides {
@@ -70,7 +72,8 @@ pub fn eval(
         });
         crate::eval::Report::new(&data.label_names, pairs)
     };
-    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone())?;
+    let pool = Pool::default();
+    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone(), &pool)?;
     let Some(kind_b) = m.compare else {
         let report = report_of(&a);
         if json {
@@ -81,7 +84,7 @@ pub fn eval(
         }
         return Ok(());
     };
-    let b = predict_rows(data, m, kind_b, &rows, cache_root)?;
+    let b = predict_rows(data, m, kind_b, &rows, cache_root, &pool)?;
     let (ra, rb) = (report_of(&a), report_of(&b));
     // Where the two part ways, and who was right there.
     let (mut disagree, mut only_a, mut only_b) = (0, 0, 0);
@@ -139,15 +142,17 @@ fn split_rows(data: &Dataset, split: Option<&str>) -> Result<Vec<usize>> {
 }
 
 /// A prediction for every row in `rows` (indexed by row), from the cache where it has them and
-/// from the model for the rest.
+/// from the model for the rest. `pool`: embeddings already computed this run (by the other side).
 fn predict_rows(
     data: &Dataset,
     m: &ModelArgs,
     kind: crate::cli::ClassifierKind,
     rows: &[usize],
     cache_root: Option<std::path::PathBuf>,
+    pool: &Pool,
 ) -> Result<Vec<Option<Prediction>>> {
     let mut backend = ModelBackend::from_args(data, m, kind, cache_root)?;
+    backend.vectors = pool.clone();
     let mut predictions: Vec<Option<Prediction>> = vec![None; data.rows.len()];
     let (cached, warnings) = backend.cached();
     for w in warnings {

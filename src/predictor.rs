@@ -4,13 +4,13 @@
 use crate::error::Result;
 use crate::model::heads::EmbedClassifier;
 use crate::model::{Classifier, Prediction, best, device};
-use crate::vectors::Vectors;
+use crate::vectors::{self, Shared};
 
 pub enum Predictor {
     Sequence(Classifier),
     Embedding {
         classifier: EmbedClassifier,
-        vectors: Vectors,
+        vectors: Shared,
     },
 }
 
@@ -60,7 +60,7 @@ impl Predictor {
             Predictor::Embedding {
                 classifier,
                 vectors,
-            } => Ok(vectors
+            } => Ok(vectors::lock(vectors)
                 .embed(&classifier.embedder, rows)?
                 .into_iter()
                 .map(|e| {
@@ -80,7 +80,7 @@ impl Predictor {
     pub fn take_warnings(&mut self) -> Vec<String> {
         match self {
             Predictor::Sequence(_) => Vec::new(),
-            Predictor::Embedding { vectors, .. } => vectors.take_warnings(),
+            Predictor::Embedding { vectors, .. } => vectors::lock(vectors).take_warnings(),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::model::hub::Status;
 use crate::model::logreg::LogReg;
 use crate::predictor::Predictor;
 use crate::store::CacheKey;
-use crate::vectors::Vectors;
+use crate::vectors::{self, Pool, Shared};
 
 /// Texts per batch while embedding the train split (sentence-transformers' default).
 const EMBED_BATCH: usize = 32;
@@ -53,6 +53,8 @@ pub struct Context<'a> {
     pub text: &'a str,
     pub classes: &'a [String],
     pub status: &'a Status,
+    /// The session's embedding caches, shared with the other classifier's worker.
+    pub vectors: &'a Pool,
 }
 
 /// A head for `embedder` as `spec` says, with the embedding cache it reads and adds to; what the
@@ -69,10 +71,7 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<P
         dtype: embedder.device_label(),
         classes: ctx.classes.to_vec(),
     };
-    let mut vectors = match ctx.cache_root {
-        Some(root) => Vectors::open(root, &key, embedder.dim),
-        None => Vectors::in_memory(),
-    };
+    let vectors = ctx.vectors.get(ctx.cache_root, &key, embedder.dim);
     let (head, name) = match spec {
         HeadSpec::Sequence => unreachable!("sequence classifiers are not built on embeddings"),
         HeadSpec::ZeroShot(descriptions) => {
@@ -91,7 +90,7 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<P
             let model_lr = match cached {
                 Some(m) => m,
                 None => {
-                    let x = embed_train(&embedder, train, &mut vectors, ctx)?;
+                    let x = embed_train(&embedder, train, &vectors, ctx)?;
                     let m = train_head(&x, train, embedder.dim, ctx)?;
                     if let Some(p) = &head_path
                         && let Err(e) = write_head(p, &key, &m)
@@ -132,20 +131,22 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<P
 fn embed_train(
     embedder: &Embedder,
     train: &[(u32, String, u32)],
-    vectors: &mut Vectors,
+    vectors: &Shared,
     ctx: &Context,
 ) -> Result<Vec<f32>> {
+    let known = vectors::lock(vectors);
     let mut todo: Vec<(u32, &str)> = train
         .iter()
-        .filter(|(r, _, _)| vectors.get(*r).is_none())
+        .filter(|(r, _, _)| known.get(*r).is_none())
         .map(|(r, text, _)| (*r, text.as_str()))
         .collect();
+    drop(known); // the other worker may use them between batches
     todo.sort_by_key(|(_, text)| text.len());
     let started = Instant::now();
     let mut last = started;
     let total = todo.len();
     for (done, batch) in todo.chunks(EMBED_BATCH).enumerate() {
-        vectors.embed(embedder, batch)?;
+        vectors::lock(vectors).embed(embedder, batch)?;
         let n = (done * EMBED_BATCH + batch.len()).min(total);
         if n < total && last.elapsed().as_millis() < 250 {
             continue;
@@ -156,9 +157,10 @@ fn embed_train(
             n as f64 / started.elapsed().as_secs_f64().max(1e-9)
         ));
     }
+    let known = vectors::lock(vectors);
     Ok(train
         .iter()
-        .flat_map(|(r, _, _)| &vectors.get(*r).expect("embedded above").vector)
+        .flat_map(|(r, _, _)| &known.get(*r).expect("embedded above").vector)
         .copied()
         .collect())
 }

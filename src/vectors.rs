@@ -4,10 +4,40 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::Result;
 use crate::model::embed::Embedder;
 use crate::store::{CacheKey, Embedded, Store};
+
+/// One cache key's vectors, shared by every head on that embedding model in a session.
+pub type Shared = Arc<Mutex<Vectors>>;
+
+/// The embedding caches a session has open, by key. The explorer's two workers get one pool, so
+/// `--classifier embed --compare zero-shot` embeds each review once between them: whichever asks
+/// first embeds it, and the other waits for that batch instead of running its own.
+#[derive(Clone, Default)]
+pub struct Pool(Arc<Mutex<HashMap<String, Shared>>>);
+
+impl Pool {
+    /// The vectors for `key`, opened from the cache under `root` (`None`: memory only) the first
+    /// time they are asked for.
+    pub fn get(&self, root: Option<&Path>, key: &CacheKey, dim: usize) -> Shared {
+        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let vectors = open.entry(key.id()).or_insert_with(|| {
+            Arc::new(Mutex::new(match root {
+                Some(root) => Vectors::open(root, key, dim),
+                None => Vectors::in_memory(),
+            }))
+        });
+        Arc::clone(vectors)
+    }
+}
+
+/// Locks shared vectors; a worker that panicked mid-batch left them whole (entries are added whole).
+pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Vectors> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 pub struct Vectors {
     have: HashMap<u32, Embedded>,

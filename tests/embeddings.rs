@@ -3,10 +3,11 @@
 //! and the embeddings cached and reused (by every head, for every split), and every bad input as one
 //! line and exit code 2.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reviewlens::model::embed::Embedder;
 use reviewlens::model::{ModelFiles, RunOptions};
 
@@ -153,21 +154,6 @@ fn logistic_regression_trains_caches_its_head_and_evaluates() {
     assert_eq!(again["accuracy"], report["accuracy"]);
 }
 
-/// Rows in the embedding cache, summed over its part files: a review embedded twice counts twice.
-fn cached_embeddings(cache: &Path) -> i64 {
-    std::fs::read_dir(cache.join("reviewlens/embeddings"))
-        .unwrap()
-        .flatten()
-        .flat_map(|key| std::fs::read_dir(key.path()).unwrap().flatten())
-        .filter(|f| f.path().extension().is_some_and(|e| e == "parquet"))
-        .map(|f| {
-            let file = std::fs::File::open(f.path()).unwrap();
-            let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
-            reader.metadata().file_metadata().num_rows()
-        })
-        .sum()
-}
-
 #[test]
 fn every_head_shares_one_embedding_per_review() {
     let dir = tempfile::tempdir().unwrap();
@@ -191,7 +177,7 @@ fn every_head_shares_one_embedding_per_review() {
     };
     // Zero-shot embeds the 40 reviews it classifies, and keeps them.
     eval("zero-shot", &[]);
-    assert_eq!(cached_embeddings(&cache), 40);
+    assert_eq!(common::embedded_rows(&cache.join("reviewlens")), 40);
     // New descriptions, then a logistic regression trained and evaluated on the same reviews: the
     // predictions are new, the embeddings are not.
     eval("zero-shot", &["--label-descriptions", "bad|good"]);
@@ -201,7 +187,7 @@ fn every_head_shares_one_embedding_per_review() {
         !stderr.contains("embedding the train split"),
         "the train split came from the cache: {stderr}"
     );
-    assert_eq!(cached_embeddings(&cache), 40);
+    assert_eq!(common::embedded_rows(&cache.join("reviewlens")), 40);
 }
 
 #[test]

@@ -1,5 +1,8 @@
 //! The inference worker with the real tiny DistilBERT: cancelling, a single request answered during a
-//! long batch, errors reported as messages, and the prediction cache (hit, corrupt file, key change).
+//! long batch, errors reported as messages, and the prediction cache (hit, corrupt file, key change);
+//! with the tiny BERT as an embedding model, two workers sharing one set of embeddings.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,6 +11,8 @@ use std::time::Duration;
 
 use reviewlens::backend::ModelBackend;
 use reviewlens::model::{ModelSource, RunOptions};
+use reviewlens::training::HeadSpec;
+use reviewlens::vectors::Pool;
 use reviewlens::worker::{self, Request, WorkerMsg};
 
 fn tiny_model() -> PathBuf {
@@ -253,4 +258,58 @@ fn the_prediction_cache_is_reused_rebuilt_when_corrupt_and_keyed() {
     // Other data: a different key, nothing cached.
     let (cached, _, computed) = run_with_cache(cache.path(), "data-b", 5);
     assert_eq!((cached, computed), (0, 5));
+}
+
+/// Two zero-shot heads on one embedding model, each on its own worker, loaded before any work (so
+/// neither finds the other's vectors on disk), then asked for the same 40 rows at once.
+fn two_heads_embed(shared: bool) -> i64 {
+    let cache = tempfile::tempdir().unwrap();
+    let bert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-tiny");
+    let pool = Pool::default();
+    let workers: Vec<_> = [["bad", "good"], ["awful", "great"]]
+        .into_iter()
+        .map(|descriptions| {
+            let mut b = backend(bert.clone(), Some(cache.path().into()), "d");
+            b.head = HeadSpec::ZeroShot(descriptions.map(String::from).to_vec());
+            b.vectors = if shared {
+                pool.clone()
+            } else {
+                Pool::default()
+            };
+            let (tx, rx) = start(b, Some(8));
+            tx.send(Request::Preload).unwrap();
+            loop {
+                match next(&rx) {
+                    WorkerMsg::Ready { .. } => break,
+                    WorkerMsg::LoadFailed(e) => panic!("{e}"),
+                    _ => {}
+                }
+            }
+            (tx, rx)
+        })
+        .collect();
+    for (tx, _) in &workers {
+        tx.send(Request::Classify {
+            job: 1,
+            rows: rows(40),
+            urgent: false,
+        })
+        .unwrap();
+    }
+    for (_, rx) in &workers {
+        let mut done = 0;
+        while done < 40 {
+            if let WorkerMsg::Results { predictions, .. } = next(rx) {
+                done += predictions.len();
+            }
+        }
+    }
+    common::embedded_rows(cache.path())
+}
+
+#[test]
+fn two_workers_with_one_pool_embed_each_review_once() {
+    assert_eq!(two_heads_embed(true), 40);
+    // The same without sharing: each worker embeds all 40 (so the count above means something).
+    assert_eq!(two_heads_embed(false), 80);
 }

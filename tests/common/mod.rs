@@ -1,4 +1,5 @@
-//! Shared test helpers: small datasets built through the public constructors, and a screen renderer.
+//! Shared test helpers: small datasets built through the public constructors, a screen renderer, and
+//! a count of the embedding cache's rows.
 #![allow(dead_code)]
 
 use reviewlens::app::{Action, Msg, State, update};
@@ -116,4 +117,22 @@ pub fn classify_first_60(s: &mut State) {
         cancelled: false,
     };
     update(s, Msg::Worker(finished));
+}
+
+/// Rows in the embedding cache under `root` (a `reviewlens` cache folder), summed over its part
+/// files: a review embedded twice counts twice.
+pub fn embedded_rows(root: &std::path::Path) -> i64 {
+    std::fs::read_dir(root.join("embeddings"))
+        .unwrap()
+        .flatten()
+        .flat_map(|key| std::fs::read_dir(key.path()).unwrap().flatten())
+        .filter(|f| f.path().extension().is_some_and(|e| e == "parquet"))
+        .map(|f| {
+            let file = std::fs::File::open(f.path()).unwrap();
+            let reader =
+                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+                    .unwrap();
+            reader.metadata().file_metadata().num_rows()
+        })
+        .sum()
 }
