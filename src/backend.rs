@@ -93,6 +93,16 @@ impl ModelBackend {
             }
             ClassifierKind::ZeroShot => {
                 let descriptions = match &m.label_descriptions {
+                    // "A 0 review" tells an embedding model nothing: ask rather than guess.
+                    None if data.label_names.iter().all(|n| n.parse::<i64>().is_ok()) => {
+                        return Err(Error::input(
+                            "--classifier zero-shot",
+                            format!(
+                                "the classes are only numbered ({}), so there is nothing to compare reviews with; describe each, e.g. --label-descriptions \"A negative review|A positive review\"",
+                                data.label_names.join(", ")
+                            ),
+                        ));
+                    }
                     None => training::default_descriptions(&data.label_names),
                     Some(text) => text.split('|').map(|d| d.trim().to_owned()).collect(),
                 };
@@ -117,6 +127,25 @@ impl ModelBackend {
             }
         };
         Ok(backend)
+    }
+
+    /// `--classifier`'s backend and `--compare`'s, both checked before either does any work, and
+    /// sharing one embedding pool so a review is embedded once for both.
+    pub fn pair_from_args(
+        data: &Dataset,
+        m: &ModelArgs,
+        cache_root: Option<PathBuf>,
+    ) -> Result<(Self, Option<Self>)> {
+        let a = Self::from_args(data, m, m.classifier, cache_root.clone())?;
+        let b = match m.compare {
+            Some(kind) => {
+                let mut b = Self::from_args(data, m, kind, cache_root)?;
+                b.vectors = a.vectors.clone();
+                Some(b)
+            }
+            None => None,
+        };
+        Ok((a, b))
     }
 
     /// The model's files, fetched when they come from the Hub.

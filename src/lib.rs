@@ -39,15 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 store::default_root()
             };
-            let backend = backend::ModelBackend::from_args(&data, m, m.classifier, cache.clone())?;
-            let backend_b = m
-                .compare
-                .map(|kind| backend::ModelBackend::from_args(&data, m, kind, cache))
-                .transpose()?
-                .map(|mut b| {
-                    b.vectors = backend.vectors.clone(); // each review embedded once for both
-                    b
-                });
+            let (backend, backend_b) = backend::ModelBackend::pair_from_args(&data, m, cache)?;
             let session = tui::Session {
                 backend,
                 backend_b,

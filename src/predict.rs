@@ -12,7 +12,6 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::export;
 use crate::model::Prediction;
-use crate::vectors::Pool;
 use crate::worker::{self, Backend, Request, WorkerMsg};
 
 pub fn run(
@@ -24,10 +23,10 @@ pub fn run(
 ) -> Result<()> {
     export::Format::of(output)?; // a bad name fails before any model work
     let rows = split_rows(data, split)?;
-    let pool = Pool::default();
-    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone(), &pool)?;
-    let b = match m.compare {
-        Some(kind) => Some(predict_rows(data, m, kind, &rows, cache_root, &pool)?),
+    let (backend_a, backend_b) = ModelBackend::pair_from_args(data, m, cache_root)?;
+    let a = predict_rows(data, m, backend_a, &rows)?;
+    let b = match backend_b {
+        Some(backend) => Some(predict_rows(data, m, backend, &rows)?),
         None => None,
     };
     let sides = export::Sides {
@@ -72,9 +71,9 @@ pub fn eval(
         });
         crate::eval::Report::new(&data.label_names, pairs)
     };
-    let pool = Pool::default();
-    let a = predict_rows(data, m, m.classifier, &rows, cache_root.clone(), &pool)?;
-    let Some(kind_b) = m.compare else {
+    let (backend_a, backend_b) = ModelBackend::pair_from_args(data, m, cache_root)?;
+    let a = predict_rows(data, m, backend_a, &rows)?;
+    let (Some(backend_b), Some(kind_b)) = (backend_b, m.compare) else {
         let report = report_of(&a);
         if json {
             println!("{}", report.json());
@@ -84,7 +83,7 @@ pub fn eval(
         }
         return Ok(());
     };
-    let b = predict_rows(data, m, kind_b, &rows, cache_root, &pool)?;
+    let b = predict_rows(data, m, backend_b, &rows)?;
     let (ra, rb) = (report_of(&a), report_of(&b));
     // Where the two part ways, and who was right there.
     let (mut disagree, mut only_a, mut only_b) = (0, 0, 0);
@@ -142,17 +141,13 @@ fn split_rows(data: &Dataset, split: Option<&str>) -> Result<Vec<usize>> {
 }
 
 /// A prediction for every row in `rows` (indexed by row), from the cache where it has them and
-/// from the model for the rest. `pool`: embeddings already computed this run (by the other side).
+/// from `backend`'s model for the rest.
 fn predict_rows(
     data: &Dataset,
     m: &ModelArgs,
-    kind: crate::cli::ClassifierKind,
+    mut backend: ModelBackend,
     rows: &[usize],
-    cache_root: Option<std::path::PathBuf>,
-    pool: &Pool,
 ) -> Result<Vec<Option<Prediction>>> {
-    let mut backend = ModelBackend::from_args(data, m, kind, cache_root)?;
-    backend.vectors = pool.clone();
     let mut predictions: Vec<Option<Prediction>> = vec![None; data.rows.len()];
     let (cached, warnings) = backend.cached();
     for w in warnings {

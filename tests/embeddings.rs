@@ -176,11 +176,11 @@ fn every_head_shares_one_embedding_per_review() {
         stderr
     };
     // Zero-shot embeds the 40 reviews it classifies, and keeps them.
-    eval("zero-shot", &[]);
+    eval("zero-shot", &["--label-descriptions", "bad|good"]);
     assert_eq!(common::embedded_rows(&cache.join("reviewlens")), 40);
     // New descriptions, then a logistic regression trained and evaluated on the same reviews: the
     // predictions are new, the embeddings are not.
-    eval("zero-shot", &["--label-descriptions", "bad|good"]);
+    eval("zero-shot", &["--label-descriptions", "awful|great"]);
     let stderr = eval("embed", &[]);
     assert!(stderr.contains("logistic regression: "), "{stderr}");
     assert!(
@@ -195,18 +195,23 @@ fn zero_shot_evaluates_with_default_and_given_descriptions() {
     let dir = tempfile::tempdir().unwrap();
     let data = data(dir.path(), 30, None);
     let model = tiny_bert();
-    for descriptions in [None, Some("bad|good")] {
-        let mut args = vec![
-            "--data",
-            data.to_str().unwrap(),
+    // The bundled sample's classes have names ("A negative review" by default); a JSONL file's are
+    // only numbered, so it needs descriptions.
+    let bundled = ["--first", "--train", "30"];
+    let described = [
+        "--data",
+        data.to_str().unwrap(),
+        "--label-descriptions",
+        "bad|good",
+    ];
+    for source in [&bundled[..], &described[..]] {
+        let mut args = source.to_vec();
+        args.extend([
             "--classifier",
             "zero-shot",
             "--embed-model-dir",
             model.to_str().unwrap(),
-        ];
-        if let Some(d) = descriptions {
-            args.extend(["--label-descriptions", d]);
-        }
+        ]);
         args.extend(["eval", "--split", "train"]);
         let out = run(&args, &dir.path().join("cache"));
         let stderr = String::from_utf8(out.stderr).unwrap();
@@ -280,6 +285,47 @@ fn bad_embedding_input_is_one_line() {
         ],
         &["1 descriptions for 2 classes"],
     );
+    refused(
+        &[
+            "--data",
+            few,
+            "--classifier",
+            "zero-shot",
+            "--embed-model-dir",
+            model,
+            "eval",
+        ],
+        &[
+            "--classifier zero-shot",
+            "only numbered (0, 1)",
+            "--label-descriptions",
+        ],
+    );
+    // B's options are checked before A does any work.
+    let distil_tiny = root().join("tests/fixtures/models/distilbert-tiny");
+    let cache = tempfile::tempdir().unwrap();
+    let out = run(
+        &[
+            "--data",
+            few,
+            "--model-dir",
+            distil_tiny.to_str().unwrap(),
+            "--label-map",
+            "NEGATIVE=0,POSITIVE=1",
+            "--compare",
+            "zero-shot",
+            "--embed-model-dir",
+            model,
+            "eval",
+        ],
+        cache.path(),
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("only numbered") && !stderr.contains("classified"),
+        "{stderr}"
+    );
     // A test split alone has nothing to train on.
     let test_only = dir.path().join("test.jsonl");
     std::fs::copy(few, &test_only).unwrap();
@@ -307,6 +353,8 @@ fn bad_embedding_input_is_one_line() {
             "zero-shot",
             "--embed-model-dir",
             distil.to_str().unwrap(),
+            "--label-descriptions",
+            "bad|good",
             "eval",
         ],
         &["model_type distilbert is not supported for embeddings"],
@@ -330,6 +378,8 @@ fn eval_compares_two_classifiers() {
         "zero-shot",
         "--embed-model-dir",
         model.to_str().unwrap(),
+        "--label-descriptions",
+        "bad|good",
         "eval",
         "--split",
         "train",
