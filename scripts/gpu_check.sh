@@ -10,33 +10,23 @@
 #      (nvidia-smi, sampled every 50 ms);
 #   4. F16 against F32 on those reviews: labels that agree, largest probability difference;
 #   5. transformers.pipeline on the same reviews, fp32 and fp16, same batch sizes, peak memory
-#      (torch.cuda.max_memory_allocated).
+#      (torch.cuda.max_memory_allocated);
+#   6. scripts/gpu_embed_check.sh: the embedding classifiers on CUDA against the CPU.
 # Everything goes to stdout and to $OUT/gpu_check.txt; the exit code is 1 if a check failed.
 #
 #   DRY_RUN=1 scripts/gpu_check.sh    # here, without a GPU: device auto (CPU fallback), F32 only,
 #                                     # N=64, small batches; proves the script, not the card
 set -uo pipefail
 cd "$(dirname "$0")/.."
-RUN=${RUN:-.gpu/run_on_gpu.sh}
-PY=${PY:-$( [ -x /opt/torch/.venv/bin/python ] && echo /opt/torch/.venv/bin/python || echo python3 )}
-OUT=${OUT:-${TMPDIR:-/tmp}/reviewlens-gpu}
-mkdir -p "$OUT"
-if [ -z "${BIN:-}" ]; then
-    # gpu_prepare.sh ships the binary xz-compressed (it must fit in 64 MiB); unpack it once.
-    BIN="$OUT/reviewlens"
-    "$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
-        .gpu/reviewlens.xz "$BIN" && chmod +x "$BIN" || { echo "no .gpu/reviewlens.xz: run scripts/gpu_prepare.sh"; exit 1; }
-fi
+. scripts/gpu_env.sh
 if [ "${DRY_RUN:-0}" = 1 ]; then
-    DEVICE=auto; DTYPES="f32"; N=${N:-64}; SIZES=${SIZES:-"16 32"}; PYDEV=cpu; PYTYPES="fp32"
+    DTYPES="f32"; N=${N:-64}; SIZES=${SIZES:-"16 32"}; PYDEV=cpu; PYTYPES="fp32"
 else
-    DEVICE=cuda; DTYPES="f32 f16 bf16"; N=${N:-2000}; SIZES=${SIZES:-"16 64 128 256"}; PYDEV=cuda
+    DTYPES="f32 f16 bf16"; N=${N:-2000}; SIZES=${SIZES:-"16 64 128 256"}; PYDEV=cuda
     PYTYPES="fp32 fp16"
 fi
-mkdir -p "$OUT"
 exec > >(tee "$OUT/gpu_check.txt") 2>&1
 failed=0
-run() { "$RUN" "$BIN" "$@"; }
 
 echo "== card and driver"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null \
@@ -92,15 +82,8 @@ done
 echo "== F16 against F32 on the full-size model, same reviews, per batch size"
 for bs in default $SIZES; do
     [ -f "$OUT/out-f16-$bs.parquet" ] || continue
-    "$PY" - "$OUT/out-f32-$bs.parquet" "$OUT/out-f16-$bs.parquet" "$bs" <<'EOP' || failed=1
-import sys
-import pyarrow.parquet as pq
-a, b = (pq.read_table(p).to_pydict() for p in sys.argv[1:3])
-probs = [c for c in a if c.startswith("prob")]
-same = sum(x == y for x, y in zip(a["predicted"], b["predicted"]))
-diff = max(abs(x - y) for c in probs for x, y in zip(a[c], b[c]))
-print(f"batch {sys.argv[3]}: same label on {same} of {len(a['predicted'])}, largest probability difference {diff:.2e}")
-EOP
+    "$PY" scripts/compare_predictions.py "$OUT/out-f32-$bs.parquet" "$OUT/out-f16-$bs.parquet" \
+        "batch $bs" || failed=1
 done
 
 echo "== transformers.pipeline, $N reviews"
@@ -109,5 +92,7 @@ for pt in $PYTYPES; do
         --device "$PYDEV" --dtype "$pt" --batch-sizes "$(echo $SIZES | tr ' ' ,)" \
         || { echo "pipeline FAILED ($pt)"; failed=1; }
 done
+scripts/gpu_embed_check.sh || failed=1
+
 echo "== done: $( [ $failed = 0 ] && echo all checks passed || echo SOME CHECKS FAILED ); log in $OUT/gpu_check.txt"
 exit $failed
