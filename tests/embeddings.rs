@@ -257,44 +257,28 @@ fn bad_embedding_input_is_one_line() {
         ],
         &["single class"],
     );
-    refused(
-        &[
+    // Zero-shot on `few` with these options, then `eval`.
+    let zero_shot = |options: &[&'static str]| {
+        let head = [
             "--data",
             few,
             "--classifier",
             "zero-shot",
             "--embed-model-dir",
             model,
-            "--label-descriptions",
-            "A negative review|",
-            "eval",
-        ],
+        ];
+        [&head[..], options, &["eval"]].concat()
+    };
+    refused(
+        &zero_shot(&["--label-descriptions", "A negative review|"]),
         &["--label-descriptions", "description of 1 is empty"],
     );
     refused(
-        &[
-            "--data",
-            few,
-            "--classifier",
-            "zero-shot",
-            "--embed-model-dir",
-            model,
-            "--label-descriptions",
-            "only one",
-            "eval",
-        ],
+        &zero_shot(&["--label-descriptions", "only one"]),
         &["1 descriptions for 2 classes"],
     );
     refused(
-        &[
-            "--data",
-            few,
-            "--classifier",
-            "zero-shot",
-            "--embed-model-dir",
-            model,
-            "eval",
-        ],
+        &zero_shot(&[]),
         &[
             "--classifier zero-shot",
             "only numbered (0, 1)",
