@@ -77,8 +77,9 @@ impl Vectors {
     }
 
     /// Embeddings of `rows`, in their order: those already known as they are, the others embedded
-    /// together as one padded batch and saved.
-    pub fn embed(&mut self, embedder: &Embedder, rows: &[(u32, &str)]) -> Result<Vec<Embedded>> {
+    /// together as one padded batch and saved. Borrowed, so a caller that only fills the cache
+    /// copies nothing.
+    pub fn embed(&mut self, embedder: &Embedder, rows: &[(u32, &str)]) -> Result<Vec<&Embedded>> {
         let missing: Vec<&(u32, &str)> = rows
             .iter()
             .filter(|(row, _)| !self.have.contains_key(row))
@@ -108,7 +109,7 @@ impl Vectors {
             }
             self.have.extend(records);
         }
-        Ok(rows.iter().map(|(row, _)| self.have[row].clone()).collect())
+        Ok(rows.iter().map(|(row, _)| &self.have[row]).collect())
     }
 
     pub fn take_warnings(&mut self) -> Vec<String> {
