@@ -26,7 +26,10 @@ fn first_frame(c: &mut Criterion) {
     let draw_first = |data| {
         let state = State::new(data, SIZE);
         let mut t = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
-        t.draw(|f| ui::draw(&state, f)).unwrap();
+        t.draw(|f| {
+            ui::draw(&state, f);
+        })
+        .unwrap();
         black_box(t.backend().buffer().area);
     };
     g.bench_function("bundled_parquet", |b| {
@@ -68,7 +71,10 @@ fn redraw(c: &mut Criterion) {
     let mut t = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
     g.bench_function("frame", |b| {
         b.iter(|| {
-            t.draw(|f| ui::draw(&state, f)).unwrap();
+            t.draw(|f| {
+                ui::draw(&state, f);
+            })
+            .unwrap();
         })
     });
     g.bench_function("baseline_unvirtualised_list", |b| {
@@ -80,7 +86,7 @@ fn redraw(c: &mut Criterion) {
                     Row::new([review.row_index.to_string(), review.title.clone()])
                 });
                 let table = Table::new(rows, [ratatui::layout::Constraint::Length(8); 2]);
-                f.render_widget(table, ui::layout(&state).unwrap().list);
+                f.render_widget(table, reviewlens::app::layout::layout(&state).unwrap().list);
             })
             .unwrap();
         })

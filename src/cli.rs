@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
-use crate::data::{Columns, Count, Sampling, TextField};
+use crate::data::{Columns, Count, Dataset, Sampling, TextField};
 use crate::error::Result;
 use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
 use crate::model::{DTypePref, DevicePref, Kernels, ModelSource, RunOptions, labels};
+use crate::runtime::{ClassifierSpec, Session};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -174,6 +175,37 @@ impl ModelArgs {
         }
     }
 
+    /// The classifier `kind` names, checked against `data` (a train split for logistic
+    /// regression, one description per class for zero-shot).
+    pub fn classifier(&self, kind: ClassifierKind, data: &Dataset) -> Result<ClassifierSpec> {
+        let model = self.source(kind);
+        match kind {
+            ClassifierKind::Sequence => Ok(ClassifierSpec::Sequence { model }),
+            ClassifierKind::Embed => ClassifierSpec::logistic(model, data, self.text),
+            ClassifierKind::ZeroShot => ClassifierSpec::zero_shot(
+                model,
+                &data.label_names,
+                self.label_descriptions.as_deref(),
+            ),
+        }
+    }
+
+    /// The sessions of `--classifier` and `--compare` over `data`, both checked before either
+    /// does any work.
+    pub fn sessions(
+        &self,
+        data: &Dataset,
+        cache_root: Option<PathBuf>,
+    ) -> Result<(Session, Option<Session>)> {
+        let a = self.classifier(self.classifier, data)?;
+        let b = match self.compare {
+            Some(kind) => Some(self.classifier(kind, data)?),
+            None => None,
+        };
+        let opts = self.run_options()?;
+        Ok(Session::pair(data, (a, b), &opts, cache_root, self.text))
+    }
+
     pub fn run_options(&self) -> Result<RunOptions> {
         Ok(RunOptions {
             device: self.device,
@@ -210,8 +242,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
-    /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
     /// Check the sequence classifier code on --device/--dtype against golden logits (the fixture
     /// models beside the goldens file): one line per model, exit code 2 if any is off.
     Check {
@@ -222,6 +252,8 @@ pub enum Command {
         )]
         goldens: PathBuf,
     },
+    /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
+    /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
     Sample {
         #[arg(long, value_name = "DIR")]
         output: PathBuf,

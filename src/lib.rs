@@ -1,80 +1,69 @@
 //! reviewlens: see where a text classifier goes wrong.
 //!
-//! `data` reads reviews, `app` holds the state and the pure `update`, `ui` draws it, `tui` runs it in
-//! a real terminal. `main.rs` only parses arguments and reports errors.
+//! The layers import one way, top to bottom: `main.rs` parses arguments and reports errors; `lib`
+//! dispatches to the explorer (`tui`, drawing with `ui`) or a headless command (`commands`); both
+//! classify through `runtime` (the worker thread and what it runs); `app` is the pure core the
+//! explorer runs; `model`, `data`, `io`, `metrics` and `hub` do the work below them.
 
 pub mod app;
-pub mod backend;
-pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod data;
 pub mod error;
-pub mod eval;
-pub mod export;
 pub mod hash;
+pub mod hub;
+pub mod io;
+pub mod metrics;
 pub mod model;
-pub mod predict;
-pub mod predictor;
-pub mod snapshot;
-pub mod store;
-pub mod training;
+pub mod runtime;
+pub mod throttle;
 pub mod tui;
 pub mod ui;
-pub mod vectors;
-pub mod worker;
 
 use cli::{Cli, Command};
 use error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Check { goldens }) = &cli.command {
-        return check::run(goldens, &cli.model.run_options()?);
+        return commands::check::run(goldens, &cli.model.run_options()?);
     }
     let data = load_data(&cli.data)?;
+    let m = &cli.model;
+    let cache = io::store::root(m.no_cache);
     match cli.command {
-        None => {
-            let m = &cli.model;
-            let cache = if m.no_cache {
-                None
-            } else {
-                store::default_root()
-            };
-            let (backend, backend_b) = backend::ModelBackend::pair_from_args(&data, m, cache)?;
-            let session = tui::Session {
-                backend,
-                backend_b,
-                text: m.text,
-                batch_size: m.batch_size,
-                preload: m.preload,
-            };
-            tui::run(data, session)
-        }
+        None => explore(data, m, cache),
         Some(Command::Eval { split, json }) => {
-            let cache = if cli.model.no_cache {
-                None
-            } else {
-                store::default_root()
-            };
-            predict::eval(&data, &cli.model, split.as_deref(), json, cache)
+            commands::eval::run(&data, m, split.as_deref(), json, cache)
         }
         Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
-        Some(Command::Sample { output }) => data::write::sample(&data, &output),
+        Some(Command::Sample { output }) => commands::sample::run(&data, &output),
         Some(Command::Predict { split, output }) => {
-            let cache = if cli.model.no_cache {
-                None
-            } else {
-                store::default_root()
-            };
-            predict::run(&data, &cli.model, split.as_deref(), &output, cache)
+            commands::predict::run(&data, m, split.as_deref(), &output, cache)
         }
-        Some(Command::Snapshot { width, height }) => {
-            print!(
-                "{}",
-                snapshot::render(app::State::new(data, (width, height)))
-            );
-            Ok(())
-        }
+        Some(Command::Snapshot { width, height }) => commands::snapshot::run(data, (width, height)),
     }
+}
+
+/// The explorer on `data`, with the classifiers the options name.
+fn explore(
+    data: data::Dataset,
+    m: &cli::ModelArgs,
+    cache: Option<std::path::PathBuf>,
+) -> Result<()> {
+    let (session, session_b) = m.sessions(&data, cache)?;
+    let mut state = app::State::new(data, (0, 0))
+        .with_model(session.name())
+        .with_text(m.text);
+    if let Some(b) = &session_b {
+        state = state.with_compare(b.name());
+    }
+    let explorer = tui::Explorer {
+        session,
+        session_b,
+        batch_size: m.batch_size,
+        preload: m.preload,
+    };
+    tui::run(state, explorer)
 }
 
 /// The dataset the options name: the Hub, a path, or the bundled sample; sampled as asked.
@@ -83,8 +72,8 @@ fn load_data(args: &cli::DataArgs) -> Result<data::Dataset> {
     let columns = args.columns();
     match &args.hub {
         Some(repo) => {
-            let env = model::hub::HubEnv::from_env();
-            let status: model::hub::Status = std::sync::Arc::new(|s| eprintln!("{s}"));
+            let env = hub::HubEnv::from_env();
+            let status: hub::Status = std::sync::Arc::new(|s| eprintln!("{s}"));
             let (dir, name) =
                 data::hub::fetch(repo, args.revision.as_deref(), &env, &sampling, &status)?;
             let mut data = data::load_sampled(Some(&dir), &columns, &sampling)?;

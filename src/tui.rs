@@ -1,9 +1,12 @@
-//! The real terminal: set-up and restore in one place, and the event loop. The terminal is restored
-//! on every way out (return, error, panic, signal) before anything is printed.
+//! The real terminal: set-up and restore in one place, and the event loop, which turns events into
+//! messages, runs `update`, carries out the commands it returns and draws. The terminal is restored
+//! on every way out (return, error, signal, a panic on this thread) before anything is printed.
 
+use std::collections::VecDeque;
 use std::io::{Stdout, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
+use std::thread::ThreadId;
 
 use futures_util::StreamExt;
 use ratatui::Terminal;
@@ -13,18 +16,20 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Command, Exported, Msg, Side, State, msg_for_event, update};
-use crate::backend::ModelBackend;
-use crate::data::Dataset;
-use crate::data::TextField;
+use crate::app::{Command, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update};
 use crate::error::{Error, Result};
+use crate::io::table::export_view;
+use crate::runtime::Session;
+use crate::runtime::worker::{self, Request};
 use crate::ui;
-use crate::worker::{self, Request};
 
 /// Whether the terminal is in our raw, alternate-screen state (so restoring twice is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static PANIC_HOOK: Once = Once::new();
+/// The thread that owns the terminal: only its panics end the explorer.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
@@ -38,6 +43,21 @@ fn restore() {
     }
 }
 
+/// Restores the terminal before a panic on the UI thread is printed. Other threads' panics leave
+/// it alone: the UI thread is still drawing, and a worker's panic is reported as its job's failure.
+fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if UI_THREAD.get() == Some(&std::thread::current().id()) {
+                restore();
+            }
+            previous(info);
+        }));
+    });
+}
+
 /// Owns the terminal while the UI runs; dropping it gives the terminal back.
 struct Guard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
@@ -45,26 +65,15 @@ struct Guard {
 
 impl Guard {
     fn enter() -> Result<Self> {
-        PANIC_HOOK.call_once(|| {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                restore();
-                previous(info);
-            }));
-        });
+        install_panic_hook();
         enable_raw_mode().map_err(Error::Terminal)?;
         ACTIVE.store(true, Ordering::SeqCst);
-        let guard = |r: std::io::Result<()>| {
-            r.map_err(|e| {
-                restore();
-                Error::Terminal(e)
-            })
-        };
-        guard(execute!(stdout(), EnterAlternateScreen, EnableMouseCapture))?;
-        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| {
+        let undo = |e: std::io::Error| {
             restore();
             Error::Terminal(e)
-        })?;
+        };
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(undo)?;
+        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(undo)?;
         Ok(Guard { terminal })
     }
 }
@@ -75,70 +84,82 @@ impl Drop for Guard {
     }
 }
 
-/// How the explorer classifies: the worker's backend and what it is given.
-pub struct Session {
-    pub backend: ModelBackend,
+/// How the explorer classifies: the workers' sessions and what they are given.
+pub struct Explorer {
+    pub session: Session,
     /// The second classifier, with `--compare`.
-    pub backend_b: Option<ModelBackend>,
-    pub text: TextField,
-    /// `None`: the model's device picks ([`crate::model::Predictor::default_batch_size`]).
+    pub session_b: Option<Session>,
+    /// `None`: the model's device picks.
     pub batch_size: Option<usize>,
     pub preload: bool,
 }
 
-/// Runs the explorer on `data` until the user quits.
-pub fn run(data: Dataset, session: Session) -> Result<()> {
+/// Runs the explorer on `state` until the user quits.
+pub fn run(state: State, explorer: Explorer) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(Error::Terminal)?;
     let mut guard = Guard::enter()?;
-    let result = runtime.block_on(event_loop(&mut guard.terminal, data, session));
+    let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer));
     drop(guard);
     result
 }
 
-async fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    data: Dataset,
-    session: Session,
-) -> Result<()> {
-    let size = terminal.size().map_err(Error::Terminal)?;
-    let mut state = State::new(data, (size.width, size.height));
-    state.preds.model_name = session.backend.source.name();
-    if let Some(b) = &session.backend_b {
-        state = state.with_compare(b.source.name());
+/// The request channels of the workers, by side. Dropping them stops the workers after their
+/// current batch.
+struct Workers {
+    a: std::sync::mpsc::Sender<Request>,
+    b: Option<std::sync::mpsc::Sender<Request>>,
+}
+
+impl Workers {
+    /// Starts a worker per session; each one's reports arrive on `to_ui` tagged with its side.
+    fn start(explorer: Explorer, to_ui: &UnboundedSender<Msg>) -> Self {
+        let spawn = |session, side: Side| {
+            let to_ui = to_ui.clone();
+            let out: worker::Out = Arc::new(move |m: WorkerMsg| {
+                let _ = to_ui.send(Msg::Worker(side, m)); // the UI is gone: nothing left to tell
+            });
+            worker::spawn(session, explorer.batch_size, out)
+        };
+        let workers = Workers {
+            a: spawn(explorer.session, Side::A),
+            b: explorer.session_b.map(|s| spawn(s, Side::B)),
+        };
+        if explorer.preload {
+            workers.send_all(|| Request::Preload);
+        }
+        workers
     }
-    let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
-    // Each worker's reports arrive tagged with their side. Dropping the request senders when this
-    // function returns stops the workers after their current batch.
-    let spawn = |backend, wrap: fn(worker::WorkerMsg) -> Msg| {
-        let to_ui = to_ui.clone();
-        let out: worker::Out = Arc::new(move |m| {
-            let _ = to_ui.send(wrap(m)); // the UI is gone: nothing left to tell
-        });
-        worker::spawn(backend, session.batch_size, out)
-    };
-    let requests = spawn(session.backend, Msg::Worker);
-    let requests_b = session.backend_b.map(|b| spawn(b, Msg::WorkerB));
-    if session.preload {
-        let _ = requests.send(Request::Preload);
-        if let Some(r) = &requests_b {
-            let _ = r.send(Request::Preload);
+
+    fn send(&self, side: Side, request: Request) {
+        let to = match side {
+            Side::A => Some(&self.a),
+            Side::B => self.b.as_ref(),
+        };
+        if let Some(to) = to {
+            let _ = to.send(request);
         }
     }
-    let to = |side: Side| match side {
-        Side::A => Some(&requests),
-        Side::B => requests_b.as_ref(),
-    };
+
+    fn send_all(&self, request: impl Fn() -> Request) {
+        self.send(Side::A, request());
+        self.send(Side::B, request());
+    }
+}
+
+async fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mut state: State,
+    explorer: Explorer,
+) -> Result<()> {
+    let size = terminal.size().map_err(Error::Terminal)?;
+    update(&mut state, Msg::Resize(size.width, size.height));
+    let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
+    let workers = Workers::start(explorer, &to_ui);
     let mut events = EventStream::new();
     let mut signals = Signals::new()?;
-    let draw = |terminal: &mut Terminal<_>, state: &State| {
-        terminal
-            .draw(|f| ui::draw(state, f))
-            .map(drop)
-            .map_err(Error::Terminal)
-    };
     let mut dirty = true;
     loop {
         // `biased`: queued input is handled before drawing, so a burst (wheel, key repeat, a stream of
@@ -154,56 +175,56 @@ async fn event_loop(
             }
             Some(report) = reports.recv() => Some(report),
             () = std::future::ready(()), if dirty => {
-                draw(terminal, &state)?;
+                let mut facts = Default::default();
+                terminal.draw(|f| facts = ui::draw(&state, f)).map_err(Error::Terminal)?;
+                // What the frame measured; the frame itself already showed it right.
+                update(&mut state, Msg::Drawn(facts));
                 dirty = false;
                 None
             }
         };
-        // A command's outcome (an export's) comes back as a message of its own.
-        let mut queue: std::collections::VecDeque<Msg> = msg.into_iter().collect();
-        while let Some(msg) = queue.pop_front() {
+        if let Some(msg) = msg {
             dirty = true;
-            for command in update(&mut state, msg) {
-                match command {
-                    Command::Quit => return Ok(()),
-                    Command::Classify {
-                        side,
-                        job,
-                        rows,
-                        urgent,
-                    } => {
-                        let rows = rows
-                            .into_iter()
-                            .map(|r| (r, session.text.text(&state.data.rows[r as usize])))
-                            .collect();
-                        if let Some(r) = to(side) {
-                            let _ = r.send(Request::Classify { job, rows, urgent });
-                        }
-                    }
-                    Command::Cancel { side, job } => {
-                        if let Some(r) = to(side) {
-                            let _ = r.send(Request::Cancel { job });
-                        }
-                    }
-                    Command::Export {
-                        path,
-                        rows,
-                        overwrite,
-                    } => queue.push_back(Msg::Exported(export(&state, &path, &rows, overwrite))),
-                }
+            if !carry_out(&mut state, msg, &workers) {
+                return Ok(());
             }
         }
     }
 }
 
+/// Runs `msg` through `update` and carries out the commands it returns; a command's outcome (an
+/// export's) comes back as a message of its own. `false` when the user quit.
+fn carry_out(state: &mut State, msg: Msg, workers: &Workers) -> bool {
+    let mut queue = VecDeque::from([msg]);
+    while let Some(msg) = queue.pop_front() {
+        for command in update(state, msg) {
+            match command {
+                Command::Quit => return false,
+                Command::Classify {
+                    side,
+                    job,
+                    rows,
+                    urgent,
+                } => {
+                    let rows = state.texts(&rows);
+                    workers.send(side, Request::Classify { job, rows, urgent });
+                }
+                Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
+                Command::Export {
+                    path,
+                    rows,
+                    overwrite,
+                } => queue.push_back(Msg::Exported(export(state, &path, &rows, overwrite))),
+            }
+        }
+    }
+    true
+}
+
 /// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).
 fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) -> Exported {
     let rows: Vec<usize> = rows.iter().map(|&r| r as usize).collect();
-    let sides = crate::export::Sides {
-        a: rows.iter().map(|&r| state.preds.get(r)).collect(),
-        b: (state.preds_b.as_ref()).map(|b| rows.iter().map(|&r| b.get(r)).collect()),
-    };
-    match crate::export::export_view(path, &state.data, &rows, &sides, overwrite) {
+    match export_view(path, &state.data, &rows, &state.sides(&rows), overwrite) {
         Ok(true) => Exported::Written {
             path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
             rows: rows.len(),
@@ -251,5 +272,28 @@ impl Signals {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_panic_on_the_ui_thread_restores_the_terminal() {
+        install_panic_hook(); // this test's thread stands for the UI thread
+        ACTIVE.store(true, Ordering::SeqCst);
+        let other = std::thread::spawn(|| panic!("another thread's panic on purpose")).join();
+        assert!(other.is_err());
+        assert!(
+            ACTIVE.load(Ordering::SeqCst),
+            "another thread's panic leaves the terminal to the UI, which still draws"
+        );
+        let ui = std::panic::catch_unwind(|| panic!("the UI thread's panic on purpose"));
+        assert!(ui.is_err());
+        assert!(
+            !ACTIVE.load(Ordering::SeqCst),
+            "a UI panic restores the terminal before it is printed"
+        );
     }
 }

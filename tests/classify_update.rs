@@ -6,9 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use reviewlens::app::WorkerMsg;
 use reviewlens::app::{Action::*, Command, ModelStatus, Msg, Order, Side, State, update};
 use reviewlens::model::Prediction;
-use reviewlens::worker::WorkerMsg;
 
 fn pred(label: u32, p_positive: f32) -> Prediction {
     Prediction {
@@ -20,7 +20,7 @@ fn pred(label: u32, p_positive: f32) -> Prediction {
 }
 
 fn report(state: &mut State, msg: WorkerMsg) {
-    update(state, Msg::Worker(msg));
+    update(state, Msg::Worker(Side::A, msg));
 }
 
 fn results(state: &mut State, job: u64, rows: Vec<(u32, Prediction)>) {

@@ -5,10 +5,10 @@
 mod common;
 
 use common::*;
+use reviewlens::app::WorkerMsg;
 use reviewlens::app::{Action::*, Command, CompareFilter, Msg, Side, State, update};
 use reviewlens::model::Prediction;
-use reviewlens::snapshot::render_ref;
-use reviewlens::worker::WorkerMsg;
+use reviewlens::ui::snapshot::render as render_ref;
 
 fn pred(label: u32) -> Prediction {
     let mut probs = vec![0.2, 0.2];
@@ -36,8 +36,8 @@ fn results(labels: &[u32]) -> WorkerMsg {
 /// Train gold: 1 0 1 0 0 1. A gets rows 0 and 1 wrong; B gets rows 1 and 2 wrong.
 fn compared() -> State {
     let mut s = State::new(tiny(), (120, 40)).with_compare("B model".into());
-    update(&mut s, Msg::Worker(results(&[0, 1, 1, 0, 0, 1])));
-    update(&mut s, Msg::WorkerB(results(&[1, 1, 0, 0, 0, 1])));
+    update(&mut s, Msg::Worker(Side::A, results(&[0, 1, 1, 0, 0, 1])));
+    update(&mut s, Msg::Worker(Side::B, results(&[1, 1, 0, 0, 0, 1])));
     s
 }
 
@@ -59,7 +59,7 @@ fn requests_go_to_both_classifiers() {
         .collect();
     assert_eq!(sides, [Side::A, Side::B]);
     // B already has row 0 (say, from its cache): `C` asks B for the rest only.
-    update(&mut s, Msg::WorkerB(results(&[1])));
+    update(&mut s, Msg::Worker(Side::B, results(&[1])));
     let commands = update(&mut s, ClassifyView.into());
     let rows: Vec<(Side, usize)> = commands
         .iter()
@@ -84,12 +84,12 @@ fn predictions_stay_apart_and_d_filters_by_who_is_wrong() {
     assert_eq!(s.preds.tally(0).correct(), 4);
     assert_eq!(s.preds_b.as_ref().unwrap().tally(0).correct(), 4);
     apply(&mut s, &[CycleCompare]);
-    assert_eq!(s.compare_filter, CompareFilter::AWrong);
+    assert_eq!(s.filters.compare, CompareFilter::AWrong);
     assert_eq!(view_titles(&s), ["Great CD", "Broken on arrival"]);
     apply(&mut s, &[CycleCompare]);
     assert_eq!(view_titles(&s), ["Broken on arrival", "Works fine"]);
     apply(&mut s, &[CycleCompare]);
-    assert_eq!(s.compare_filter, CompareFilter::Disagree);
+    assert_eq!(s.filters.compare, CompareFilter::Disagree);
     assert_eq!(view_titles(&s), ["Great CD", "Works fine"]);
     let status = render_ref(&s);
     assert!(
@@ -97,7 +97,7 @@ fn predictions_stay_apart_and_d_filters_by_who_is_wrong() {
         "{status}"
     );
     apply(&mut s, &[CycleCompare]);
-    assert_eq!((s.compare_filter, s.view.len()), (CompareFilter::Off, 6));
+    assert_eq!((s.filters.compare, s.view.len()), (CompareFilter::Off, 6));
 }
 
 #[test]
@@ -133,6 +133,6 @@ fn the_panes_show_both_classifiers() {
 fn d_without_a_second_classifier_says_how_to_get_one() {
     let mut s = State::new(tiny(), (120, 40));
     apply(&mut s, &[CycleCompare]);
-    assert_eq!(s.compare_filter, CompareFilter::Off);
+    assert_eq!(s.filters.compare, CompareFilter::Off);
     assert!(s.notice.as_deref().unwrap().contains("--compare"));
 }

@@ -11,7 +11,7 @@ use arrow::datatypes::{Float32Type, Int64Type, UInt32Type};
 use common::tiny;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use reviewlens::data::Dataset;
-use reviewlens::export::{Sides, export_view};
+use reviewlens::io::table::{Sides, export_view};
 use reviewlens::model::Prediction;
 
 /// Rows 3, 0 and 9 of the tiny dataset (view order, not dataset order); 9 has no prediction.

@@ -2,7 +2,7 @@
 //! (balanced, imbalanced, a class never predicted, a class never present, three classes). Numbers
 //! within 1e-6, the text report identical line for line, the confusion matrix equal.
 
-use reviewlens::eval::{Report, Scores};
+use reviewlens::metrics::{Report, Scores};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use reviewlens::app::{
     Action::*, Cell, Command, Exported, Mode, Msg, State, msg_for_event, update,
 };
-use reviewlens::snapshot::render_ref;
+use reviewlens::ui::snapshot::render as render_ref;
 
 fn classified() -> State {
     let mut s = State::new(bundled(), (120, 40));
@@ -58,7 +58,7 @@ fn v_opens_the_metrics_on_the_biggest_mistake_and_arrows_stop_at_the_edges() {
     // Esc leaves the picker without filtering.
     let esc = key(&s, KeyCode::Esc).unwrap();
     update(&mut s, esc);
-    assert_eq!((s.mode.clone(), s.cell_filter), (Mode::Browse, None));
+    assert_eq!((s.mode.clone(), s.filters.cell), (Mode::Browse, None));
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn a_cell_filters_the_list_to_exactly_its_rows_and_one_key_clears_it() {
     apply(&mut s, &[CycleLabel, ToggleMisclassified]);
     apply(&mut s, &[PickCell, ConfirmCell]);
     assert_eq!(
-        s.cell_filter,
+        s.filters.cell,
         Some(Cell {
             gold: 1,
             predicted: 0
@@ -76,7 +76,7 @@ fn a_cell_filters_the_list_to_exactly_its_rows_and_one_key_clears_it() {
     assert_eq!(s.view, cell_rows(&s, 1, 0));
     assert_eq!(s.view.len(), 12);
     assert_eq!(
-        (s.label_filter, s.misclassified_only),
+        (s.filters.label, s.filters.misclassified),
         (None, false),
         "a cell replaces the other filters"
     );
@@ -99,7 +99,7 @@ fn a_cell_filters_the_list_to_exactly_its_rows_and_one_key_clears_it() {
         ],
     );
     assert_eq!(
-        s.cell_filter,
+        s.filters.cell,
         Some(Cell {
             gold: 1,
             predicted: 0
@@ -121,11 +121,11 @@ fn a_cell_filters_the_list_to_exactly_its_rows_and_one_key_clears_it() {
     assert_eq!(s.view.len(), 19);
     // V clears it, and Esc does too (before it would quit).
     apply(&mut s, &[ClearCell]);
-    assert_eq!((s.cell_filter, s.view.len()), (None, 6000));
+    assert_eq!((s.filters.cell, s.view.len()), (None, 6000));
     apply(&mut s, &[PickCell, ConfirmCell]);
     let esc = key(&s, KeyCode::Esc).unwrap();
     assert_eq!(update(&mut s, esc), vec![]);
-    assert_eq!((s.cell_filter, s.view.len()), (None, 6000));
+    assert_eq!((s.filters.cell, s.view.len()), (None, 6000));
     let esc = key(&s, KeyCode::Esc).unwrap();
     assert_eq!(update(&mut s, esc), vec![Command::Quit]);
 }
@@ -134,15 +134,15 @@ fn a_cell_filters_the_list_to_exactly_its_rows_and_one_key_clears_it() {
 fn the_label_and_misclassified_filters_replace_a_cell() {
     let mut s = classified();
     apply(&mut s, &[PickCell, ConfirmCell, CycleLabel]);
-    assert_eq!((s.cell_filter, s.label_filter), (None, Some(0)));
+    assert_eq!((s.filters.cell, s.filters.label), (None, Some(0)));
     apply(&mut s, &[PickCell, ConfirmCell, ToggleMisclassified]);
-    assert_eq!((s.cell_filter, s.misclassified_only), (None, true));
+    assert_eq!((s.filters.cell, s.filters.misclassified), (None, true));
 }
 
 #[test]
 fn new_predictions_move_rows_into_the_filtered_cell() {
+    use reviewlens::app::{Side, WorkerMsg};
     use reviewlens::model::Prediction;
-    use reviewlens::worker::WorkerMsg;
     let mut s = classified();
     apply(&mut s, &[PickCell, ConfirmCell]);
     assert_eq!(s.view.len(), 12);
@@ -157,11 +157,14 @@ fn new_predictions_move_rows_into_the_filtered_cell() {
     };
     update(
         &mut s,
-        Msg::Worker(WorkerMsg::Results {
-            job: 9,
-            predictions: vec![(row, wrong)],
-            batch_time: Default::default(),
-        }),
+        Msg::Worker(
+            Side::A,
+            WorkerMsg::Results {
+                job: 9,
+                predictions: vec![(row, wrong)],
+                batch_time: Default::default(),
+            },
+        ),
     );
     assert_eq!(s.view.len(), 13);
     assert_eq!(s.view, cell_rows(&s, 1, 0));
@@ -194,7 +197,7 @@ fn clicking_a_matrix_cell_filters_to_it() {
         .into(),
     );
     assert_eq!(
-        s.cell_filter,
+        s.filters.cell,
         Some(Cell {
             gold: 0,
             predicted: 1
@@ -211,7 +214,7 @@ fn clicking_a_matrix_cell_filters_to_it() {
         .into(),
     );
     assert_eq!(
-        s.cell_filter,
+        s.filters.cell,
         Some(Cell {
             gold: 0,
             predicted: 1

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use reviewlens::check::Goldens;
+use reviewlens::commands::check::Goldens;
 use reviewlens::model::{Classifier, Kernels, ModelFiles, RunOptions};
 
 fn fixtures() -> PathBuf {

@@ -102,8 +102,8 @@ fn detail_wraps_the_title_meta_and_content() {
 #[test]
 fn detail_shows_the_prediction_and_marks_a_mistake() {
     use reviewlens::app::{Msg, update};
+    use reviewlens::app::{Side, WorkerMsg};
     use reviewlens::model::Prediction;
-    use reviewlens::worker::WorkerMsg;
     let mut s = State::new(tiny(), (120, 40));
     update(&mut s, ClassifySelected.into());
     let p = Prediction {
@@ -114,11 +114,14 @@ fn detail_shows_the_prediction_and_marks_a_mistake() {
     };
     update(
         &mut s,
-        Msg::Worker(WorkerMsg::Results {
-            job: 1,
-            predictions: vec![(0, p)],
-            batch_time: std::time::Duration::from_millis(41),
-        }),
+        Msg::Worker(
+            Side::A,
+            WorkerMsg::Results {
+                job: 1,
+                predictions: vec![(0, p)],
+                batch_time: std::time::Duration::from_millis(41),
+            },
+        ),
     );
     let lines = pane(60, 7, |area, f| ui::detail::draw(&s, area, f));
     assert_eq!(

@@ -2,7 +2,7 @@
 //! scripts/make_permutation_goldens.py): the first entries and a digest of the whole permutation, for
 //! every (seed, split size) in the fixture.
 
-use reviewlens::data::sample::permutation;
+use reviewlens::data::numpy_rng::permutation;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

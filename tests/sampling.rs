@@ -11,7 +11,7 @@ use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Metadata, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
-use reviewlens::data::sample::permutation;
+use reviewlens::data::numpy_rng::permutation;
 use reviewlens::data::{Columns, Count, Sampling, load_sampled};
 
 const SHARD_ROWS: usize = 2_500;

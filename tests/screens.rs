@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use reviewlens::app::{Action::*, Msg, State, update};
-use reviewlens::snapshot::render_ref;
+use reviewlens::app::{Action::*, Msg, Side, State, update};
+use reviewlens::ui::snapshot::render as render_ref;
 
 fn start() -> State {
     State::new(bundled(), (120, 40))
@@ -65,8 +65,8 @@ fn metrics_pane_with_a_cell_picked() {
 
 #[test]
 fn two_classifiers_side_by_side() {
+    use reviewlens::app::WorkerMsg;
     use reviewlens::model::Prediction;
-    use reviewlens::worker::WorkerMsg;
     let mut s = start().with_compare("sentence-transformers/all-MiniLM-L6-v2".into());
     classify_first_60(&mut s);
     // B: wrong on every fourth row, with a fixed confidence.
@@ -90,12 +90,12 @@ fn two_classifiers_side_by_side() {
         predictions,
         batch_time: Default::default(),
     };
-    update(&mut s, Msg::WorkerB(results));
+    update(&mut s, Msg::Worker(Side::B, results));
     let finished = WorkerMsg::Finished {
         job: 1,
         cancelled: false,
     };
-    update(&mut s, Msg::WorkerB(finished));
+    update(&mut s, Msg::Worker(Side::B, finished));
     apply(
         &mut s,
         &[ToggleMetrics, CycleCompare, CycleCompare, CycleCompare],

@@ -1,5 +1,6 @@
 //! The inference worker with the real tiny DistilBERT: cancelling, a single request answered during a
-//! long batch, errors reported as messages, and the prediction cache (hit, corrupt file, key change);
+//! long batch, a panicking batch failing its job only, errors reported as messages, and the
+//! prediction cache (hit, corrupt file, key change);
 //! with the tiny BERT as an embedding model, two workers sharing one set of embeddings.
 
 mod common;
@@ -9,19 +10,32 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
-use reviewlens::backend::ModelBackend;
-use reviewlens::model::{ModelSource, RunOptions};
-use reviewlens::training::HeadSpec;
-use reviewlens::vectors::Pool;
-use reviewlens::worker::{self, Request, WorkerMsg};
+use reviewlens::app::{Action, Command, Msg, Side, State, WorkerMsg, update};
+use reviewlens::hub::Status;
+use reviewlens::model::{ModelSource, Prediction, RunOptions};
+use reviewlens::runtime::predictor::Predictor;
+use reviewlens::runtime::vectors::Pool;
+use reviewlens::runtime::worker::{self, Backend, Predict, Request};
+use reviewlens::runtime::{ClassifierSpec, Session};
+use reviewlens::ui::snapshot::render;
 
 fn tiny_model() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/distilbert-tiny")
 }
 
-fn backend(dir: PathBuf, cache: Option<PathBuf>, data: &str) -> ModelBackend {
-    ModelBackend::new(
-        ModelSource::Dir(dir),
+fn backend(dir: PathBuf, cache: Option<PathBuf>, data: &str) -> Session {
+    session(
+        ClassifierSpec::Sequence {
+            model: ModelSource::Dir(dir),
+        },
+        cache,
+        data,
+    )
+}
+
+fn session(spec: ClassifierSpec, cache: Option<PathBuf>, data: &str) -> Session {
+    Session::new(
+        spec,
         vec!["negative".into(), "positive".into()],
         RunOptions::default(),
         cache,
@@ -31,7 +45,7 @@ fn backend(dir: PathBuf, cache: Option<PathBuf>, data: &str) -> ModelBackend {
 }
 
 fn start(
-    b: ModelBackend,
+    b: Session,
     batch_size: Option<usize>,
 ) -> (std::sync::mpsc::Sender<Request>, Receiver<WorkerMsg>) {
     let (tx, rx) = channel();
@@ -60,27 +74,70 @@ fn next(rx: &Receiver<WorkerMsg>) -> WorkerMsg {
         .expect("the worker answers")
 }
 
+/// A real session whose worker waits after its first batch (before saving it) until the test opens
+/// the gate: what the test sends meanwhile is waiting when the worker next looks, so the order of
+/// events is the test's, not the scheduler's.
+struct Gated {
+    session: Session,
+    gate: Option<Receiver<()>>,
+}
+
+impl Backend for Gated {
+    type Model = Predictor;
+
+    fn load(&mut self, status: &Status) -> reviewlens::error::Result<Predictor> {
+        self.session.load(status)
+    }
+
+    fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        self.session.cached()
+    }
+
+    fn save(&mut self, predictions: &[(u32, Prediction)]) -> Result<(), String> {
+        if let Some(gate) = self.gate.take() {
+            gate.recv().expect("the test opens the gate");
+        }
+        self.session.save(predictions)
+    }
+}
+
+/// A worker on the tiny model held after its first batch; open it with the returned sender.
+fn start_gated(
+    batch_size: usize,
+) -> (
+    std::sync::mpsc::Sender<Request>,
+    Receiver<WorkerMsg>,
+    std::sync::mpsc::Sender<()>,
+) {
+    let (open, gate) = channel();
+    let gated = Gated {
+        session: backend(tiny_model(), None, "d"),
+        gate: Some(gate),
+    };
+    let (tx, rx) = channel();
+    let out: worker::Out = Arc::new(move |m| {
+        let _ = tx.send(m);
+    });
+    (worker::spawn(gated, Some(batch_size), out), rx, open)
+}
+
 #[test]
 fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
-    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(8));
+    let (tx, rx, open) = start_gated(8);
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
         urgent: false,
     })
     .unwrap();
-    // Wait until the batch is under way, then ask for one row.
-    loop {
-        if let WorkerMsg::Results { job: 1, .. } = next(&rx) {
-            break;
-        }
-    }
+    // The first batch is classified; ask for one row while it waits, then let it go on.
     tx.send(Request::Classify {
         job: 2,
         rows: vec![(9999, "Great CD!".into())],
         urgent: true,
     })
     .unwrap();
+    open.send(()).unwrap();
     let mut batch_results_before = 0;
     loop {
         match next(&rx) {
@@ -97,31 +154,29 @@ fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
             _ => {}
         }
     }
-    assert!(
-        batch_results_before <= 1,
-        "at most the batch in flight ran first, not {batch_results_before}"
+    assert_eq!(
+        batch_results_before, 1,
+        "only the batch in flight ran before the urgent row"
     );
     tx.send(Request::Cancel { job: 1 }).unwrap();
 }
 
 #[test]
 fn cancel_stops_a_job_between_batches() {
-    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(4));
+    let (tx, rx, open) = start_gated(4);
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
         urgent: false,
     })
     .unwrap();
+    // Cancelled while its first batch is being saved: that batch is the last.
+    tx.send(Request::Cancel { job: 1 }).unwrap();
+    open.send(()).unwrap();
     let mut done = 0;
     loop {
         match next(&rx) {
-            WorkerMsg::Results { predictions, .. } => {
-                done += predictions.len();
-                if done >= 8 {
-                    tx.send(Request::Cancel { job: 1 }).unwrap();
-                }
-            }
+            WorkerMsg::Results { predictions, .. } => done += predictions.len(),
             WorkerMsg::Finished { job: 1, cancelled } => {
                 assert!(cancelled);
                 break;
@@ -129,7 +184,7 @@ fn cancel_stops_a_job_between_batches() {
             _ => {}
         }
     }
-    assert!(done < 4000, "stopped early, after {done}");
+    assert_eq!(done, 4, "one batch of 4, then the cancel");
     // The worker is free again.
     tx.send(Request::Classify {
         job: 2,
@@ -143,6 +198,104 @@ fn cancel_stops_a_job_between_batches() {
             break;
         }
     }
+}
+
+/// The real tiny model, made to panic on purpose on any text with PANIC in it.
+struct PanicsOnPurpose(Predictor);
+
+impl Predict for PanicsOnPurpose {
+    fn name(&self) -> String {
+        self.0.name()
+    }
+    fn device_label(&self) -> String {
+        self.0.device_label()
+    }
+    fn note(&self) -> Option<String> {
+        self.0.note()
+    }
+    fn default_batch_size(&self) -> usize {
+        self.0.default_batch_size()
+    }
+    fn classify(&mut self, rows: &[(u32, &str)]) -> reviewlens::error::Result<Vec<Prediction>> {
+        if rows.iter().any(|(_, text)| text.contains("PANIC")) {
+            panic!("a panic on purpose");
+        }
+        self.0.classify(rows)
+    }
+    fn take_warnings(&mut self) -> Vec<String> {
+        self.0.take_warnings()
+    }
+}
+
+struct Panicking(Session);
+
+impl Backend for Panicking {
+    type Model = PanicsOnPurpose;
+
+    fn load(&mut self, status: &Status) -> reviewlens::error::Result<PanicsOnPurpose> {
+        self.0.load(status).map(PanicsOnPurpose)
+    }
+}
+
+#[test]
+fn a_panicking_batch_fails_its_job_and_the_worker_and_explorer_go_on() {
+    let (tx, rx) = channel();
+    let out: worker::Out = Arc::new(move |m| {
+        let _ = tx.send(m);
+    });
+    let requests = worker::spawn(Panicking(backend(tiny_model(), None, "d")), None, out);
+    let mut state = State::new(common::tiny(), (120, 30));
+    // `c` on the first review, whose text the model panics on; then `C` on the rest.
+    let send = |commands: Vec<Command>, text: &str| {
+        for c in commands {
+            if let Command::Classify {
+                job, rows, urgent, ..
+            } = c
+            {
+                let rows = rows
+                    .into_iter()
+                    .map(|r| (r, format!("{text} {r}")))
+                    .collect();
+                requests
+                    .send(Request::Classify { job, rows, urgent })
+                    .unwrap();
+            }
+        }
+    };
+    send(
+        update(&mut state, Msg::Action(Action::ClassifySelected)),
+        "PANIC",
+    );
+    let failed = loop {
+        let msg = next(&rx);
+        let failed = matches!(msg, WorkerMsg::Failed { .. });
+        update(&mut state, Msg::Worker(Side::A, msg));
+        if failed {
+            break state.notice.clone().unwrap_or_default();
+        }
+    };
+    assert!(
+        failed.contains("classification failed: the classifier crashed (a panic on purpose)"),
+        "{failed}"
+    );
+    let screen = render(&state);
+    assert!(screen.contains("the classifier crashed"), "{screen}");
+    // The explorer is usable: keys move, and the worker classifies the next request.
+    update(&mut state, Msg::Action(Action::Down));
+    assert_eq!(state.selected, 1);
+    send(
+        update(&mut state, Msg::Action(Action::ClassifyView)),
+        "fine",
+    );
+    loop {
+        let msg = next(&rx);
+        let finished = matches!(msg, WorkerMsg::Finished { .. });
+        update(&mut state, Msg::Worker(Side::A, msg));
+        if finished {
+            break;
+        }
+    }
+    assert_eq!(state.tally().classified, 6, "every train row classified");
 }
 
 #[test]
@@ -269,8 +422,11 @@ fn two_heads_embed(shared: bool) -> i64 {
     let workers: Vec<_> = [["bad", "good"], ["awful", "great"]]
         .into_iter()
         .map(|descriptions| {
-            let mut b = backend(bert.clone(), Some(cache.path().into()), "d");
-            b.head = HeadSpec::ZeroShot(descriptions.map(String::from).to_vec());
+            let spec = ClassifierSpec::ZeroShot {
+                model: ModelSource::Dir(bert.clone()),
+                descriptions: descriptions.map(String::from).to_vec(),
+            };
+            let mut b = session(spec, Some(cache.path().into()), "d");
             b.vectors = if shared {
                 pool.clone()
             } else {

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::worker::{JobId, WorkerMsg};
+use super::layout::ViewFacts;
+use super::protocol::{JobId, WorkerMsg};
 
 /// A user intent, already decoupled from the key or mouse gesture that expressed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +79,8 @@ pub enum Action {
     Overwrite(bool),
     ToggleHelp,
     CloseHelp,
+    /// Esc while browsing: cancels the running batch, else clears the cell filter, else quits.
+    Escape,
     Quit,
 }
 
@@ -87,10 +90,10 @@ pub enum Msg {
     Action(Action),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
-    /// What the inference worker reported (classifier A, the only one without `--compare`).
-    Worker(WorkerMsg),
-    /// What the second classifier's worker reported (`--compare`).
-    WorkerB(WorkerMsg),
+    /// What a frame found out about the panes, after it was drawn.
+    Drawn(ViewFacts),
+    /// What classifier `Side`'s worker reported (A is the only one without `--compare`).
+    Worker(Side, WorkerMsg),
     /// How an export the edge was asked for went.
     Exported(Exported),
 }

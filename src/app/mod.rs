@@ -1,20 +1,25 @@
 //! The Elm-style core: `State` (everything the screen shows), `Msg` (what happened), a pure `update`
-//! that changes the state and returns `Command`s for the edges to carry out.
+//! that changes the state and returns `Command`s for the edges to carry out. It knows neither the
+//! terminal, nor how panes are drawn, nor the worker thread: workers speak `protocol`'s vocabulary,
+//! and drawn frames report back through `layout::ViewFacts`.
 
 mod action;
-mod cells;
-mod export;
-mod keys;
+mod filters;
+mod find;
+mod format;
+pub mod keymap;
+pub mod layout;
 mod predictions;
-mod search;
+mod protocol;
 mod state;
 mod update;
 
 pub use action::{Action, Command, Exported, Msg, Side};
-pub use cells::describe as describe_cell;
-pub use export::default_name as default_export_name;
-pub use keys::{HELP, msg_for_event};
+pub use filters::{Cell, CompareFilter, Filters};
+pub use find::{find_ci, matching};
+pub use format::thousands;
+pub use keymap::msg_for_event;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
-pub use search::{find_ci, matching};
-pub use state::{Cell, CompareFilter, Mode, Order, Search, SplitView, State};
-pub use update::update;
+pub use protocol::{JobId, WorkerMsg};
+pub use state::{Mode, Order, Search, SplitView, State};
+pub use update::{default_export_name, update};

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use super::protocol::JobId;
 use crate::data::Dataset;
 use crate::model::Prediction;
-use crate::worker::JobId;
 
 /// The confusion matrix of one split's classified rows, kept up to date as predictions arrive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,6 +57,8 @@ pub enum ModelStatus {
     Ready {
         device: String,
         note: Option<String>,
+        /// Rows per batch.
+        batch_size: usize,
     },
     Failed(String),
 }

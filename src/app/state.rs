@@ -1,8 +1,10 @@
 //! `State`: the one owner of everything the screen shows. Panes read it; only `update` changes it.
 
-use super::predictions::Predictions;
-use crate::data::Dataset;
-use crate::ui;
+use super::filters::{Cell, Filters};
+use super::layout::{self, ViewFacts};
+use super::predictions::{Predictions, Tally};
+use crate::data::{Dataset, TextField};
+use crate::io::table::Sides;
 
 /// The list's order (`s` cycles through them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,36 +35,6 @@ impl Order {
     }
 }
 
-/// `d` with two classifiers: which of their mistakes and disagreements to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CompareFilter {
-    #[default]
-    Off,
-    AWrong,
-    BWrong,
-    Disagree,
-}
-
-impl CompareFilter {
-    pub fn next(self) -> Self {
-        match self {
-            CompareFilter::Off => CompareFilter::AWrong,
-            CompareFilter::AWrong => CompareFilter::BWrong,
-            CompareFilter::BWrong => CompareFilter::Disagree,
-            CompareFilter::Disagree => CompareFilter::Off,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            CompareFilter::Off => "all",
-            CompareFilter::AWrong => "A wrong",
-            CompareFilter::BWrong => "B wrong",
-            CompareFilter::Disagree => "A and B disagree",
-        }
-    }
-}
-
 /// Which rows the list draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SplitView {
@@ -77,13 +49,6 @@ pub struct Search {
     pub query: String,
     /// Positions in `State::view`, ascending.
     pub matches: Vec<usize>,
-}
-
-/// One cell of the confusion matrix: the rows of gold class `gold` predicted as `predicted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cell {
-    pub gold: u32,
-    pub predicted: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,18 +77,13 @@ pub enum Mode {
 pub struct State {
     pub data: Dataset,
     pub split: SplitView,
-    pub label_filter: Option<u32>,
-    /// `m`: only rows whose prediction differs from the gold label.
-    pub misclassified_only: bool,
-    /// Only the rows of one confusion-matrix cell (replaces the label and misclassified filters).
-    pub cell_filter: Option<Cell>,
+    pub filters: Filters,
     /// `r`: the metrics pane (report and confusion matrix) in place of the label distribution.
     pub show_metrics: bool,
     pub order: Order,
     pub preds: Predictions,
     /// The second classifier's predictions, with `--compare`.
     pub preds_b: Option<Predictions>,
-    pub compare_filter: CompareFilter,
     /// Rows shown (indices into `data.rows`), derived from split and filter by `rebuild_view`.
     pub view: Vec<u32>,
     /// Position of the selected row in `view`.
@@ -133,10 +93,14 @@ pub struct State {
     pub detail_scroll: u16,
     pub search: Option<Search>,
     pub mode: Mode,
-    /// Terminal size (columns, rows); panes' sizes follow from it through `ui::layout`.
+    /// Terminal size (columns, rows); panes' sizes follow from it through `layout::layout`.
     pub size: (u16, u16),
+    /// What the last frame found out (the detail pane's wrapped length).
+    pub facts: ViewFacts,
     /// A short message for the status bar, cleared by the next action.
     pub notice: Option<String>,
+    /// What is classified: the content, or title and content.
+    pub text: TextField,
 }
 
 impl State {
@@ -145,14 +109,11 @@ impl State {
         let mut state = State {
             preds,
             preds_b: None,
-            compare_filter: CompareFilter::Off,
-            misclassified_only: false,
-            cell_filter: None,
+            filters: Filters::default(),
             show_metrics: false,
             order: Order::Dataset,
             data,
             split: SplitView::One(0),
-            label_filter: None,
             view: Vec::new(),
             selected: 0,
             offset: 0,
@@ -160,7 +121,9 @@ impl State {
             search: None,
             mode: Mode::Browse,
             size,
+            facts: ViewFacts::default(),
             notice: None,
+            text: TextField::Content,
         };
         state.rebuild_view();
         state
@@ -172,12 +135,16 @@ impl State {
         self
     }
 
-    /// The predictions of classifier `side` (B only with `--compare`).
-    pub fn preds_of(&self, side: super::Side) -> Option<&Predictions> {
-        match side {
-            super::Side::A => Some(&self.preds),
-            super::Side::B => self.preds_b.as_ref(),
-        }
+    /// Names classifier A (the status bar shows it before the model is loaded).
+    pub fn with_model(mut self, name: String) -> Self {
+        self.preds.model_name = name;
+        self
+    }
+
+    /// Classifies `text` (the content by default).
+    pub fn with_text(mut self, text: TextField) -> Self {
+        self.text = text;
+        self
     }
 
     /// Index into `data.rows` of the selected review, if the view is not empty.
@@ -209,7 +176,7 @@ impl State {
     }
 
     /// The confusion matrix of the classified rows in the current split(s).
-    pub fn tally(&self) -> super::Tally {
+    pub fn tally(&self) -> Tally {
         self.preds.tally_of(self.splits_in_view())
     }
 
@@ -223,6 +190,29 @@ impl State {
         }
     }
 
+    /// The texts a classifier is given for `rows` (the `--text` field of each).
+    pub fn texts(&self, rows: &[u32]) -> Vec<(u32, String)> {
+        let text = |r: u32| self.text.text(&self.data.rows[r as usize]);
+        rows.iter().map(|&r| (r, text(r))).collect()
+    }
+
+    /// The predictions of `rows` to write beside them: A's, and B's with `--compare`.
+    pub fn sides(&self, rows: &[usize]) -> Sides<'_> {
+        Sides {
+            a: rows.iter().map(|&r| self.preds.get(r)).collect(),
+            b: (self.preds_b.as_ref()).map(|b| rows.iter().map(|&r| b.get(r)).collect()),
+        }
+    }
+
+    /// "gold positive → predicted negative", for the status bar and notices.
+    pub fn describe_cell(&self, cell: Cell) -> String {
+        format!(
+            "gold {} → predicted {}",
+            self.data.label_name(cell.gold),
+            self.data.label_name(cell.predicted)
+        )
+    }
+
     /// The query being typed, or else the one kept.
     pub fn active_query(&self) -> Option<&str> {
         match &self.mode {
@@ -234,73 +224,24 @@ impl State {
 
     /// Rows the list pane can show at the current size.
     pub fn list_height(&self) -> usize {
-        ui::layout(self).map_or(1, |l| ui::list::visible_rows(l.list).max(1))
+        layout::layout(self).map_or(1, |l| layout::list_rows(l.list).max(1))
     }
 
-    /// Recomputes `view` (and the search matches) from split and filter, keeping the selected review
-    /// selected when it is still in view.
+    /// Recomputes `view` (and the search matches) from split, filters and order, keeping the
+    /// selected review selected when it is still in view.
     pub(crate) fn rebuild_view(&mut self) {
         let keep = self.selected_row();
         let range = match self.split {
             SplitView::One(i) => self.data.splits[i].rows.clone(),
             SplitView::All => 0..self.data.rows.len(),
         };
-        let rows = &self.data.rows;
-        let preds = &self.preds;
-        let wrong = |i: usize| preds.is_wrong(i, rows[i].label);
-        let preds_b = self.preds_b.as_ref();
-        let compared = |i: usize| {
-            let gold = rows[i].label;
-            let b_wrong = preds_b.is_some_and(|b| b.is_wrong(i, gold));
-            match self.compare_filter {
-                CompareFilter::Off => true,
-                CompareFilter::AWrong => wrong(i),
-                CompareFilter::BWrong => b_wrong,
-                CompareFilter::Disagree => match (preds.get(i), preds_b.and_then(|b| b.get(i))) {
-                    (Some(a), Some(b)) => a.label != b.label,
-                    _ => false,
-                },
-            }
-        };
+        let (rows, filters) = (&self.data.rows, &self.filters);
+        let (a, b) = (&self.preds, self.preds_b.as_ref());
         self.view = range
-            .filter(|&i| self.label_filter.is_none_or(|l| rows[i].label == l))
-            .filter(|&i| !self.misclassified_only || wrong(i))
-            .filter(|&i| compared(i))
-            .filter(|&i| {
-                self.cell_filter.is_none_or(|c| {
-                    rows[i].label == c.gold && preds.get(i).is_some_and(|p| p.label == c.predicted)
-                })
-            })
+            .filter(|&i| filters.keep(i, rows[i].label, a, b))
             .map(|i| i as u32)
             .collect();
-        // Stable sorts: ties keep dataset order.
-        let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
-        match self.order {
-            Order::Dataset => {}
-            Order::ConfidentMistakes => self.view.sort_by(|&a, &b| {
-                let key = |i: u32| {
-                    (
-                        !wrong(i as usize),
-                        if wrong(i as usize) {
-                            -confidence(i).unwrap_or(0.0)
-                        } else {
-                            0.0
-                        },
-                    )
-                };
-                let (ka, kb) = (key(a), key(b));
-                ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-            }),
-            Order::LeastConfident => {
-                self.view
-                    .sort_by(|&a, &b| match (confidence(a), confidence(b)) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    })
-            }
-        }
+        self.sort_view();
         // The selected review stays selected, on the same screen line, when it is still shown.
         let line = self.selected.saturating_sub(self.offset);
         match keep.and_then(|k| self.view.iter().position(|&r| r as usize == k)) {
@@ -318,9 +259,36 @@ impl State {
         self.keep_selection_visible();
     }
 
+    /// Orders `view` as `order` says; stable, so ties keep dataset order.
+    fn sort_view(&mut self) {
+        let (rows, preds) = (&self.data.rows, &self.preds);
+        let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
+        match self.order {
+            Order::Dataset => {}
+            Order::ConfidentMistakes => self.view.sort_by(|&a, &b| {
+                // Mistakes first, the most confident mistake first.
+                let key = |i: u32| match preds.is_wrong(i as usize, rows[i as usize].label) {
+                    true => (false, -confidence(i).unwrap_or(0.0)),
+                    false => (true, 0.0),
+                };
+                let (ka, kb) = (key(a), key(b));
+                ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+            }),
+            Order::LeastConfident => {
+                self.view
+                    .sort_by(|&a, &b| match (confidence(a), confidence(b)) {
+                        (Some(x), Some(y)) => x.total_cmp(&y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    })
+            }
+        }
+    }
+
     pub(crate) fn refresh_search(&mut self) {
         if let Some(search) = &mut self.search {
-            search.matches = super::search::matching(&self.data, &self.view, &search.query);
+            search.matches = super::find::matching(&self.data, &self.view, &search.query);
         }
     }
 

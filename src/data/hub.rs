@@ -12,7 +12,7 @@ use hf_hub::{Repo, RepoType};
 use super::source::split_name;
 use super::{Count, Sampling, parquet};
 use crate::error::{Error, Result};
-use crate::model::hub::{HubEnv, Status, api, cached_snapshot, fetch_file, runtime};
+use crate::hub::{HubEnv, Status, api, cached_snapshot, fetch_file, runtime};
 
 pub const DEFAULT_REPO: &str = "fancyzhx/amazon_polarity";
 
@@ -88,8 +88,9 @@ pub fn fetch(
     })
 }
 
-fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(8)]
+/// The first 8 characters of a commit (a `refs/` file may hold anything: never cut a character).
+fn short(commit: &str) -> String {
+    commit.chars().take(8).collect()
 }
 
 /// `.../snapshots/<commit>` from a downloaded file's path and its name in the repo.
@@ -195,4 +196,14 @@ fn check_complete(files: &[String], snapshot: &Path, place: &str) -> Result<()> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_short_commit_never_cuts_a_character() {
+        assert_eq!(super::short("0123456789abcdef"), "01234567");
+        assert_eq!(super::short("abcdefgé€x"), "abcdefgé");
+        assert_eq!(super::short("ab"), "ab");
+    }
 }

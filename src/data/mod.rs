@@ -5,11 +5,10 @@ mod csv_file;
 pub mod hub;
 mod jsonl;
 mod labels;
+pub mod numpy_rng;
 mod parquet;
-pub mod sample;
 mod sampling;
 mod source;
-pub mod write;
 
 use std::ops::Range;
 use std::path::Path;

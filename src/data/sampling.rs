@@ -1,11 +1,11 @@
 //! `--train N --test M --seed S [--first]`: the rows of `split.shuffle(seed=S).select(range(N))`, in
 //! that order, read without decoding more than needed. Parquet splits are sampled shard by shard:
-//! footers give the row counts, the permutation (numpy's, see `sample.rs`) gives the positions, and
+//! footers give the row counts, the permutation (numpy's, see `numpy_rng.rs`) gives the positions, and
 //! each shard decodes only the row groups and rows it holds. Other formats are read whole, then picked.
 
 use std::str::FromStr;
 
-use super::{Columns, DataFile, Format, RawRows, parquet, read_file, sample};
+use super::{Columns, DataFile, Format, RawRows, numpy_rng, parquet, read_file};
 use crate::error::{Error, Result};
 
 /// How many rows of a split: a number, or `all`.
@@ -76,7 +76,7 @@ impl Sampling {
                 format!("split \"{split}\" has {total} rows; sampling supports up to 2^32"),
             ));
         }
-        let permutation = sample::permutation(self.seed, total);
+        let permutation = numpy_rng::permutation(self.seed, total);
         Ok(permutation[..n].iter().map(|&i| i as usize).collect())
     }
 }

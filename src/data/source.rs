@@ -5,11 +5,25 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// A table file's format, for reading and for writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Parquet,
     Jsonl,
     Csv,
+}
+
+impl Format {
+    /// `.parquet`/`.pq`, `.jsonl`/`.ndjson`, `.csv`, in any case.
+    pub fn by_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        match ext.as_str() {
+            "parquet" | "pq" => Some(Format::Parquet),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +137,7 @@ fn data_files(dir: &Path) -> Result<Vec<DataFile>> {
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if path.is_file() && !hidden {
-            if let Some(format) = format_by_extension(&path) {
+            if let Some(format) = Format::by_extension(&path) {
                 out.push(DataFile { path, format });
             }
         }
@@ -131,19 +145,9 @@ fn data_files(dir: &Path) -> Result<Vec<DataFile>> {
     Ok(out)
 }
 
-fn format_by_extension(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
-    match ext.as_str() {
-        "parquet" | "pq" => Some(Format::Parquet),
-        "jsonl" | "ndjson" => Some(Format::Jsonl),
-        "csv" => Some(Format::Csv),
-        _ => None,
-    }
-}
-
 /// By extension, else by the parquet magic number.
 fn format_of(path: &Path) -> Result<Option<Format>> {
-    if let Some(f) = format_by_extension(path) {
+    if let Some(f) = Format::by_extension(path) {
         return Ok(Some(f));
     }
     let mut magic = [0u8; 4];

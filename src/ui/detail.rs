@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::list::{label_style, wrong_style};
+use super::style::{label_style, wrong_style};
 use super::text::{highlighted, thousands};
 use crate::app::{Predictions, State};
 
@@ -69,15 +69,6 @@ fn paragraph(state: &State, row: usize) -> Paragraph<'static> {
     Paragraph::new(text).wrap(Wrap { trim: false })
 }
 
-/// Wrapped lines of `row`'s text and the lines a detail pane of `area` shows at once.
-fn extent(state: &State, row: usize, area: Rect) -> (usize, usize) {
-    let inner = block().inner(area);
-    (
-        paragraph(state, row).line_count(inner.width),
-        inner.height as usize,
-    )
-}
-
 /// "predicted negative ✗ · negative 0.93 positive 0.07 · 87 tokens · 41 ms", or how to get one.
 /// `side` ("A ", "B ") names the classifier when there are two.
 fn prediction_line(
@@ -122,19 +113,22 @@ fn prediction_line(
     Line::from(spans)
 }
 
-/// How far the text of `row` can scroll in a detail pane of `area`.
-pub fn max_scroll(state: &State, row: usize, area: Rect) -> u16 {
-    let (lines, height) = extent(state, row, area);
-    lines.saturating_sub(height).min(u16::MAX as usize) as u16
+pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    draw_measured(state, area, frame);
 }
 
-pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+/// Draws the selected review, scrolled as far as it can go up to `detail_scroll`, and returns it
+/// with how far its wrapped text can scroll in `area` (the view fact `update` clamps to).
+pub fn draw_measured(state: &State, area: Rect, frame: &mut Frame) -> Option<(usize, u16)> {
     let Some(row) = state.selected_row() else {
         frame.render_widget(block(), area);
-        return;
+        return None;
     };
-    let (lines, height) = extent(state, row, area);
-    let top = (state.detail_scroll as usize).min(lines.saturating_sub(height));
+    let paragraph = paragraph(state, row);
+    let inner = block().inner(area);
+    let (lines, height) = (paragraph.line_count(inner.width), inner.height as usize);
+    let max = lines.saturating_sub(height).min(u16::MAX as usize);
+    let top = (state.detail_scroll as usize).min(max);
     let mut block = block();
     if lines > height {
         let hint = format!(
@@ -145,6 +139,6 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         );
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
-    let paragraph = paragraph(state, row).scroll((top as u16, 0)).block(block);
-    frame.render_widget(paragraph, area);
+    frame.render_widget(paragraph.scroll((top as u16, 0)).block(block), area);
+    Some((row, max as u16))
 }

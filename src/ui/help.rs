@@ -1,4 +1,4 @@
-//! The `?` overlay: every key, from the same table the key bindings are documented by.
+//! The `?` overlay: every key, generated from the key tables the events are looked up in.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout};
@@ -6,22 +6,26 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::HELP;
+use crate::app::keymap::help_lines;
 
 pub fn draw(frame: &mut Frame) {
-    let key_width = HELP
+    let help = help_lines();
+    let key_width = help
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(0);
-    let lines: Vec<Line> = HELP
+    let key_style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    let lines: Vec<Line> = help
         .iter()
         .map(|(keys, what)| {
+            if keys.is_empty() {
+                // A section's title.
+                let title = Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+                return Line::from(Span::styled(format!(" {what}"), title));
+            }
             Line::from(vec![
-                Span::styled(
-                    format!(" {keys:<key_width$}  "),
-                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
+                Span::styled(format!(" {keys:<key_width$}  "), key_style),
                 Span::raw(*what),
             ])
         })

@@ -8,48 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::text::thousands;
+use crate::app::layout::{cell_width, name_width};
 use crate::app::{Cell, Mode, State};
-use crate::eval::{Report, Scores};
-
-/// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
-/// line and the matrix header; with two classifiers, one more header line (A and B).
-fn matrix_top(state: &State) -> u16 {
-    (7 + state.data.label_names.len() + state.preds_b.is_some() as usize) as u16
-}
-
-/// The pane's height, borders included.
-pub fn height(state: &State) -> u16 {
-    matrix_top(state) + state.data.label_names.len() as u16 + 2
-}
-
-/// Widths of the report's name column and the confusion matrix's count columns.
-fn name_width(state: &State) -> usize {
-    let names = state.data.label_names.iter().map(|n| n.chars().count());
-    names.chain([12]).max().unwrap_or(12) // "weighted avg"
-}
-
-fn cell_width(state: &State) -> usize {
-    let names = state.data.label_names.iter().map(|n| n.chars().count());
-    let counts = thousands(state.data.rows.len()).len();
-    names.chain([counts]).max().unwrap_or(1) + 2
-}
-
-/// The confusion-matrix cell under a click at (`column`, `row`), if any.
-pub fn cell_at(state: &State, area: Rect, column: u16, row: u16) -> Option<Cell> {
-    let inner = Block::bordered().inner(area);
-    let classes = state.data.label_names.len();
-    let top = inner.y + matrix_top(state);
-    let left = inner.x as usize + name_width(state);
-    let (column, row) = (column as usize, row);
-    if row < top || row >= top + classes as u16 || row >= inner.bottom() || column < left {
-        return None;
-    }
-    let predicted = (column - left) / cell_width(state);
-    (predicted < classes && column < inner.right() as usize).then_some(Cell {
-        gold: (row - top) as u32,
-        predicted: predicted as u32,
-    })
-}
+use crate::metrics::{Report, Scores};
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     let block = Block::bordered().title(Line::from(vec![
@@ -103,18 +64,29 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
         return;
     }
     let report = Report::from_confusion(names, tally.confusion);
+    lines.extend(report_lines(state, &report, inner.width as usize));
+    lines.push(Line::raw(""));
+    lines.extend(confusion_lines(state, &report, name_width(state)));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// One classifier's report: precision, recall, F1 and support per class, accuracy and averages,
+/// as wide as `width` allows (scikit-learn's own column width where it fits).
+fn report_lines<'a>(state: &State, report: &Report, width: usize) -> Vec<Line<'a>> {
+    let names = &state.data.label_names;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
     let nw = name_width(state);
-    // Four numeric columns share what the name column leaves; scikit-learn's own width where it fits.
-    let w = ((inner.width as usize).saturating_sub(nw) / 4).clamp(8, 10);
+    // Four numeric columns share what the name column leaves.
+    let w = (width.saturating_sub(nw) / 4).clamp(8, 10);
     let headers: [&str; 4] = if w >= 10 {
         ["precision", "recall", "f1-score", "support"]
     } else {
         ["prec", "recall", "f1", "support"]
     };
-    lines.push(Line::styled(
+    let mut lines = vec![Line::styled(
         format!("{:nw$}{}", "", headers.map(|h| format!("{h:>w$}")).concat()),
         bold,
-    ));
+    )];
     let scores = |name: &str, s: &Scores| {
         Line::raw(format!(
             "{name:>nw$}{:>w$.4}{:>w$.4}{:>w$.4}{:>w$}",
@@ -133,9 +105,7 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     ));
     lines.push(scores("macro avg", &report.macro_avg));
     lines.push(scores("weighted avg", &report.weighted_avg));
-    lines.push(Line::raw(""));
-    lines.extend(confusion_lines(state, &report, nw));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    lines
 }
 
 /// Both classifiers' precision, recall and F1 per class, accuracy and averages, A's columns then
@@ -217,7 +187,7 @@ fn confusion_lines<'a>(state: &State, report: &Report, nw: usize) -> Vec<Line<'a
                 gold: g as u32,
                 predicted: p as u32,
             };
-            let text = if state.cell_filter == Some(cell) {
+            let text = if state.filters.cell == Some(cell) {
                 format!("[{}]", thousands(count))
             } else {
                 thousands(count)
@@ -227,7 +197,7 @@ fn confusion_lines<'a>(state: &State, report: &Report, nw: usize) -> Vec<Line<'a
                 (true, _) => Style::new().fg(Color::Green),
                 (false, _) => Style::new().fg(Color::Red),
             };
-            if state.cell_filter == Some(cell) {
+            if state.filters.cell == Some(cell) {
                 style = style.add_modifier(Modifier::BOLD);
             }
             if cursor == Some(cell) {

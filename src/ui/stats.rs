@@ -7,15 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::list::label_style;
+use super::style::label_style;
 use super::text::thousands;
 use crate::app::{SplitView, State};
-use crate::data::Dataset;
-
-/// Lines of content the pane wants: a header per split plus a line per class.
-pub fn height(data: &Dataset) -> u16 {
-    (data.splits.len() * (1 + data.label_names.len())) as u16
-}
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     let data = &state.data;

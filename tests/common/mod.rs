@@ -2,7 +2,7 @@
 //! a count of the embedding cache's rows.
 #![allow(dead_code)]
 
-use reviewlens::app::{Action, Msg, State, update};
+use reviewlens::app::{Action, Msg, Side, State, update};
 use reviewlens::data::{Dataset, Review, Split};
 
 /// Two splits of tiny reviews: train rows 0..6, test rows 0..4, labels negative/positive.
@@ -58,6 +58,17 @@ pub fn apply(state: &mut State, actions: &[Action]) {
     }
 }
 
+/// Draws `state` off-terminal and hands `update` what the frame measured, as the event loop does.
+pub fn drawn(state: &mut State) {
+    let (w, h) = state.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    let mut facts = Default::default();
+    terminal
+        .draw(|f| facts = reviewlens::ui::draw(state, f))
+        .unwrap();
+    update(state, Msg::Drawn(facts));
+}
+
 pub fn type_text(state: &mut State, text: &str) {
     for c in text.chars() {
         update(state, Msg::Action(Action::SearchInput(c)));
@@ -80,8 +91,8 @@ pub fn selected_title(state: &State) -> &str {
 /// A batch over train rows 0..60 as the worker would report it: every third row predicted wrong,
 /// with a confidence that varies by row.
 pub fn classify_first_60(s: &mut State) {
+    use reviewlens::app::WorkerMsg;
     use reviewlens::model::Prediction;
-    use reviewlens::worker::WorkerMsg;
     update(s, Action::ClassifyView.into());
     let predictions = (0..60u32)
         .map(|row| {
@@ -105,18 +116,18 @@ pub fn classify_first_60(s: &mut State) {
         note: None,
         batch_size: 16,
     };
-    update(s, Msg::Worker(ready));
+    update(s, Msg::Worker(Side::A, ready));
     let results = WorkerMsg::Results {
         job: 1,
         predictions,
         batch_time: std::time::Duration::from_millis(90),
     };
-    update(s, Msg::Worker(results));
+    update(s, Msg::Worker(Side::A, results));
     let finished = WorkerMsg::Finished {
         job: 1,
         cancelled: false,
     };
-    update(s, Msg::Worker(finished));
+    update(s, Msg::Worker(Side::A, finished));
 }
 
 /// Rows in the embedding cache under `root` (a `reviewlens` cache folder), summed over its part

@@ -1,25 +1,42 @@
 //! The `e` prompt: a default file name that says what the view holds, the name being typed, the
-//! overwrite question, and the outcome the edge reports. Writing itself is `crate::export`'s.
+//! overwrite question, and the outcome the edge reports. Writing itself is `crate::io::table`'s.
 
 use std::path::PathBuf;
 
-use super::action::{Command, Exported};
-use super::state::{Mode, Order, State};
+use crate::app::action::{Action, Command, Exported};
+use crate::app::state::{Mode, Order, State};
+use crate::io::table::output_format;
+
+pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
+    match action {
+        Action::StartExport => start(state),
+        Action::ExportInput(c) => edit(state, |input| input.push(c)),
+        Action::ExportBackspace => edit(state, |input| {
+            input.pop();
+        }),
+        Action::ExportClear => edit(state, String::clear),
+        Action::ExportConfirm => return confirm(state, false),
+        Action::ExportCancel => state.mode = Mode::Browse,
+        Action::Overwrite(yes) => return answer(state, yes),
+        _ => {}
+    }
+    Vec::new()
+}
 
 /// `reviewlens-<split>[-<filter>][-search][-<order>].csv`, in the current directory.
 pub fn default_name(state: &State) -> String {
     let mut parts = vec!["reviewlens".to_string(), slug(state.split_name())];
-    if let Some(cell) = state.cell_filter {
+    if let Some(cell) = state.filters.cell {
         parts.push(format!(
             "{}-as-{}",
             slug(state.data.label_name(cell.gold)),
             slug(state.data.label_name(cell.predicted))
         ));
     }
-    if let Some(label) = state.label_filter {
+    if let Some(label) = state.filters.label {
         parts.push(slug(state.data.label_name(label)));
     }
-    if state.misclassified_only {
+    if state.filters.misclassified {
         parts.push("misclassified".into());
     }
     if state.search.as_ref().is_some_and(|s| !s.query.is_empty()) {
@@ -46,13 +63,13 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-pub(crate) fn start(state: &mut State) {
+fn start(state: &mut State) {
     state.mode = Mode::Export {
         input: default_name(state),
     };
 }
 
-pub(crate) fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
+fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
     if let Mode::Export { input } = &mut state.mode {
         edit(input);
     }
@@ -60,7 +77,7 @@ pub(crate) fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
 
 /// Enter on the prompt (or `y` to the overwrite question): checks the name and asks the edge to
 /// write. The prompt stays (with the name) until the edge says how it went.
-pub(crate) fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
+fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
     let (Mode::Export { input } | Mode::ConfirmOverwrite { input }) = &state.mode else {
         return Vec::new();
     };
@@ -70,7 +87,7 @@ pub(crate) fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
         return Vec::new();
     }
     let path = PathBuf::from(name);
-    if let Err(e) = crate::export::Format::of(&path) {
+    if let Err(e) = output_format(&path) {
         state.notice = Some(e.to_string());
         return Vec::new();
     }
@@ -84,7 +101,7 @@ pub(crate) fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
 }
 
 /// The overwrite question answered: yes writes, no goes back to the name.
-pub(crate) fn answer(state: &mut State, yes: bool) -> Vec<Command> {
+fn answer(state: &mut State, yes: bool) -> Vec<Command> {
     if yes {
         return confirm(state, true);
     }
@@ -97,7 +114,7 @@ pub(crate) fn answer(state: &mut State, yes: bool) -> Vec<Command> {
     Vec::new()
 }
 
-pub(crate) fn outcome(state: &mut State, outcome: Exported) {
+pub(super) fn outcome(state: &mut State, outcome: Exported) {
     let Mode::Export { input } = &state.mode else {
         return; // the prompt was left meanwhile
     };

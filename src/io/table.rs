@@ -8,36 +8,20 @@ use arrow::array::{
     ArrayRef, BooleanArray, Float32Array, Int64Array, RecordBatch, StringArray, UInt32Array,
 };
 use arrow::datatypes::{DataType, Field, Schema};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
-use crate::data::Dataset;
+use super::atomic::{self, Existing};
+use crate::data::{Dataset, Format};
 use crate::error::{Error, Result};
 use crate::model::Prediction;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Parquet,
-    Csv,
-    Jsonl,
-}
-
-impl Format {
-    pub fn of(path: &Path) -> Result<Self> {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("parquet" | "pq") => Ok(Format::Parquet),
-            Some("csv") => Ok(Format::Csv),
-            Some("jsonl" | "ndjson") => Ok(Format::Jsonl),
-            _ => Err(Error::at_path(
-                path,
-                "unknown output type; end the name in .parquet, .csv or .jsonl",
-            )),
-        }
-    }
+/// The table format an output name asks for, by its extension (as inputs are recognised).
+pub fn output_format(path: &Path) -> Result<Format> {
+    Format::by_extension(path).ok_or_else(|| {
+        Error::at_path(
+            path,
+            "unknown output type; end the name in .parquet, .csv or .jsonl",
+        )
+    })
 }
 
 /// Each classifier's prediction for each row written: A's, and with `--compare` B's beside it.
@@ -51,7 +35,7 @@ pub struct Sides<'a> {
 /// indices into `data.rows`; a row without a prediction gets nulls. An existing file is replaced.
 pub fn write_predictions(path: &Path, data: &Dataset, rows: &[usize], sides: &Sides) -> Result<()> {
     let bytes = encode_rows(path, data, rows, sides, false)?;
-    crate::store::write_atomic(path, &bytes).map_err(|e| Error::at_path(path, e))
+    atomic::replace(path, &bytes).map_err(|e| Error::at_path(path, e))
 }
 
 /// The explorer's `e`: the prediction columns plus `title` and `content`. Without `overwrite`, an
@@ -68,26 +52,13 @@ pub fn export_view(
         return Ok(false);
     }
     let bytes = encode_rows(path, data, rows, sides, true)?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| Error::at_path(path, format!("cannot write ({e})"));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".reviewlens-export")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    std::io::Write::write_all(&mut tmp, &bytes).map_err(fail)?;
-    let persisted = if overwrite {
-        tmp.persist(path)
+    let existing = if overwrite {
+        Existing::Replace
     } else {
-        tmp.persist_noclobber(path)
+        Existing::Keep
     };
-    match persisted {
-        Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(fail(e.error)),
-    }
+    atomic::write(path, &bytes, existing)
+        .map_err(|e| Error::at_path(path, format!("cannot write ({e})")))
 }
 
 fn encode_rows(
@@ -97,7 +68,7 @@ fn encode_rows(
     sides: &Sides,
     with_text: bool,
 ) -> Result<Vec<u8>> {
-    let format = Format::of(path)?;
+    let format = output_format(path)?;
     let split_of = |row: usize| {
         data.splits
             .iter()
@@ -187,31 +158,13 @@ fn prediction_columns(
     )));
 }
 
-/// `batch` as a zstd parquet file in memory (every parquet file this program writes goes through
-/// here); `row_group_rows` caps row groups (the writer's default otherwise).
-pub(crate) fn parquet_bytes(
-    batch: &RecordBatch,
-    row_group_rows: Option<usize>,
-) -> std::result::Result<Vec<u8>, parquet::errors::ParquetError> {
-    let mut props =
-        WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::default()));
-    if row_group_rows.is_some() {
-        props = props.set_max_row_group_row_count(row_group_rows);
-    }
-    let mut out = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut out, batch.schema(), Some(props.build()))?;
-    w.write(batch)?;
-    w.close()?;
-    Ok(out)
-}
-
 fn encode(
     batch: &RecordBatch,
     format: Format,
 ) -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
     let mut out = Vec::new();
     match format {
-        Format::Parquet => out = parquet_bytes(batch, None)?,
+        Format::Parquet => out = super::parquet::bytes(batch, None)?,
         Format::Csv | Format::Jsonl => {
             let schema = batch.schema();
             let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));

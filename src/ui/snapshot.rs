@@ -4,18 +4,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::app::State;
-use crate::ui;
 
 /// Draws `state` at its size and returns the screen's lines (trailing spaces trimmed).
-pub fn render(state: State) -> String {
-    render_ref(&state)
-}
-
-pub fn render_ref(state: &State) -> String {
+pub fn render(state: &State) -> String {
     let (w, h) = state.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("TestBackend never fails");
     terminal
-        .draw(|f| ui::draw(state, f))
+        .draw(|f| {
+            super::draw(state, f);
+        })
         .expect("TestBackend never fails");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();

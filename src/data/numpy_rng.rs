@@ -84,10 +84,6 @@ impl SeedSequence {
         SeedSequence { pool }
     }
 
-    pub fn pool(&self) -> [u32; POOL_SIZE] {
-        self.pool
-    }
-
     /// `generate_state(n_words, np.uint32)`.
     pub fn generate_state_u32(&self, n_words: usize) -> Vec<u32> {
         let mut hash_const = INIT_B;

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Metadata, Schema};
 
-use super::Dataset;
+use crate::data::Dataset;
 use crate::error::{Error, Result};
 
-pub fn sample(data: &Dataset, dir: &Path) -> Result<()> {
+pub fn run(data: &Dataset, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::at_path(dir, format!("cannot create ({e})")))?;
     let features = serde_json::json!({"info": {"features": {
@@ -50,10 +50,10 @@ pub fn sample(data: &Dataset, dir: &Path) -> Result<()> {
         let path = dir.join(format!("{}.parquet", split.name));
         let encode = || -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
             let batch = RecordBatch::try_new(schema.clone(), columns)?;
-            Ok(crate::export::parquet_bytes(&batch, Some(1000))?)
+            Ok(crate::io::parquet::bytes(&batch, Some(1000))?)
         };
         let bytes = encode().map_err(|e| Error::at_path(&path, format!("cannot encode ({e})")))?;
-        crate::store::write_atomic(&path, &bytes).map_err(|e| Error::at_path(&path, e))?;
+        crate::io::atomic::replace(&path, &bytes).map_err(|e| Error::at_path(&path, e))?;
         eprintln!("wrote {} rows to {}", rows.len(), path.display());
     }
     Ok(())

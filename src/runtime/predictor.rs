@@ -1,10 +1,11 @@
 //! What the worker runs: a fine-tuned sequence classifier, or a head on sentence embeddings together
 //! with the embeddings already computed (so a review is embedded once, whatever the head).
 
+use super::vectors::{self, Shared};
+use super::worker::Predict;
 use crate::error::Result;
 use crate::model::heads::EmbedClassifier;
 use crate::model::{Classifier, Prediction, best, device};
-use crate::vectors::{self, Shared};
 
 pub enum Predictor {
     Sequence(Classifier),
@@ -14,23 +15,23 @@ pub enum Predictor {
     },
 }
 
-impl Predictor {
-    pub fn name(&self) -> String {
+impl Predict for Predictor {
+    fn name(&self) -> String {
         match self {
             Predictor::Sequence(c) => c.name.clone(),
             Predictor::Embedding { classifier, .. } => classifier.name.clone(),
         }
     }
 
-    pub fn device_label(&self) -> String {
+    fn device_label(&self) -> String {
         match self {
             Predictor::Sequence(c) => c.device_label(),
             Predictor::Embedding { classifier, .. } => classifier.embedder.device_label(),
         }
     }
 
-    /// Rows per batch when `--batch-size` is not given: the device's best measured size.
-    pub fn default_batch_size(&self) -> usize {
+    /// The device's best measured size.
+    fn default_batch_size(&self) -> usize {
         device::default_batch_size(match self {
             Predictor::Sequence(c) => c.device(),
             Predictor::Embedding { classifier, .. } => classifier.embedder.device(),
@@ -38,7 +39,7 @@ impl Predictor {
     }
 
     /// What the status bar should add: a CPU fallback, a missing pooling config.
-    pub fn note(&self) -> Option<String> {
+    fn note(&self) -> Option<String> {
         match self {
             Predictor::Sequence(c) => c.device_note.clone(),
             Predictor::Embedding { classifier, .. } => {
@@ -50,7 +51,7 @@ impl Predictor {
 
     /// Classifies one batch of (row, text), padded to its longest text. Rows whose embeddings are
     /// known already (from the cache, or another head) are not embedded again.
-    pub fn classify(&mut self, rows: &[(u32, &str)]) -> Result<Vec<Prediction>> {
+    fn classify(&mut self, rows: &[(u32, &str)]) -> Result<Vec<Prediction>> {
         match self {
             Predictor::Sequence(c) => {
                 let texts: Vec<&str> = rows.iter().map(|(_, text)| *text).collect();
@@ -77,7 +78,7 @@ impl Predictor {
     }
 
     /// Warnings about the embedding cache since the last call.
-    pub fn take_warnings(&mut self) -> Vec<String> {
+    fn take_warnings(&mut self) -> Vec<String> {
         match self {
             Predictor::Sequence(_) => Vec::new(),
             Predictor::Embedding { vectors, .. } => vectors::lock(vectors).take_warnings(),

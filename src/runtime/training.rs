@@ -3,48 +3,20 @@
 //! identity), or zero-shot label vectors from the descriptions.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use super::predictor::Predictor;
+use super::vectors::{self, Pool, Shared};
 use crate::error::{Error, Result};
+use crate::hub::Status;
+use crate::io::store::CacheKey;
 use crate::model::embed::Embedder;
 use crate::model::heads::{EmbedClassifier, Head, unit};
-use crate::model::hub::Status;
 use crate::model::logreg::LogReg;
-use crate::predictor::Predictor;
-use crate::store::CacheKey;
-use crate::vectors::{self, Pool, Shared};
+use crate::throttle::Throttle;
 
 /// Texts per batch while embedding the train split (sentence-transformers' default).
 const EMBED_BATCH: usize = 32;
-
-/// The default zero-shot descriptions, one per class, for a dataset with these class names.
-pub fn default_descriptions(classes: &[String]) -> Vec<String> {
-    classes.iter().map(|c| format!("A {c} review")).collect()
-}
-
-/// Which classifier the worker builds.
-#[derive(Debug, Clone, Default)]
-pub enum HeadSpec {
-    /// A fine-tuned sequence classifier (`--model`).
-    #[default]
-    Sequence,
-    /// Logistic regression on embeddings of these train rows: (row, text, class).
-    Logistic(Arc<Vec<(u32, String, u32)>>),
-    /// Cosine similarity to one description per class.
-    ZeroShot(Vec<String>),
-}
-
-impl HeadSpec {
-    /// The model part of the prediction cache's key.
-    pub fn cache_name(&self, identity: &str) -> String {
-        match self {
-            HeadSpec::Sequence => identity.to_owned(),
-            HeadSpec::Logistic(_) => format!("logistic-regression(C=1) on {identity}"),
-            HeadSpec::ZeroShot(d) => format!("zero-shot[{}] on {identity}", d.join("|")),
-        }
-    }
-}
 
 /// Where caches go and what they are keyed by.
 pub struct Context<'a> {
@@ -57,11 +29,9 @@ pub struct Context<'a> {
     pub vectors: &'a Pool,
 }
 
-/// A head for `embedder` as `spec` says, with the embedding cache it reads and adds to; what the
-/// user should know goes into the embedder's notes.
-pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<Predictor> {
-    let model = embedder.name.rsplit('/').next().unwrap_or("").to_owned();
-    // The embedding of a row does not depend on the head, so every head shares one cache.
+/// The embedding cache's key for `embedder` (a row's embedding does not depend on the head, so
+/// every head shares one cache), and the vectors under it.
+fn embedding_cache(embedder: &Embedder, ctx: &Context) -> (CacheKey, Shared) {
     let key = CacheKey {
         model: embedder.identity.clone(),
         data: ctx.data_fingerprint.to_owned(),
@@ -72,58 +42,73 @@ pub fn build(mut embedder: Embedder, spec: &HeadSpec, ctx: &Context) -> Result<P
         classes: ctx.classes.to_vec(),
     };
     let vectors = ctx.vectors.get(ctx.cache_root, &key, embedder.dim);
-    let (head, name) = match spec {
-        HeadSpec::Sequence => unreachable!("sequence classifiers are not built on embeddings"),
-        HeadSpec::ZeroShot(descriptions) => {
-            // Checked against the classes when the options were read (`ModelBackend::from_args`).
-            let texts: Vec<&str> = descriptions.iter().map(String::as_str).collect();
-            let encoded = embedder.tokenize(&texts)?;
-            let vectors = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
-            let head = Head::ZeroShot(vectors.iter().map(|v| unit(v)).collect());
-            (head, format!("{model} zero-shot"))
-        }
-        HeadSpec::Logistic(train) => {
-            let head_path = ctx.cache_root.map(|r| head_file(r, &key));
-            let cached = head_path
-                .as_deref()
-                .and_then(|p| read_head(p, &key, embedder.dim, &mut embedder.notes));
-            let model_lr = match cached {
-                Some(m) => m,
-                None => {
-                    let x = embed_train(&embedder, train, &vectors, ctx)?;
-                    let m = train_head(&x, train, embedder.dim, ctx)?;
-                    if let Some(p) = &head_path
-                        && let Err(e) = write_head(p, &key, &m)
-                    {
-                        embedder.notes.push(format!("head not cached: {e}"));
-                    }
-                    m
-                }
-            };
-            embedder.notes.push(format!(
-                "logistic regression: {} iterations, loss {:.4}{}",
-                model_lr.iterations,
-                model_lr.loss,
-                if model_lr.converged {
-                    ""
-                } else {
-                    ", not converged"
-                }
-            ));
-            (
-                Head::Logistic(model_lr),
-                format!("{model} + logistic regression"),
-            )
+    (key, vectors)
+}
+
+/// "all-MiniLM-L6-v2" of "sentence-transformers/all-MiniLM-L6-v2".
+fn short_name(embedder: &Embedder) -> String {
+    embedder.name.rsplit('/').next().unwrap_or("").to_owned()
+}
+
+/// Zero-shot: each class's description embedded once (checked against the classes when the spec
+/// was made).
+pub fn zero_shot(embedder: Embedder, descriptions: &[String], ctx: &Context) -> Result<Predictor> {
+    let (_, vectors) = embedding_cache(&embedder, ctx);
+    let texts: Vec<&str> = descriptions.iter().map(String::as_str).collect();
+    let encoded = embedder.tokenize(&texts)?;
+    let labels = embedder.embed(&encoded.iter().collect::<Vec<_>>())?;
+    let head = Head::ZeroShot(labels.iter().map(|v| unit(v)).collect());
+    let name = format!("{} zero-shot", short_name(&embedder));
+    Ok(predictor(name, embedder, head, vectors))
+}
+
+/// Logistic regression on the train rows' embeddings, from the head cache when it holds one for
+/// this model and data; what the user should know goes into the embedder's notes.
+pub fn logistic(
+    mut embedder: Embedder,
+    train: &[(u32, String, u32)],
+    ctx: &Context,
+) -> Result<Predictor> {
+    let (key, vectors) = embedding_cache(&embedder, ctx);
+    let head_path = ctx.cache_root.map(|r| head_file(r, &key));
+    let cached = head_path
+        .as_deref()
+        .and_then(|p| read_head(p, &key, embedder.dim, &mut embedder.notes));
+    let model = match cached {
+        Some(m) => m,
+        None => {
+            let x = embed_train(&embedder, train, &vectors, ctx)?;
+            let m = train_head(&x, train, embedder.dim, ctx)?;
+            if let Some(p) = &head_path
+                && let Err(e) = write_head(p, &key, &m)
+            {
+                embedder.notes.push(format!("head not cached: {e}"));
+            }
+            m
         }
     };
-    Ok(Predictor::Embedding {
+    let converged = if model.converged {
+        ""
+    } else {
+        ", not converged"
+    };
+    embedder.notes.push(format!(
+        "logistic regression: {} iterations, loss {:.4}{converged}",
+        model.iterations, model.loss
+    ));
+    let name = format!("{} + logistic regression", short_name(&embedder));
+    Ok(predictor(name, embedder, Head::Logistic(model), vectors))
+}
+
+fn predictor(name: String, embedder: Embedder, head: Head, vectors: Shared) -> Predictor {
+    Predictor::Embedding {
         classifier: EmbedClassifier {
             name,
             embedder,
             head,
         },
         vectors,
-    })
+    }
 }
 
 /// Embeddings of the train rows, in `train`'s order and flattened (row-major): those `vectors`
@@ -143,15 +128,14 @@ fn embed_train(
     drop(known); // the other worker may use them between batches
     todo.sort_by_key(|(_, text)| text.len());
     let started = Instant::now();
-    let mut last = started;
+    let mut throttle = Throttle::new(Duration::from_millis(250));
     let total = todo.len();
     for (done, batch) in todo.chunks(EMBED_BATCH).enumerate() {
         vectors::lock(vectors).embed(embedder, batch)?;
         let n = (done * EMBED_BATCH + batch.len()).min(total);
-        if n < total && last.elapsed().as_millis() < 250 {
+        if n < total && !throttle.ready() {
             continue;
         }
-        last = Instant::now();
         (ctx.status)(format!(
             "embedding the train split: {n} of {total} ({:.0}/s)",
             n as f64 / started.elapsed().as_secs_f64().max(1e-9)
@@ -174,7 +158,7 @@ fn train_head(
 ) -> Result<LogReg> {
     let y: Vec<u32> = train.iter().map(|(_, _, label)| *label).collect();
     let status = ctx.status.clone();
-    let mut last = Instant::now();
+    let mut throttle = Throttle::new(Duration::from_millis(100));
     LogReg::train(
         x,
         &y,
@@ -182,8 +166,7 @@ fn train_head(
         ctx.classes.len(),
         1.0,
         move |iteration, loss| {
-            if last.elapsed().as_millis() >= 100 {
-                last = Instant::now();
+            if throttle.ready() {
                 status(format!(
                     "training logistic regression: iteration {iteration}, loss {loss:.4}"
                 ));
@@ -250,5 +233,5 @@ fn write_head(path: &Path, key: &CacheKey, model: &LogReg) -> std::result::Resul
         model: model.clone(),
     };
     let json = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
-    crate::store::write_atomic(path, &json)
+    crate::io::atomic::replace(path, &json)
 }

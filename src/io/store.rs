@@ -51,6 +51,11 @@ pub fn default_root() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("reviewlens"))
 }
 
+/// Where the caches go: the default root, or nowhere with `--no-cache`.
+pub fn root(no_cache: bool) -> Option<PathBuf> {
+    if no_cache { None } else { default_root() }
+}
+
 /// What a store keeps per row, and how it goes in and out of a parquet batch (after the `row`
 /// column). `width` is the number of classes, or the embedding's dimension.
 pub trait Record: Sized {
@@ -98,9 +103,9 @@ impl<T: Record + Clone> Store<T> {
                     dir.display()
                 ));
                 clear(&dir);
-                write_atomic(&key_path, key_json.as_bytes())?;
+                super::atomic::replace(&key_path, key_json.as_bytes())?;
             }
-            Err(_) => write_atomic(&key_path, key_json.as_bytes())?,
+            Err(_) => super::atomic::replace(&key_path, key_json.as_bytes())?,
         }
         let mut store = Store {
             dir,
@@ -138,10 +143,6 @@ impl<T: Record + Clone> Store<T> {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn parts(&self) -> Vec<PathBuf> {
         let mut parts: Vec<PathBuf> = std::fs::read_dir(&self.dir)
             .into_iter()
@@ -169,7 +170,7 @@ impl<T: Record + Clone> Store<T> {
         );
         let bytes = encode(predictions, self.width)
             .map_err(|e| format!("cannot encode {} ({e})", T::KIND))?;
-        write_atomic(&self.dir.join(name), &bytes)
+        super::atomic::replace(&self.dir.join(name), &bytes)
     }
 }
 
@@ -188,7 +189,7 @@ fn encode<T: Record>(
     ))];
     columns.extend(T::columns(items, width)?);
     let batch = RecordBatch::try_new(schema::<T>(width), columns)?;
-    Ok(crate::export::parquet_bytes(&batch, None)?)
+    Ok(super::parquet::bytes(&batch, None)?)
 }
 
 fn read_part<T: Record>(path: &Path, width: usize) -> Result<Vec<(u32, T)>, String> {
@@ -328,21 +329,6 @@ impl Record for Embedded {
             vector,
         })
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {} ({e})", path.display())
-        })
 }
 
 fn clear(dir: &Path) {

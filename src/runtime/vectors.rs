@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::Result;
+use crate::io::store::{CacheKey, Embedded, Store};
 use crate::model::embed::Embedder;
-use crate::store::{CacheKey, Embedded, Store};
 
 /// One cache key's vectors, shared by every head on that embedding model in a session.
 pub type Shared = Arc<Mutex<Vectors>>;

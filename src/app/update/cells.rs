@@ -1,11 +1,29 @@
 //! Confusion-matrix cells as filters: picking one with the arrows (or a click), applying it, clearing
-//! it. A cell filter stands alone: it replaces the label and misclassified filters, and they replace it.
+//! it (a cell filter stands alone: see `Filters`).
 
-use super::state::{Cell, Mode, State};
+use super::NO_PREDICTIONS;
+use crate::app::action::Action;
+use crate::app::filters::Cell;
+use crate::app::state::{Mode, State};
+
+pub(super) fn act(state: &mut State, action: Action) {
+    match action {
+        Action::PickCell => start_pick(state),
+        Action::MoveCell { gold, predicted } => move_cursor(state, gold, predicted),
+        Action::ConfirmCell => {
+            if let Mode::PickCell(cell) = state.mode {
+                apply(state, cell);
+            }
+        }
+        Action::CancelPick => state.mode = Mode::Browse,
+        Action::ClearCell => clear(state),
+        _ => {}
+    }
+}
 
 /// `v`: opens the metrics pane and puts the cursor on the current cell filter, else on the mistake
 /// cell with the most rows (the confusion most worth reading), else the top-left cell.
-pub(crate) fn start_pick(state: &mut State) {
+fn start_pick(state: &mut State) {
     let classes = state.data.label_names.len() as u32;
     if classes == 0 {
         state.notice = Some("no classes to pick from".into());
@@ -23,7 +41,7 @@ pub(crate) fn start_pick(state: &mut State) {
             )
         })
         .map(|(gold, predicted)| Cell { gold, predicted });
-    let start = state.cell_filter.or(biggest_mistake).unwrap_or(Cell {
+    let start = state.filters.cell.or(biggest_mistake).unwrap_or(Cell {
         gold: 0,
         predicted: 0,
     });
@@ -31,7 +49,7 @@ pub(crate) fn start_pick(state: &mut State) {
 }
 
 /// Moves the cursor, stopping at the matrix's edges.
-pub(crate) fn move_cursor(state: &mut State, gold: i32, predicted: i32) {
+fn move_cursor(state: &mut State, gold: i32, predicted: i32) {
     let last = state.data.label_names.len().saturating_sub(1) as i32;
     if let Mode::PickCell(cell) = &mut state.mode {
         cell.gold = (cell.gold as i32 + gold).clamp(0, last) as u32;
@@ -40,33 +58,20 @@ pub(crate) fn move_cursor(state: &mut State, gold: i32, predicted: i32) {
 }
 
 /// Filters the list to `cell`'s rows in the current split(s).
-pub(crate) fn apply(state: &mut State, cell: Cell) {
+pub(super) fn apply(state: &mut State, cell: Cell) {
     state.mode = Mode::Browse;
-    state.cell_filter = Some(cell);
-    state.label_filter = None;
-    state.misclassified_only = false;
-    state.compare_filter = super::state::CompareFilter::Off;
+    state.filters.set_cell(cell);
     state.rebuild_view();
     if !state.preds.any() {
-        state.notice =
-            Some("no predictions yet: c classifies the selected review, C all in view".into());
+        state.notice = Some(NO_PREDICTIONS.into());
     }
 }
 
-pub(crate) fn clear(state: &mut State) {
-    if state.cell_filter.take().is_some() {
+fn clear(state: &mut State) {
+    if state.filters.cell.take().is_some() {
         state.notice = Some("cell filter cleared".into());
         state.rebuild_view();
     } else {
         state.notice = Some("no cell filter to clear".into());
     }
-}
-
-/// "gold positive → predicted negative", for the status bar and notices.
-pub fn describe(state: &State, cell: Cell) -> String {
-    format!(
-        "gold {} → predicted {}",
-        state.data.label_name(cell.gold),
-        state.data.label_name(cell.predicted)
-    )
 }

@@ -1,0 +1,495 @@
+//! Keys as data, one table per mode: terminal events are looked up in these tables, and the help
+//! overlay is generated from the same tables, so the two cannot drift apart.
+
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+
+use super::action::{Action, Msg};
+use super::state::{Mode, State};
+
+/// A key as a binding names it. For characters the case carries Shift (`G`, `J`); other keys say
+/// whether Shift is held. Control must match exactly, so Ctrl-L is not `l`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    code: KeyCode,
+    shift: bool,
+    ctrl: bool,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        shift: false,
+        ctrl: false,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn shift(code: KeyCode) -> Key {
+    Key {
+        code,
+        shift: true,
+        ctrl: false,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        shift: false,
+        ctrl: true,
+    }
+}
+
+impl Key {
+    fn matches(&self, e: &KeyEvent) -> bool {
+        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+        let shift = e.modifiers.contains(KeyModifiers::SHIFT);
+        let shift_ok =
+            matches!(self.code, KeyCode::Char(_) | KeyCode::BackTab) || shift == self.shift;
+        self.code == e.code && ctrl == self.ctrl && shift_ok
+    }
+
+    /// As the help shows it: "↑", "PgDn", "Shift-Tab", "Ctrl-U", "g".
+    pub fn name(&self) -> String {
+        let base = match self.code {
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Char(c) if self.ctrl => c.to_uppercase().to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            other => other.to_string(),
+        };
+        match (self.ctrl, self.shift) {
+            (true, _) => format!("Ctrl-{base}"),
+            (_, true) => format!("Shift-{base}"),
+            _ => base,
+        }
+    }
+}
+
+/// Keys that do one thing.
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+}
+
+/// One line of the help: the bindings it explains (in the key column, one after another) and what
+/// they do.
+pub struct HelpRow {
+    pub bindings: &'static [Binding],
+    pub what: &'static str,
+}
+
+/// A mode's keys, under the title the help gives them.
+pub struct Section {
+    pub title: &'static str,
+    pub rows: &'static [HelpRow],
+}
+
+const fn b(keys: &'static [Key], action: Action) -> Binding {
+    Binding { keys, action }
+}
+
+const fn row(bindings: &'static [Binding], what: &'static str) -> HelpRow {
+    HelpRow { bindings, what }
+}
+
+use Action::*;
+
+pub const BROWSE: Section = Section {
+    title: "",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Up), ch('k')], Up),
+                b(&[plain(KeyCode::Down), ch('j')], Down),
+            ],
+            "previous / next review",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::PageUp)], PageUp),
+                b(&[plain(KeyCode::PageDown)], PageDown),
+            ],
+            "page up / down",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Home), ch('g')], Home),
+                b(&[plain(KeyCode::End), ch('G')], End),
+            ],
+            "first / last review",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Tab)], NextSplit),
+                b(&[plain(KeyCode::BackTab)], PrevSplit),
+            ],
+            "next / previous split (train, test, all)",
+        ),
+        row(
+            &[b(&[ch('l')], CycleLabel)],
+            "filter by gold label (cycles through the classes, then all)",
+        ),
+        row(
+            &[b(&[ch('/')], StartSearch)],
+            "search title and content as you type (case-insensitive)",
+        ),
+        row(
+            &[b(&[ch('n')], NextMatch), b(&[ch('N')], PrevMatch)],
+            "next / previous match",
+        ),
+        row(
+            &[b(&[ch('c')], ClassifySelected)],
+            "classify the selected review",
+        ),
+        row(
+            &[b(&[ch('C')], ClassifyView)],
+            "classify every review in view (length-sorted batches)",
+        ),
+        row(&[b(&[ch('x')], CancelJob)], "cancel the running batch"),
+        row(
+            &[b(&[ch('m')], ToggleMisclassified)],
+            "misclassified only, on / off",
+        ),
+        row(
+            &[b(&[ch('d')], CycleCompare)],
+            "with --compare: all → A wrong → B wrong → A and B disagree",
+        ),
+        row(
+            &[b(&[ch('r')], ToggleMetrics)],
+            "metrics pane: classification report and confusion matrix",
+        ),
+        row(
+            &[b(&[ch('v')], PickCell)],
+            "pick a confusion-matrix cell (arrows, Enter) to list its reviews",
+        ),
+        row(
+            &[b(&[ch('V')], ClearCell)],
+            "clear the cell filter (click a cell to pick it directly)",
+        ),
+        row(
+            &[b(&[ch('e')], StartExport)],
+            "export the reviews shown (.csv, .parquet or .jsonl)",
+        ),
+        row(
+            &[b(&[ch('s')], CycleOrder)],
+            "order: dataset → confident mistakes first → least confident first",
+        ),
+        row(
+            &[
+                b(&[ch('J'), shift(KeyCode::Down)], DetailDown),
+                b(&[ch('K'), shift(KeyCode::Up)], DetailUp),
+            ],
+            "scroll the review text",
+        ),
+        row(&[b(&[ch('?')], ToggleHelp)], "show / hide this help"),
+        row(
+            &[b(&[plain(KeyCode::Esc)], Escape)],
+            "cancel the batch, else clear the cell filter, else quit",
+        ),
+        row(&[b(&[ch('q'), ctrl('c')], Quit)], "quit"),
+    ],
+};
+
+/// The mouse, which has no table of its own: (gesture, what it does).
+pub const MOUSE: &[(&str, &str)] = &[
+    ("wheel", "scroll the pane under the pointer"),
+    ("click", "select a review, or a confusion-matrix cell"),
+];
+
+pub const SEARCH: Section = Section {
+    title: "while searching",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Enter)], SearchConfirm),
+                b(&[plain(KeyCode::Esc)], SearchCancel),
+            ],
+            "keep the search / cancel it",
+        ),
+        row(&[b(&[ctrl('u')], SearchClear)], "clear the search text"),
+        row(
+            &[
+                b(&[plain(KeyCode::Up)], Up),
+                b(&[plain(KeyCode::Down)], Down),
+            ],
+            "previous / next review",
+        ),
+    ],
+};
+
+pub const PICK_CELL: Section = Section {
+    title: "while picking a cell",
+    rows: &[
+        row(
+            &[
+                b(
+                    &[plain(KeyCode::Up), ch('k')],
+                    MoveCell {
+                        gold: -1,
+                        predicted: 0,
+                    },
+                ),
+                b(
+                    &[plain(KeyCode::Down), ch('j')],
+                    MoveCell {
+                        gold: 1,
+                        predicted: 0,
+                    },
+                ),
+                b(
+                    &[plain(KeyCode::Left), ch('h')],
+                    MoveCell {
+                        gold: 0,
+                        predicted: -1,
+                    },
+                ),
+                b(
+                    &[plain(KeyCode::Right), ch('l')],
+                    MoveCell {
+                        gold: 0,
+                        predicted: 1,
+                    },
+                ),
+            ],
+            "move the cursor",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Enter)], ConfirmCell),
+                b(&[plain(KeyCode::Esc), ch('v'), ch('q')], CancelPick),
+            ],
+            "list the cell's reviews / cancel",
+        ),
+    ],
+};
+
+pub const EXPORT: Section = Section {
+    title: "in the export prompt",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Enter)], ExportConfirm),
+                b(&[plain(KeyCode::Esc)], ExportCancel),
+            ],
+            "write / cancel",
+        ),
+        row(&[b(&[ctrl('u')], ExportClear)], "clear the file name"),
+        row(
+            &[b(&[ch('y'), ch('Y')], Overwrite(true))],
+            "overwrite an existing file (any other key: no)",
+        ),
+    ],
+};
+
+pub const HELP_MODE: Section = Section {
+    title: "in this help",
+    rows: &[row(
+        &[b(
+            &[ch('?'), ch('q'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
+            CloseHelp,
+        )],
+        "close it",
+    )],
+};
+
+/// Every section, in the order the help shows them.
+pub const SECTIONS: [&Section; 5] = [&BROWSE, &SEARCH, &PICK_CELL, &EXPORT, &HELP_MODE];
+
+/// The action a key means in `section`'s table.
+fn lookup(section: &Section, e: &KeyEvent) -> Option<Action> {
+    let bindings = section.rows.iter().flat_map(|r| r.bindings);
+    let mut found = bindings.filter(|b| b.keys.iter().any(|k| k.matches(e)));
+    found.next().map(|b| b.action.clone())
+}
+
+/// A key in `mode`: its table's binding, else what the mode does with any other key.
+fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
+    let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && e.code == KeyCode::Char('c') {
+        return Some(Quit);
+    }
+    // Typing into a prompt: characters go in, Backspace takes one out.
+    let text = |input: fn(char) -> Action, backspace: Action| match e.code {
+        KeyCode::Char(c) if !ctrl => Some(input(c)),
+        KeyCode::Backspace => Some(backspace),
+        _ => None,
+    };
+    match mode {
+        Mode::Browse => lookup(&BROWSE, e),
+        Mode::Help => lookup(&HELP_MODE, e),
+        Mode::Search { .. } => lookup(&SEARCH, e).or_else(|| text(SearchInput, SearchBackspace)),
+        Mode::PickCell(_) => lookup(&PICK_CELL, e),
+        Mode::Export { .. } => lookup(&EXPORT, e)
+            .filter(|a| *a != Overwrite(true))
+            .or_else(|| text(ExportInput, ExportBackspace)),
+        Mode::ConfirmOverwrite { .. } => Some(
+            lookup(&EXPORT, e)
+                .filter(|a| *a == Overwrite(true))
+                .unwrap_or(Overwrite(false)),
+        ),
+    }
+}
+
+pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
+    let mode = &state.mode;
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            key_action(key, mode).map(Msg::Action)
+        }
+        Event::Mouse(mouse) => {
+            let (column, row) = (mouse.column, mouse.row);
+            let action = match mouse.kind {
+                MouseEventKind::ScrollDown => Scroll {
+                    column,
+                    row,
+                    down: true,
+                },
+                MouseEventKind::ScrollUp => Scroll {
+                    column,
+                    row,
+                    down: false,
+                },
+                MouseEventKind::Down(MouseButton::Left) => Click { column, row },
+                _ => return None,
+            };
+            (*mode == Mode::Browse).then_some(Msg::Action(action))
+        }
+        Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+/// The help overlay's lines: (keys, what they do), with a section's title as a line of its own
+/// (keys empty) before its keys.
+pub fn help_lines() -> Vec<(String, &'static str)> {
+    let mut lines = Vec::new();
+    for section in SECTIONS {
+        if !section.title.is_empty() {
+            lines.push((String::new(), section.title));
+        }
+        for r in section.rows {
+            let keys: Vec<String> = (r.bindings.iter())
+                .map(|b| b.keys.iter().map(Key::name).collect::<Vec<_>>().join(" "))
+                .collect();
+            lines.push((keys.join("  "), r.what));
+        }
+        if section.title.is_empty() {
+            lines.extend(MOUSE.iter().map(|&(k, w)| (k.to_owned(), w)));
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn the_same_key_means_different_things_per_mode() {
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(key_action(&q, &Mode::Browse), Some(Quit));
+        assert_eq!(key_action(&q, &Mode::Help), Some(CloseHelp));
+        let typing = Mode::Search {
+            input: String::new(),
+            previous: None,
+            selected_before: 0,
+        };
+        assert_eq!(key_action(&q, &typing), Some(SearchInput('q')));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for mode in [Mode::Browse, Mode::Help, typing] {
+            assert_eq!(key_action(&ctrl_c, &mode), Some(Quit));
+        }
+    }
+
+    #[test]
+    fn shift_arrows_scroll_the_detail_pane_and_control_is_not_a_plain_key() {
+        let e = key(KeyCode::Down, KeyModifiers::SHIFT);
+        assert_eq!(key_action(&e, &Mode::Browse), Some(DetailDown));
+        let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
+        assert_eq!(key_action(&e, &Mode::Browse), Some(DetailUp));
+        let e = key(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        assert_eq!(key_action(&e, &Mode::Browse), None, "Ctrl-L is not l");
+    }
+
+    #[test]
+    fn a_pending_overwrite_takes_only_y_as_yes() {
+        let mode = Mode::ConfirmOverwrite {
+            input: "out.csv".into(),
+        };
+        let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+        let n = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(key_action(&y, &mode), Some(Overwrite(true)));
+        assert_eq!(key_action(&n, &mode), Some(Overwrite(false)));
+        let typing = Mode::Export {
+            input: String::new(),
+        };
+        assert_eq!(key_action(&y, &typing), Some(ExportInput('y')));
+    }
+
+    /// Every binding of every table is in the help, and every key the help names works: the help
+    /// is generated from the tables, so this holds by construction; the test keeps it that way.
+    #[test]
+    fn the_help_lists_every_binding_including_picking_and_searching_keys() {
+        let help = help_lines();
+        let keys: String = help.iter().map(|(k, _)| format!("{k} ")).collect();
+        for needle in [
+            "h",
+            "← h",
+            "→ l",
+            "↑ k",
+            "↓",
+            "Ctrl-U",
+            "Shift-↓",
+            "Esc",
+            "PgDn",
+        ] {
+            assert!(
+                keys.contains(needle),
+                "{needle} missing from the help: {keys}"
+            );
+        }
+        for section in SECTIONS {
+            for binding in section.rows.iter().flat_map(|r| r.bindings) {
+                for k in binding.keys {
+                    let event = KeyEvent::new(
+                        k.code,
+                        if k.ctrl {
+                            KeyModifiers::CONTROL
+                        } else if k.shift {
+                            KeyModifiers::SHIFT
+                        } else {
+                            KeyModifiers::NONE
+                        },
+                    );
+                    assert_eq!(
+                        lookup(section, &event).as_ref(),
+                        Some(&binding.action),
+                        "{} in {:?}",
+                        k.name(),
+                        section.title
+                    );
+                }
+            }
+        }
+    }
+}

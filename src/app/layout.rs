@@ -1,0 +1,127 @@
+//! Pane geometry that `update` and the panes share: where each pane goes at a terminal size, how
+//! many rows the list shows, where a click lands, and the facts only drawing can tell (how many
+//! lines the wrapped review takes), which the panes report back after each frame.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+
+use super::state::State;
+use super::{Cell, thousands};
+
+/// Below this the panes cannot show a useful amount; a notice is drawn instead.
+pub const MIN_SIZE: (u16, u16) = (60, 15);
+
+/// Where each pane goes on a screen of a given size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub list: Rect,
+    pub detail: Rect,
+    /// The label distribution, or the metrics pane when it is shown.
+    pub stats: Rect,
+    pub status: Rect,
+}
+
+/// Pane areas for `state.size`, or `None` when the terminal is too small.
+pub fn layout(state: &State) -> Option<Areas> {
+    let (w, h) = state.size;
+    if w < MIN_SIZE.0 || h < MIN_SIZE.1 {
+        return None;
+    }
+    let [body, status] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(Rect::new(0, 0, w, h));
+    let [list, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let stats_height = if state.show_metrics {
+        // The report and matrix take what they need, leaving the review at least 8 lines.
+        metrics_height(state).min(body.height.saturating_sub(8).max(body.height / 2))
+    } else {
+        (stats_lines(state) + 2).min(body.height / 2)
+    };
+    let [detail, stats] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(stats_height)]).areas(right);
+    Some(Areas {
+        list,
+        detail,
+        stats,
+        status,
+    })
+}
+
+/// What the last frame found out about the panes; `update` keeps the detail scroll within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ViewFacts {
+    /// The review the detail pane showed (index into `data.rows`) and how far its wrapped text
+    /// could scroll there.
+    pub detail: Option<(usize, u16)>,
+}
+
+pub fn contains(r: Rect, column: u16, row: u16) -> bool {
+    r.contains(Position::new(column, row))
+}
+
+/// Border above and below the list, plus its header line.
+const LIST_CHROME: u16 = 3;
+
+/// How many reviews fit in the list pane `area`.
+pub fn list_rows(area: Rect) -> usize {
+    area.height.saturating_sub(LIST_CHROME) as usize
+}
+
+/// Which visible line of the list pane `area` (0 = the first review shown) a click at (`column`,
+/// `row`) lands on.
+pub fn list_row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
+    let first = area.y + 2;
+    let inside = column > area.x && column + 1 < area.x + area.width;
+    (inside && row >= first && row < first + list_rows(area) as u16).then(|| (row - first) as usize)
+}
+
+/// Lines of content the label pane wants: a header per split plus a line per class.
+pub fn stats_lines(state: &State) -> u16 {
+    let data = &state.data;
+    (data.splits.len() * (1 + data.label_names.len())) as u16
+}
+
+/// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
+/// line and the matrix header; with two classifiers, one more header line (A and B).
+pub fn matrix_top(state: &State) -> u16 {
+    (7 + state.data.label_names.len() + state.preds_b.is_some() as usize) as u16
+}
+
+/// The metrics pane's height, borders included.
+pub fn metrics_height(state: &State) -> u16 {
+    matrix_top(state) + state.data.label_names.len() as u16 + 2
+}
+
+/// Width of the report's name column.
+pub fn name_width(state: &State) -> usize {
+    let names = state.data.label_names.iter().map(|n| n.chars().count());
+    names.chain([12]).max().unwrap_or(12) // "weighted avg"
+}
+
+/// Width of the confusion matrix's count columns.
+pub fn cell_width(state: &State) -> usize {
+    let names = state.data.label_names.iter().map(|n| n.chars().count());
+    let counts = thousands(state.data.rows.len()).len();
+    names.chain([counts]).max().unwrap_or(1) + 2
+}
+
+/// The confusion-matrix cell under a click at (`column`, `row`) in the metrics pane `area`.
+pub fn cell_at(state: &State, area: Rect, column: u16, row: u16) -> Option<Cell> {
+    let inner = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    let classes = state.data.label_names.len();
+    let top = inner.y + matrix_top(state);
+    let left = inner.x as usize + name_width(state);
+    let (column, row) = (column as usize, row);
+    if row < top || row >= top + classes as u16 || row >= inner.bottom() || column < left {
+        return None;
+    }
+    let predicted = (column - left) / cell_width(state);
+    (predicted < classes && column < inner.right() as usize).then_some(Cell {
+        gold: (row - top) as u32,
+        predicted: predicted as u32,
+    })
+}

@@ -1,0 +1,52 @@
+//! What the inference workers tell the explorer, in the app's own words. The worker thread speaks
+//! this vocabulary (`runtime::worker` imports it); the app never imports the worker.
+
+use std::time::Duration;
+
+use crate::model::Prediction;
+
+pub type JobId = u64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerMsg {
+    /// What the worker is busy with before it can classify (fetching, loading).
+    Status(String),
+    /// The model is ready on `device` (e.g. "cpu f32"); `note` says why `auto` fell back, if it did.
+    Ready {
+        model: String,
+        device: String,
+        note: Option<String>,
+        /// Rows per batch from now on (`--batch-size`, or the device's default).
+        batch_size: usize,
+    },
+    /// The model could not be had; the explorer goes on without it.
+    LoadFailed(String),
+    /// Predictions from the prediction cache, shown at once.
+    Cached(Vec<(u32, Prediction)>),
+    Results {
+        job: JobId,
+        predictions: Vec<(u32, Prediction)>,
+        /// Wall time of the batch these came from.
+        batch_time: Duration,
+    },
+    Progress {
+        job: JobId,
+        done: usize,
+        total: usize,
+        /// Characters classified and in all: the cost still ahead, for the ETA.
+        done_chars: usize,
+        total_chars: usize,
+        elapsed: Duration,
+    },
+    Finished {
+        job: JobId,
+        cancelled: bool,
+    },
+    /// The job stopped: the model failed, or the batch panicked (the worker lives on).
+    Failed {
+        job: JobId,
+        error: String,
+    },
+    /// A warning that is not fatal (e.g. a corrupt cache file that was set aside).
+    Warning(String),
+}

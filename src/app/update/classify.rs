@@ -1,0 +1,222 @@
+//! Asking the workers to classify (the selected review ahead of everything, or every review in
+//! view), cancelling, and taking in what the workers report.
+
+use std::time::Duration;
+
+use crate::app::action::{Command, Side};
+use crate::app::predictions::{BatchJob, ModelStatus, Predictions};
+use crate::app::protocol::WorkerMsg;
+use crate::app::state::{Order, State};
+
+/// `c`: the selected review, on each classifier, before any batch.
+pub(super) fn selected(state: &mut State) -> Vec<Command> {
+    let Some(row) = state.selected_row() else {
+        state.notice = Some("nothing selected".into());
+        return Vec::new();
+    };
+    sides(state)
+        .map(|(side, preds)| {
+            let job = preds.new_job();
+            preds.pending = Some((job, row as u32));
+            Command::Classify {
+                side,
+                job,
+                rows: vec![row as u32],
+                urgent: true,
+            }
+        })
+        .collect()
+}
+
+/// `C`: every review in view that a classifier has no prediction for, as one batch job each.
+pub(super) fn view(state: &mut State) -> Vec<Command> {
+    let view = std::mem::take(&mut state.view);
+    let mut commands = Vec::new();
+    let mut running = None;
+    for (side, preds) in sides(state) {
+        if let Some(job) = &preds.job {
+            running = Some(format!(
+                "a batch is running ({} of {}); x cancels it",
+                job.done, job.total
+            ));
+            continue;
+        }
+        let rows: Vec<u32> = (view.iter().copied())
+            .filter(|&r| preds.get(r as usize).is_none())
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let job = preds.new_job();
+        preds.job = Some(BatchJob::new(job, rows.len()));
+        commands.push(Command::Classify {
+            side,
+            job,
+            rows,
+            urgent: false,
+        });
+    }
+    state.view = view;
+    if commands.is_empty() {
+        let nothing = || "every review in view is classified already".into();
+        state.notice = Some(running.unwrap_or_else(nothing));
+    }
+    commands
+}
+
+/// `x`: cancels the running batches (after the batch in flight).
+pub(super) fn cancel(state: &mut State) -> Vec<Command> {
+    let commands: Vec<Command> = sides(state)
+        .filter_map(|(side, preds)| preds.job.as_ref().map(|j| (side, j.id)))
+        .map(|(side, job)| Command::Cancel { side, job })
+        .collect();
+    state.notice = Some(if commands.is_empty() {
+        "no batch is running".into()
+    } else {
+        "cancelling after the current batch…".into()
+    });
+    commands
+}
+
+/// Each classifier in turn (A, then B with `--compare`) with its predictions.
+fn sides(state: &mut State) -> impl Iterator<Item = (Side, &mut Predictions)> {
+    std::iter::once((Side::A, &mut state.preds)).chain(state.preds_b.as_mut().map(|b| (Side::B, b)))
+}
+
+/// Takes in a worker's report; new predictions can move rows in or out of a filtered or sorted view.
+pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
+    let State {
+        preds,
+        preds_b,
+        data,
+        notice,
+        ..
+    } = state;
+    let preds = match (side, preds_b.as_mut()) {
+        (Side::A, _) => preds,
+        (Side::B, Some(b)) => b,
+        (Side::B, None) => return,
+    };
+    let gold = |row: u32| data.rows.get(row as usize).map(|r| r.label);
+    let reorder = matches!(report, WorkerMsg::Cached(_) | WorkerMsg::Results { .. });
+    if let Some(text) = take_report(preds, report, gold) {
+        // B's notices say whose they are.
+        let prefix = if side == Side::B { "B: " } else { "" };
+        *notice = Some(format!("{prefix}{text}"));
+    }
+    if reorder && (state.filters.depend_on_predictions() || state.order != Order::Dataset) {
+        state.rebuild_view();
+    }
+}
+
+/// Applies one report to a classifier's predictions; returns the notice it calls for, if any.
+fn take_report(
+    preds: &mut Predictions,
+    report: WorkerMsg,
+    gold: impl Fn(u32) -> Option<u32>,
+) -> Option<String> {
+    match report {
+        WorkerMsg::Status(s) => preds.status = ModelStatus::Busy(s),
+        WorkerMsg::Ready {
+            model,
+            device,
+            note,
+            batch_size,
+        } => {
+            preds.model_name = model;
+            preds.status = ModelStatus::Ready {
+                device,
+                note,
+                batch_size,
+            };
+        }
+        WorkerMsg::LoadFailed(e) => {
+            preds.status = ModelStatus::Failed(e);
+            preds.job = None;
+            preds.pending = None;
+        }
+        WorkerMsg::Cached(rows) => insert(preds, rows, &gold),
+        WorkerMsg::Results {
+            job,
+            predictions,
+            batch_time,
+        } => {
+            if let Some((pending_job, row)) = preds.pending
+                && pending_job == job
+                && predictions.iter().any(|(r, _)| *r == row)
+            {
+                preds.latency = Some((row, batch_time));
+                preds.pending = None;
+            }
+            insert(preds, predictions, &gold);
+        }
+        WorkerMsg::Progress {
+            job,
+            done,
+            total,
+            done_chars,
+            total_chars,
+            elapsed,
+        } => {
+            if let Some(j) = preds.job.as_mut().filter(|j| j.id == job) {
+                *j = BatchJob {
+                    id: job,
+                    done,
+                    total,
+                    done_chars,
+                    total_chars,
+                    elapsed,
+                };
+            }
+        }
+        WorkerMsg::Finished { job, cancelled } => {
+            let j = preds.job.take_if(|j| j.id == job)?;
+            return Some(finished(&j, cancelled));
+        }
+        WorkerMsg::Failed { job, error } => {
+            preds.job.take_if(|j| j.id == job);
+            preds.pending.take_if(|(j, _)| *j == job);
+            return Some(format!("classification failed: {error}"));
+        }
+        WorkerMsg::Warning(w) => return Some(w),
+    }
+    None
+}
+
+fn insert(
+    preds: &mut Predictions,
+    rows: Vec<(u32, crate::model::Prediction)>,
+    gold: &impl Fn(u32) -> Option<u32>,
+) {
+    for (row, p) in rows {
+        if let Some(g) = gold(row) {
+            preds.insert(row, g, p);
+        }
+    }
+}
+
+fn finished(j: &BatchJob, cancelled: bool) -> String {
+    if cancelled {
+        return format!("cancelled: {} of {} classified", j.done, j.total);
+    }
+    format!(
+        "classified {} reviews in {:.1} s ({:.0}/s)",
+        j.total,
+        j.elapsed.as_secs_f64(),
+        j.rate()
+    )
+}
+
+/// A batch job that has not started yet.
+impl BatchJob {
+    fn new(id: crate::app::JobId, total: usize) -> Self {
+        BatchJob {
+            id,
+            done: 0,
+            total,
+            done_chars: 0,
+            total_chars: 0,
+            elapsed: Duration::ZERO,
+        }
+    }
+}

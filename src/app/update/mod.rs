@@ -1,0 +1,118 @@
+//! The pure heart: `update(state, msg)` changes `state` and returns effects. No I/O, no clock, no
+//! drawing: what only a drawn frame knows comes back as `Msg::Drawn`.
+
+mod cells;
+mod classify;
+mod export;
+mod nav;
+mod search;
+
+use super::action::{Action, Command, Msg};
+use super::state::{Mode, State};
+
+pub use export::default_name as default_export_name;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.keep_selection_visible();
+            Vec::new()
+        }
+        Msg::Drawn(facts) => {
+            state.facts = facts;
+            nav::clamp_detail(state);
+            Vec::new()
+        }
+        Msg::Action(action) => {
+            state.notice = None;
+            act(state, action)
+        }
+        Msg::Worker(side, report) => {
+            classify::worker_report(state, side, report);
+            Vec::new()
+        }
+        Msg::Exported(outcome) => {
+            export::outcome(state, outcome);
+            Vec::new()
+        }
+    }
+}
+
+/// Hands each action to the part of `update` that owns it.
+fn act(state: &mut State, action: Action) -> Vec<Command> {
+    use Action::*;
+    match action {
+        Quit => return vec![Command::Quit],
+        // Undo the most recent thing still in effect, else quit.
+        Escape if state.preds.job.is_some() => return classify::cancel(state),
+        Escape if state.filters.cell.is_some() => cells::act(state, ClearCell),
+        Escape => return vec![Command::Quit],
+        Up
+        | Down
+        | PageUp
+        | PageDown
+        | Home
+        | End
+        | NextSplit
+        | PrevSplit
+        | DetailDown
+        | DetailUp
+        | Scroll { .. }
+        | Click { .. } => nav::act(state, action),
+        StartSearch | SearchInput(_) | SearchBackspace | SearchClear | SearchConfirm
+        | SearchCancel | NextMatch | PrevMatch => search::act(state, action),
+        ClassifySelected => return classify::selected(state),
+        ClassifyView => return classify::view(state),
+        CancelJob => return classify::cancel(state),
+        CycleLabel | ToggleMisclassified | CycleCompare | CycleOrder => filter(state, action),
+        ToggleMetrics => state.show_metrics = !state.show_metrics,
+        PickCell | MoveCell { .. } | ConfirmCell | CancelPick | ClearCell => {
+            cells::act(state, action)
+        }
+        StartExport | ExportInput(_) | ExportBackspace | ExportClear | ExportConfirm
+        | ExportCancel | Overwrite(_) => return export::act(state, action),
+        ToggleHelp => {
+            state.mode = match state.mode {
+                Mode::Help => Mode::Browse,
+                _ => Mode::Help,
+            }
+        }
+        CloseHelp => state.mode = Mode::Browse,
+    }
+    Vec::new()
+}
+
+/// The list's filters and order (which filter replaces which is `Filters`' rule).
+fn filter(state: &mut State, action: Action) {
+    match action {
+        Action::CycleLabel => {
+            let classes = state.data.label_names.len() as u32;
+            state.filters.cycle_label(classes);
+        }
+        Action::ToggleMisclassified => {
+            state.filters.toggle_misclassified();
+            let none_yet =
+                (0..state.data.splits.len()).all(|s| state.preds.tally(s).classified == 0);
+            if state.filters.misclassified && none_yet {
+                state.notice = Some(NO_PREDICTIONS.into());
+            }
+        }
+        Action::CycleCompare => {
+            if state.preds_b.is_none() {
+                state.notice = Some(
+                    "one classifier only: start with --compare embed (or zero-shot, sequence) for a second"
+                        .into(),
+                );
+                return;
+            }
+            state.filters.cycle_compare();
+        }
+        Action::CycleOrder => state.order = state.order.next(),
+        _ => return,
+    }
+    state.rebuild_view();
+}
+
+/// What a filter on predictions says before there are any.
+const NO_PREDICTIONS: &str = "no predictions yet: c classifies the selected review, C all in view";

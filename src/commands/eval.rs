@@ -1,0 +1,95 @@
+//! `reviewlens eval`: classify (or reuse cached predictions for) a split and print scikit-learn's
+//! classification report and confusion matrix, or one JSON object with `--json`.
+
+use super::classify::{predict_rows, split_rows};
+use crate::cli::{ClassifierKind, ModelArgs};
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::metrics::Report;
+use crate::model::Prediction;
+
+/// `reviewlens eval`: classify (or reuse cached predictions for) a split and print scikit-learn's
+/// classification report and confusion matrix, or one JSON object with `--json`.
+pub fn run(
+    data: &Dataset,
+    m: &ModelArgs,
+    split: Option<&str>,
+    json: bool,
+    cache_root: Option<std::path::PathBuf>,
+) -> Result<()> {
+    // The notebook evaluates on the test split: that is the default when there is one.
+    let split = split.or_else(|| {
+        data.splits
+            .iter()
+            .any(|s| s.name == "test")
+            .then_some("test")
+    });
+    let rows = split_rows(data, split)?;
+    let (session_a, session_b) = m.sessions(data, cache_root)?;
+    let a = predict_rows(data, m, session_a, &rows)?;
+    let (Some(session_b), Some(kind_b)) = (session_b, m.compare) else {
+        let report = report(data, &rows, &a);
+        if json {
+            println!("{}", report.json());
+        } else {
+            println!("{}", report.text(4));
+            println!("{}", report.confusion_text());
+        }
+        return Ok(());
+    };
+    let b = predict_rows(data, m, session_b, &rows)?;
+    let sides = [(m.classifier, a), (kind_b, b)];
+    print_comparison(data, m, &rows, &sides, json);
+    Ok(())
+}
+
+/// The classification report of `rows` that have a prediction.
+fn report(data: &Dataset, rows: &[usize], predictions: &[Option<Prediction>]) -> Report {
+    let pairs = rows.iter().filter_map(|&r| {
+        predictions[r]
+            .as_ref()
+            .map(|p| (data.rows[r].label, p.label))
+    });
+    Report::new(&data.label_names, pairs)
+}
+
+/// Both reports, and where the two classifiers part ways and who was right there.
+fn print_comparison(
+    data: &Dataset,
+    m: &ModelArgs,
+    rows: &[usize],
+    [(kind_a, a), (kind_b, b)]: &[(ClassifierKind, Vec<Option<Prediction>>); 2],
+    json: bool,
+) {
+    let (ra, rb) = (report(data, rows, a), report(data, rows, b));
+    let (mut disagree, mut only_a, mut only_b) = (0, 0, 0);
+    for &r in rows {
+        if let (Some(pa), Some(pb)) = (&a[r], &b[r])
+            && pa.label != pb.label
+        {
+            disagree += 1;
+            let gold = data.rows[r].label;
+            only_a += (pa.label == gold) as usize;
+            only_b += (pb.label == gold) as usize;
+        }
+    }
+    let name = |kind: ClassifierKind| m.source(kind).name() + &format!(" ({kind:?})");
+    if json {
+        let out = serde_json::json!({
+            "A": {"classifier": name(*kind_a), "report": ra.json()},
+            "B": {"classifier": name(*kind_b), "report": rb.json()},
+            "disagree": disagree, "A_right_where_they_disagree": only_a, "B_right_where_they_disagree": only_b,
+        });
+        println!("{out}");
+        return;
+    }
+    for (side, kind, report) in [("A", kind_a, &ra), ("B", kind_b, &rb)] {
+        println!("{side}: {}\n", name(*kind));
+        println!("{}", report.text(4));
+        println!("{}\n", report.confusion_text());
+    }
+    println!(
+        "A and B disagree on {disagree} of {} reviews: A is right on {only_a}, B on {only_b}",
+        rows.len()
+    );
+}

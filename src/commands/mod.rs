@@ -1,0 +1,9 @@
+//! The headless subcommands: how scripts, CI and benchmarks use reviewlens. Each takes the loaded
+//! data and its options and prints or writes its result.
+
+pub mod check;
+mod classify;
+pub mod eval;
+pub mod predict;
+pub mod sample;
+pub mod snapshot;

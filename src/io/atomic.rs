@@ -1,0 +1,63 @@
+//! Every file this program writes goes through `write`: a temporary file beside the target, then a
+//! rename, so a reader (or a crash) never sees half a file. The temporary file asks for 0666, so the
+//! result follows the umask like any other tool's output.
+
+use std::io::Write;
+use std::path::Path;
+
+/// What to do when the target already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    Replace,
+    /// Leave it as it is and report `false`; the check and the rename are one step, so a file that
+    /// appears meanwhile is not clobbered either.
+    Keep,
+}
+
+/// Writes `bytes` to `path` atomically; `Ok(false)` when `path` exists and `existing` is `Keep`.
+pub fn write(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<bool> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".reviewlens-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    let persisted = match existing {
+        Existing::Replace => tmp.persist(path),
+        Existing::Keep => tmp.persist_noclobber(path),
+    };
+    match persisted {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e.error),
+    }
+}
+
+/// `write` that replaces, with the error as one line naming the file (for caches and outputs).
+pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write(path, bytes, Existing::Replace)
+        .map(drop)
+        .map_err(|e| format!("cannot write {} ({e})", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_or_replaces_an_existing_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        assert!(write(&path, b"one", Existing::Keep).unwrap());
+        assert!(!write(&path, b"two", Existing::Keep).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        replace(&path, b"three").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "only the output is left");
+    }
+}

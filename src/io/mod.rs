@@ -1,0 +1,7 @@
+//! Writing to disk, at the edges: atomic file writes, the one parquet encoder, the prediction and
+//! embedding caches, and tables of reviews and predictions (exports and `predict` outputs).
+
+pub mod atomic;
+pub mod parquet;
+pub mod store;
+pub mod table;

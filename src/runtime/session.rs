@@ -1,0 +1,220 @@
+//! A classifier's session on the worker: its model (from a folder or the Hub) loaded for the
+//! dataset's classes, and the prediction cache that goes with it. Built from a resolved
+//! `ClassifierSpec`, never from command-line types.
+
+use std::path::PathBuf;
+
+use super::predictor::Predictor;
+use super::spec::ClassifierSpec;
+use super::training;
+use super::vectors::Pool;
+use super::worker::Backend;
+use crate::data::{Dataset, TextField};
+use crate::error::Result;
+use crate::hub::{HubEnv, Status};
+use crate::io::store::{CacheKey, Store};
+use crate::model::embed::Embedder;
+use crate::model::{self, Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
+
+pub struct Session {
+    pub spec: ClassifierSpec,
+    pub labels: Vec<String>,
+    pub opts: RunOptions,
+    pub hub: HubEnv,
+    /// Where prediction caches live; `None` with `--no-cache`.
+    pub cache_root: Option<PathBuf>,
+    pub data_fingerprint: String,
+    /// The text field's name ("content", "title+content"), part of the cache key.
+    pub text: String,
+    /// The session's embedding caches; give both classifiers the same pool.
+    pub vectors: Pool,
+    /// The files of the loaded model, once known.
+    files: Option<ModelFiles>,
+    store: Option<Store>,
+}
+
+impl Session {
+    pub fn new(
+        spec: ClassifierSpec,
+        labels: Vec<String>,
+        opts: RunOptions,
+        cache_root: Option<PathBuf>,
+        data_fingerprint: String,
+        text: String,
+    ) -> Self {
+        Session {
+            spec,
+            labels,
+            opts,
+            hub: HubEnv::from_env(),
+            cache_root,
+            data_fingerprint,
+            text,
+            vectors: Pool::default(),
+            files: None,
+            store: None,
+        }
+    }
+
+    /// Sessions for classifier A and, with `--compare`, B over `data`, sharing one embedding pool
+    /// so a review is embedded once for both.
+    pub fn pair(
+        data: &Dataset,
+        (a, b): (ClassifierSpec, Option<ClassifierSpec>),
+        opts: &RunOptions,
+        cache_root: Option<PathBuf>,
+        text: TextField,
+    ) -> (Self, Option<Self>) {
+        let session = |spec| {
+            Session::new(
+                spec,
+                data.label_names.clone(),
+                opts.clone(),
+                cache_root.clone(),
+                data.fingerprint.clone(),
+                text.name().to_owned(),
+            )
+        };
+        let a = session(a);
+        let b = b.map(|spec| Session {
+            vectors: a.vectors.clone(),
+            ..session(spec)
+        });
+        (a, b)
+    }
+
+    /// The model's name, before it is loaded.
+    pub fn name(&self) -> String {
+        self.spec.model().name()
+    }
+
+    /// The model's files, fetched when they come from the Hub.
+    pub fn files(&self, status: &Status) -> Result<ModelFiles> {
+        match self.spec.model() {
+            ModelSource::Dir(dir) => ModelFiles::from_dir(dir),
+            ModelSource::Hub { repo, revision } => {
+                model::hub::fetch(repo, revision.as_deref(), &self.hub, status)
+            }
+        }
+    }
+
+    /// The model's files without any network: a folder, or a Hub snapshot already in the cache.
+    fn local_files(&self) -> Option<ModelFiles> {
+        match self.spec.model() {
+            ModelSource::Dir(dir) => ModelFiles::from_dir(dir).ok(),
+            ModelSource::Hub { repo, revision } => {
+                model::hub::from_cache(repo, revision.as_deref().unwrap_or("main"), &self.hub)
+            }
+        }
+    }
+
+    pub fn cache_key(&self, files: &ModelFiles) -> Option<CacheKey> {
+        let max_length = match self.opts.max_length {
+            Some(n) => n,
+            None if self.spec.is_sequence() => model::max_positions(&files.config)?,
+            None => model::embed::default_max_length(files)?,
+        };
+        let label_map = self
+            .opts
+            .label_map
+            .iter()
+            .flatten()
+            .map(|(m, d)| format!("{m}={d}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        Some(CacheKey {
+            model: self.spec.cache_name(&files.identity),
+            data: self.data_fingerprint.clone(),
+            text: self.text.clone(),
+            max_length,
+            label_map,
+            dtype: format!("{:?}", self.opts.dtype),
+            classes: self.labels.clone(),
+        })
+    }
+
+    /// The classifier the spec names, on `files`.
+    fn build(&self, files: &ModelFiles, status: &Status) -> Result<Predictor> {
+        let embedder = || Embedder::load(files, &self.opts);
+        let ctx = training::Context {
+            cache_root: self.cache_root.as_deref(),
+            data_fingerprint: &self.data_fingerprint,
+            text: &self.text,
+            classes: &self.labels,
+            status,
+            vectors: &self.vectors,
+        };
+        match &self.spec {
+            ClassifierSpec::Sequence { .. } => Ok(Predictor::Sequence(Classifier::load(
+                files,
+                &self.labels,
+                &self.opts,
+            )?)),
+            ClassifierSpec::Logistic { train, .. } => training::logistic(embedder()?, train, &ctx),
+            ClassifierSpec::ZeroShot { descriptions, .. } => {
+                training::zero_shot(embedder()?, descriptions, &ctx)
+            }
+        }
+    }
+
+    /// Opens the prediction store for `files`, returning what it holds.
+    pub fn open_store(&mut self, files: &ModelFiles) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        let (Some(root), Some(key)) = (self.cache_root.clone(), self.cache_key(files)) else {
+            return (Vec::new(), Vec::new());
+        };
+        match Store::open(&root, &key) {
+            Ok(opened) => {
+                self.store = Some(opened.store);
+                (opened.predictions, opened.warnings)
+            }
+            Err(e) => {
+                self.cache_root = None; // not writable: go on without a cache
+                (Vec::new(), vec![format!("prediction cache off: {e}")])
+            }
+        }
+    }
+}
+
+impl Backend for Session {
+    type Model = Predictor;
+
+    fn load(&mut self, status: &Status) -> Result<Predictor> {
+        // A folder's files (and weights hash) found at start are reused; a Hub model is asked for
+        // again, so a moved branch is noticed.
+        let files = match (self.spec.model(), &self.files) {
+            (ModelSource::Dir(_), Some(files)) => files.clone(),
+            _ => self.files(status)?,
+        };
+        status(format!("loading {}", files.name));
+        let predictor = self.build(&files, status)?;
+        self.files = Some(files);
+        Ok(predictor)
+    }
+
+    fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {
+        if self.store.is_some() || self.cache_root.is_none() {
+            return (Vec::new(), Vec::new());
+        }
+        match self.files.clone().or_else(|| self.local_files()) {
+            Some(files) => {
+                if matches!(self.spec.model(), ModelSource::Dir(_)) {
+                    self.files = Some(files.clone());
+                }
+                self.open_store(&files)
+            }
+            None => (Vec::new(), Vec::new()),
+        }
+    }
+
+    fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
+        if self.store.is_none() && self.cache_root.is_some() {
+            if let Some(files) = self.files.clone() {
+                self.open_store(&files);
+            }
+        }
+        match &mut self.store {
+            Some(store) => store.save(predictions),
+            None => Ok(()),
+        }
+    }
+}
