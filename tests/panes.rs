@@ -234,3 +234,32 @@ fn selection_and_matches_are_marked_without_relying_on_colour() {
     assert_eq!(buffer[(1, 4)].symbol(), "•", "matching rows carry a symbol");
     assert!(!buffer[(16, 3)].modifier.contains(Modifier::REVERSED));
 }
+
+#[test]
+fn status_bar_shows_a_running_batch_with_the_batch_size_the_worker_chose() {
+    use reviewlens::app::{Msg, Side, WorkerMsg, update};
+    let mut s = State::new(tiny(), (120, 40));
+    let ready = WorkerMsg::Ready {
+        model: "tiny".into(),
+        device: "cpu f32".into(),
+        note: None,
+        batch_size: 16,
+    };
+    update(&mut s, Msg::Worker(Side::A, ready));
+    apply(&mut s, &[ClassifyView]);
+    let progress = WorkerMsg::Progress {
+        job: 1,
+        done: 3,
+        total: 6,
+        done_chars: 30,
+        total_chars: 60,
+        elapsed: std::time::Duration::from_secs(1),
+    };
+    update(&mut s, Msg::Worker(Side::A, progress));
+    let lines = pane(120, 1, |area, f| ui::status::draw(&s, area, f));
+    assert!(
+        lines[0].contains("classifying 3/6 ▕██████      ▏ 3/s ETA 0:01 (batches of 16) · x cancels"),
+        "{}",
+        lines[0]
+    );
+}

@@ -163,8 +163,13 @@ fn model_summary(preds: &Predictions) -> Option<String> {
             let s = d.as_secs();
             format!("{}:{:02}", s / 60, s % 60)
         });
+        // The batch size is known once the model is ready (the device picks it).
+        let batch = match preds.status {
+            ModelStatus::Ready { batch_size, .. } => format!(" (batches of {batch_size})"),
+            _ => String::new(),
+        };
         return Some(format!(
-            "classifying {}/{} ▕{}{}▏ {:.0}/s ETA {eta} · x cancels",
+            "classifying {}/{} ▕{}{}▏ {:.0}/s ETA {eta}{batch} · x cancels",
             thousands(job.done),
             thousands(job.total),
             "█".repeat(filled),
