@@ -8,6 +8,8 @@ use argmin::core::{CostFunction, Error as ArgminError, Executor, Gradient, KV, S
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::math::softmax;
+
 /// Fewer training rows than this cannot say much about a 384-dimensional boundary.
 pub const MIN_ROWS: usize = 10;
 
@@ -110,15 +112,9 @@ impl LogReg {
             let p = 1.0 / (1.0 + (-z[0]).exp());
             return vec![(1.0 - p) as f32, p as f32];
         }
+        // In f64, as the scores are, and rounded once at the end.
         softmax(&z).into_iter().map(|p| p as f32).collect()
     }
-}
-
-fn softmax(z: &[f64]) -> Vec<f64> {
-    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
-    let sum: f64 = e.iter().sum();
-    e.into_iter().map(|v| v / sum).collect()
 }
 
 struct Problem<'a> {
@@ -292,8 +288,7 @@ mod tests {
         for (c, centre) in centres.iter().enumerate() {
             let p = m.probs(centre);
             assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-            let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
-            assert_eq!(best, c, "{p:?}");
+            assert_eq!(crate::model::argmax(&p), c as u32, "{p:?}");
         }
     }
 

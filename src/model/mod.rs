@@ -11,6 +11,7 @@ pub mod hub;
 pub mod labels;
 mod layers;
 pub mod logreg;
+mod math;
 pub mod tokenize;
 
 use std::path::Path;
@@ -19,6 +20,7 @@ use candle_core::{DType, Device, Tensor};
 
 pub use device::{DTypePref, DevicePref, Kernels};
 pub use files::{ModelFiles, ModelSource};
+pub use math::{Real, argmax, softmax};
 pub use tokenize::Encoded;
 
 use crate::error::{Error, Result};
@@ -53,12 +55,8 @@ pub struct Prediction {
     pub truncated: bool,
 }
 
-/// Index of the largest value (the first on a tie).
-pub(crate) fn best(values: &[f32]) -> u32 {
-    (0..values.len())
-        .max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)))
-        .unwrap_or(0) as u32
-}
+// The old name of `argmax`, kept while src/predictor.rs still imports it.
+pub(crate) use math::argmax as best;
 
 enum Net {
     DistilBert(distilbert::DistilBert),
@@ -214,18 +212,13 @@ impl Classifier {
     }
 
     fn prediction(&self, logits: &[f32], e: &Encoded) -> Prediction {
-        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-        let sum: f32 = exps.iter().sum();
+        let by_output = softmax(logits);
         let mut probs = vec![0.0; self.classes];
-        for (out, p) in exps.iter().enumerate() {
-            probs[self.class_of_output[out] as usize] = p / sum;
+        for (out, &p) in by_output.iter().enumerate() {
+            probs[self.class_of_output[out] as usize] = p;
         }
-        let best = (0..exps.len())
-            .max_by(|&a, &b| exps[a].total_cmp(&exps[b]))
-            .unwrap_or(0);
         Prediction {
-            label: self.class_of_output[best],
+            label: self.class_of_output[argmax(&by_output) as usize],
             probs,
             tokens: e.ids.len() as u32,
             truncated: e.truncated,
