@@ -70,7 +70,6 @@ pub struct Classifier {
     tokenizer: tokenize::TextTokenizer,
     device: Device,
     dtype: DType,
-    pub architecture: String,
     pub max_length: usize,
     /// For each model output, the dataset class it stands for.
     class_of_output: Vec<u32>,
@@ -161,7 +160,6 @@ impl Classifier {
             tokenizer,
             device,
             dtype,
-            architecture,
             max_length,
             class_of_output,
             classes: dataset_labels.len(),
