@@ -1,12 +1,13 @@
 //! Parquet files in the Hub's layout (or any layout, given the column names). Only the needed columns
 //! are decoded (projection); text may be `Utf8`, `LargeUtf8` or `Utf8View`, labels any integer width.
 
-use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::datatypes::{DataType, Int64Type};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
+    ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
 };
+use parquet::errors::ParquetError;
 use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData};
 use parquet::file::reader::ChunkReader;
 
@@ -15,14 +16,8 @@ use crate::error::{Error, Result};
 
 /// Rows in a parquet file, from its footer alone.
 pub(crate) fn row_count<R: ChunkReader + 'static>(reader: R, place: &str) -> Result<usize> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| {
-        Error::input(
-            place,
-            format!(
-                "not a readable parquet file ({e}); check that it is complete and really parquet"
-            ),
-        )
-    })?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| unreadable(place, e))?;
     Ok(builder.metadata().file_metadata().num_rows().max(0) as usize)
 }
 
@@ -36,59 +31,173 @@ pub(crate) fn read<R: ChunkReader + 'static>(
     columns: &Columns,
     rows: Option<&[usize]>,
 ) -> Result<RawRows> {
-    let bad = |problem: String| Error::input(place, problem);
     let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new_with_options(reader, options).map_err(|e| {
-            bad(format!(
-                "not a readable parquet file ({e}); check that it is complete and really parquet"
-            ))
-        })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(reader, options)
+        .map_err(|e| unreadable(place, e))?;
     let schema = builder.schema().clone();
-    let field_index = |name: &str| schema.index_of(name).ok();
-    let require = |name: &str, flag: &str| {
-        field_index(name).ok_or_else(|| {
-            let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            bad(format!(
-                "column \"{name}\" is missing (columns: {}); name the right one with {flag}",
-                have.join(", ")
-            ))
-        })
-    };
-    let label_idx = require(&columns.label, "--label-column")?;
-    let text_idx = require(&columns.text, "--text-column")?;
-    let title_idx = match &columns.title {
-        Some(name) => Some(require(name, "--title-column")?),
-        None => field_index(columns.title_or_default()),
-    };
-    let row_index_idx = field_index("row_index");
-
-    let check_type = |idx: usize, ok: fn(&DataType) -> bool, expected: &str| {
-        let field = schema.field(idx);
-        if ok(field.data_type()) {
-            Ok(())
-        } else {
-            Err(bad(format!(
-                "column \"{}\" has type {}, expected {expected}",
-                field.name(),
-                field.data_type()
-            )))
-        }
-    };
-    check_type(label_idx, DataType::is_integer, "integer class ids")?;
-    check_type(text_idx, is_text, "text (Utf8, LargeUtf8 or Utf8View)")?;
-    if let Some(i) = title_idx {
-        check_type(i, is_text, "text (Utf8, LargeUtf8 or Utf8View)")?;
-    }
-    let row_index_idx = row_index_idx.filter(|&i| schema.field(i).data_type().is_integer());
-
+    let found = Found::find(&schema, columns, place)?;
     let label_names = schema
         .metadata()
         .get("huggingface")
         .and_then(|json| labels::from_hf_metadata(json, &columns.label));
+    let (reader, total, row_groups_read) = decoder(builder, &found, rows, place)?;
+    let mut out = RawRows {
+        labels: Vec::with_capacity(total),
+        titles: Vec::with_capacity(total),
+        contents: Vec::with_capacity(total),
+        row_index: found.row_index.map(|_| Vec::with_capacity(total)),
+        label_names,
+        row_groups_read,
+    };
+    for batch in reader {
+        let batch = batch.map_err(|e| {
+            Error::input(
+                place,
+                format!("corrupt data ({e}); re-download or re-create the file"),
+            )
+        })?;
+        found.append(&batch, &schema, columns, place, &mut out)?;
+    }
+    Ok(out)
+}
 
-    let wanted = [Some(label_idx), Some(text_idx), title_idx, row_index_idx];
-    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().flatten().copied());
+/// The same words for a file that is not parquet at all, whichever reader found out.
+fn unreadable(place: &str, e: ParquetError) -> Error {
+    Error::input(
+        place,
+        format!("not a readable parquet file ({e}); check that it is complete and really parquet"),
+    )
+}
+
+/// The columns to decode, by position in the file's schema.
+struct Found {
+    label: usize,
+    text: usize,
+    title: Option<usize>,
+    /// Only an integer `row_index`; any other column of that name is ordinary data.
+    row_index: Option<usize>,
+}
+
+impl Found {
+    /// Locates the columns `columns` names, refusing before anything is decoded a missing one
+    /// (naming the flag that picks another) or one of the wrong type.
+    fn find(schema: &Schema, columns: &Columns, place: &str) -> Result<Self> {
+        let field_index = |name: &str| schema.index_of(name).ok();
+        let require = |name: &str, flag: &str| {
+            field_index(name).ok_or_else(|| {
+                let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                let have = have.join(", ");
+                Error::input(
+                    place,
+                    format!("column \"{name}\" is missing (columns: {have}); name the right one with {flag}"),
+                )
+            })
+        };
+        let label = require(&columns.label, "--label-column")?;
+        let text = require(&columns.text, "--text-column")?;
+        let title = match &columns.title {
+            Some(name) => Some(require(name, "--title-column")?),
+            None => field_index(columns.title_or_default()),
+        };
+        let check = |idx: usize, ok: fn(&DataType) -> bool, expected: &str| {
+            check_type(schema.field(idx), ok, expected, place)
+        };
+        check(label, DataType::is_integer, "integer class ids")?;
+        check(text, is_text, TEXT_TYPES)?;
+        if let Some(i) = title {
+            check(i, is_text, TEXT_TYPES)?;
+        }
+        let row_index =
+            field_index("row_index").filter(|&i| schema.field(i).data_type().is_integer());
+        Ok(Found {
+            label,
+            text,
+            title,
+            row_index,
+        })
+    }
+
+    fn indices(&self) -> impl Iterator<Item = usize> {
+        [
+            Some(self.label),
+            Some(self.text),
+            self.title,
+            self.row_index,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Appends one decoded batch; a null label is refused with its row's number among those read.
+    fn append(
+        &self,
+        batch: &RecordBatch,
+        schema: &Schema,
+        columns: &Columns,
+        place: &str,
+        out: &mut RawRows,
+    ) -> Result<()> {
+        let column = |idx: usize| {
+            batch
+                .column_by_name(schema.field(idx).name())
+                .expect("projected")
+        };
+        let base = out.labels.len();
+        let label_col = as_i64(column(self.label), &columns.label, place)?;
+        for i in 0..label_col.len() {
+            if label_col.is_null(i) {
+                return Err(Error::input(
+                    place,
+                    format!(
+                        "row {}: label is empty (null); every row needs a class",
+                        base + i + 1
+                    ),
+                ));
+            }
+            out.labels
+                .push(label_col.as_primitive::<Int64Type>().value(i));
+        }
+        push_text(column(self.text), &mut out.contents);
+        match self.title {
+            Some(idx) => push_text(column(idx), &mut out.titles),
+            None => out.titles.resize(out.labels.len(), String::new()),
+        }
+        if let (Some(idx), Some(ri)) = (self.row_index, out.row_index.as_mut()) {
+            let col = as_i64(column(idx), "row_index", place)?;
+            let col = col.as_primitive::<Int64Type>();
+            ri.extend((0..col.len()).map(|i| col.value(i).max(0) as u64));
+        }
+        Ok(())
+    }
+}
+
+const TEXT_TYPES: &str = "text (Utf8, LargeUtf8 or Utf8View)";
+
+/// Refuses a column whose type cannot be read as `expected` says, naming both types.
+fn check_type(field: &Field, ok: fn(&DataType) -> bool, expected: &str, place: &str) -> Result<()> {
+    if ok(field.data_type()) {
+        return Ok(());
+    }
+    Err(Error::input(
+        place,
+        format!(
+            "column \"{}\" has type {}, expected {expected}",
+            field.name(),
+            field.data_type()
+        ),
+    ))
+}
+
+/// The batch reader over `found`'s columns, limited to `rows` when given; also how many rows it
+/// yields (to size the output once) and how many row groups it decodes.
+fn decoder<R: ChunkReader + 'static>(
+    builder: ParquetRecordBatchReaderBuilder<R>,
+    found: &Found,
+    rows: Option<&[usize]>,
+    place: &str,
+) -> Result<(ParquetRecordBatchReader, usize, usize)> {
+    let bad = |problem: String| Error::input(place, problem);
+    let mask = ProjectionMask::roots(builder.parquet_schema(), found.indices());
     let mut builder = builder.with_projection(mask);
     let mut total = builder.metadata().file_metadata().num_rows().max(0) as usize;
     let mut row_groups_read = builder.metadata().num_row_groups();
@@ -104,50 +213,7 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         .with_batch_size(8192)
         .build()
         .map_err(|e| bad(format!("cannot read: {e}")))?;
-
-    let mut out = RawRows {
-        labels: Vec::with_capacity(total),
-        titles: Vec::with_capacity(total),
-        contents: Vec::with_capacity(total),
-        row_index: row_index_idx.map(|_| Vec::with_capacity(total)),
-        label_names,
-        row_groups_read,
-    };
-    for batch in reader {
-        let batch = batch.map_err(|e| {
-            bad(format!(
-                "corrupt data ({e}); re-download or re-create the file"
-            ))
-        })?;
-        let column = |idx: usize| {
-            batch
-                .column_by_name(schema.field(idx).name())
-                .expect("projected")
-        };
-        let base = out.labels.len();
-        let label_col = as_i64(column(label_idx), &columns.label, place)?;
-        for i in 0..label_col.len() {
-            if label_col.is_null(i) {
-                return Err(bad(format!(
-                    "row {}: label is empty (null); every row needs a class",
-                    base + i + 1
-                )));
-            }
-            out.labels
-                .push(label_col.as_primitive::<Int64Type>().value(i));
-        }
-        push_text(column(text_idx), &mut out.contents);
-        match title_idx {
-            Some(idx) => push_text(column(idx), &mut out.titles),
-            None => out.titles.resize(out.labels.len(), String::new()),
-        }
-        if let (Some(idx), Some(ri)) = (row_index_idx, out.row_index.as_mut()) {
-            let col = as_i64(column(idx), "row_index", place)?;
-            let col = col.as_primitive::<Int64Type>();
-            ri.extend((0..col.len()).map(|i| col.value(i).max(0) as u64));
-        }
-    }
-    Ok(out)
+    Ok((reader, total, row_groups_read))
 }
 
 /// The row groups holding `rows` (sorted file positions) and a selection of exactly those rows within

@@ -10,7 +10,7 @@ use candle_core::{D, DType, Device, Tensor};
 use super::bert;
 use super::files::{map_weights, misfit};
 use super::tokenize::{Encoded, TextTokenizer};
-use super::{ModelFiles, RunOptions, device};
+use super::{ModelFiles, RunOptions, device, load};
 use crate::error::{Error, Result};
 
 /// Which pooled vectors are concatenated, in sentence-transformers' order.
@@ -30,12 +30,21 @@ impl Pooling {
         mean_sqrt_len: false,
     };
 
+    /// The model folder's pooling; mean, with a note, when it has no `1_Pooling/config.json`
+    /// (sentence-transformers' default).
+    fn of_model(root: &Path, notes: &mut Vec<String>) -> Result<Self> {
+        let path = root.join("1_Pooling").join("config.json");
+        if path.is_file() {
+            Pooling::parse(&path)
+        } else {
+            notes.push("no 1_Pooling/config.json: mean pooling".to_string());
+            Ok(Pooling::MEAN)
+        }
+    }
+
     /// From `1_Pooling/config.json`; modes we do not compute are refused by name.
     fn parse(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Error::at_path(path, format!("not JSON ({e})")))?;
+        let v = load::read_json(path)?;
         let flag = |k: &str| v.get(k).and_then(|b| b.as_bool()).unwrap_or(false);
         for unsupported in ["pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"] {
             if flag(unsupported) {
@@ -87,62 +96,18 @@ pub struct Embedder {
 impl Embedder {
     pub fn load(files: &ModelFiles, opts: &RunOptions) -> Result<Self> {
         let root = files.config.parent().unwrap_or(Path::new("."));
-        let config_text = std::fs::read_to_string(&files.config)
-            .map_err(|e| Error::at_path(&files.config, format!("cannot read ({e})")))?;
-        let config: serde_json::Value = serde_json::from_str(&config_text)
-            .map_err(|e| Error::at_path(&files.config, format!("not JSON ({e})")))?;
-        let model_type = config.get("model_type").and_then(|t| t.as_str());
-        if model_type != Some("bert") {
-            return Err(Error::at_path(
-                &files.config,
-                format!(
-                    "model_type {} is not supported for embeddings (supported: bert, e.g. sentence-transformers/all-MiniLM-L6-v2)",
-                    model_type.unwrap_or("(none)")
-                ),
-            ));
-        }
-        let cfg: bert::Config = serde_json::from_value(config)
-            .map_err(|e| Error::at_path(&files.config, format!("bad BERT config ({e})")))?;
+        let cfg = bert_config(&files.config)?;
         let mut notes = Vec::new();
-        let pooling_path = root.join("1_Pooling").join("config.json");
-        let pooling = if pooling_path.is_file() {
-            Pooling::parse(&pooling_path)?
-        } else {
-            notes.push("no 1_Pooling/config.json: mean pooling".to_string());
-            Pooling::MEAN
-        };
+        let pooling = Pooling::of_model(root, &mut notes)?;
         let normalize = normalize_step(&root.join("modules.json"))?;
-        let max_length = match opts.max_length {
-            Some(n) if (2..=cfg.max_position_embeddings).contains(&n) => n,
-            Some(n) => {
-                return Err(Error::input(
-                    "--max-length",
-                    format!(
-                        "{n} is outside 2..={} (the embedding model's max_position_embeddings)",
-                        cfg.max_position_embeddings
-                    ),
-                ));
-            }
-            None => max_seq_length(&root.join("sentence_bert_config.json"))
-                .unwrap_or(cfg.max_position_embeddings)
-                .min(cfg.max_position_embeddings),
-        };
-        let tokenizer = TextTokenizer::load(
-            files.tokenizer_json.as_deref(),
-            files.vocab.as_deref(),
-            files.tokenizer_config.as_deref(),
-            max_length,
+        let positions = cfg.max_position_embeddings;
+        let max_length = load::max_length(
+            opts.max_length,
+            positions,
+            || seq_length_within(root, positions),
+            "embedding model",
         )?;
-        if tokenizer.vocab_size() > cfg.vocab_size {
-            return Err(Error::input(
-                "embedding model",
-                format!(
-                    "its tokenizer has {} tokens but the model's vocabulary has {}; the tokenizer belongs to another model",
-                    tokenizer.vocab_size(),
-                    cfg.vocab_size
-                ),
-            ));
-        }
+        let tokenizer = load::tokenizer(files, max_length, cfg.vocab_size, "embedding model")?;
         let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
         notes.extend(device_note);
         let vb = map_weights(&files.weights, dtype, &device)?;
@@ -231,11 +196,31 @@ impl Embedder {
 pub fn default_max_length(files: &ModelFiles) -> Option<usize> {
     let root = files.config.parent()?;
     let positions = super::max_positions(&files.config)?;
-    Some(
-        max_seq_length(&root.join("sentence_bert_config.json"))
-            .unwrap_or(positions)
-            .min(positions),
-    )
+    Some(seq_length_within(root, positions))
+}
+
+/// `sentence_bert_config.json`'s `max_seq_length`, capped at the position embeddings (longer
+/// would index past them); `positions` when the file does not say.
+fn seq_length_within(root: &Path, positions: usize) -> usize {
+    max_seq_length(&root.join("sentence_bert_config.json"))
+        .unwrap_or(positions)
+        .min(positions)
+}
+
+/// `config.json` as a BERT config; only BERT encoders are embedded (MiniLM is one).
+fn bert_config(path: &Path) -> Result<bert::Config> {
+    let config = load::read_json(path)?;
+    let model_type = config.get("model_type").and_then(|t| t.as_str());
+    if model_type != Some("bert") {
+        return Err(Error::at_path(
+            path,
+            format!(
+                "model_type {} is not supported for embeddings (supported: bert, e.g. sentence-transformers/all-MiniLM-L6-v2)",
+                model_type.unwrap_or("(none)")
+            ),
+        ));
+    }
+    load::typed_config(path, config, "BERT")
 }
 
 /// Whether `modules.json` ends the pipeline with sentence-transformers' `Normalize`.

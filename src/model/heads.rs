@@ -3,6 +3,7 @@
 
 use super::embed::Embedder;
 use super::logreg::LogReg;
+use super::math::softmax;
 
 /// Zero-shot similarities become probabilities as softmax(20 · cos): 20 is the scale
 /// all-MiniLM-L6-v2 was trained with (MultipleNegativesRankingLoss), so the spread is its own.
@@ -24,10 +25,7 @@ impl Head {
                     .iter()
                     .map(|l| ZERO_SHOT_SCALE * l.iter().zip(&v).map(|(a, b)| a * b).sum::<f32>())
                     .collect();
-                let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                let e: Vec<f32> = z.iter().map(|x| (x - max).exp()).collect();
-                let sum: f32 = e.iter().sum();
-                e.into_iter().map(|x| x / sum).collect()
+                softmax(&z)
             }
         }
     }

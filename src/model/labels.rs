@@ -28,45 +28,11 @@ pub fn match_labels(
     dataset: &[String],
     map: Option<&[(String, String)]>,
 ) -> Result<Vec<u32>> {
-    // Automatic matching goes by name only; an explicit map may also give a class id.
-    let class_named = |name: &str| -> Option<u32> {
-        let name = name.trim();
-        dataset
-            .iter()
-            .position(|d| d.eq_ignore_ascii_case(name))
-            .map(|i| i as u32)
-    };
-    let class_named_or_id = |name: &str| -> Option<u32> {
-        class_named(name).or_else(|| {
-            name.trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|&i| (i as usize) < dataset.len())
-        })
-    };
     let mut out = Vec::with_capacity(id2label.len());
     for (i, model_label) in id2label.iter().enumerate() {
         let class = match map {
-            Some(map) => {
-                let (_, target) = map.iter().find(|(m, _)| m.eq_ignore_ascii_case(model_label)).ok_or_else(|| {
-                    Error::input("--label-map", format!("does not say which class the model's label \"{model_label}\" is"))
-                })?;
-                class_named_or_id(target).ok_or_else(|| {
-                    Error::input("--label-map", format!("\"{target}\" is not a dataset class ({})", dataset.join(", ")))
-                })?
-            }
-            None => class_named(model_label)
-                .or_else(|| model_label.strip_prefix("LABEL_").and_then(class_named))
-                .ok_or_else(|| {
-                    Error::input(
-                        "model",
-                        format!(
-                            "its label \"{model_label}\" (output {i}) matches none of the dataset's classes ({}); say which is which with --label-map, e.g. {}",
-                            dataset.join(", "),
-                            example_map(id2label)
-                        ),
-                    )
-                })?,
+            Some(map) => mapped_class(model_label, map, dataset)?,
+            None => matched_class(i, id2label, dataset)?,
         };
         if out.contains(&class) {
             return Err(Error::input(
@@ -80,6 +46,67 @@ pub fn match_labels(
         out.push(class);
     }
     Ok(out)
+}
+
+/// The class `--label-map` gives `model_label`: an explicit map may name a class or give its id.
+fn mapped_class(model_label: &str, map: &[(String, String)], dataset: &[String]) -> Result<u32> {
+    let (_, target) = map
+        .iter()
+        .find(|(m, _)| m.eq_ignore_ascii_case(model_label))
+        .ok_or_else(|| {
+            Error::input(
+                "--label-map",
+                format!("does not say which class the model's label \"{model_label}\" is"),
+            )
+        })?;
+    class_named(dataset, target)
+        .or_else(|| {
+            target
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|&i| (i as usize) < dataset.len())
+        })
+        .ok_or_else(|| {
+            Error::input(
+                "--label-map",
+                format!(
+                    "\"{target}\" is not a dataset class ({})",
+                    dataset.join(", ")
+                ),
+            )
+        })
+}
+
+/// The class output `i` means by name alone (`NEGATIVE`, or `LABEL_k` for a class named `k`):
+/// automatic matching never guesses from ids.
+fn matched_class(i: usize, id2label: &[String], dataset: &[String]) -> Result<u32> {
+    let model_label = &id2label[i];
+    class_named(dataset, model_label)
+        .or_else(|| {
+            model_label
+                .strip_prefix("LABEL_")
+                .and_then(|k| class_named(dataset, k))
+        })
+        .ok_or_else(|| {
+            Error::input(
+                "model",
+                format!(
+                    "its label \"{model_label}\" (output {i}) matches none of the dataset's classes ({}); say which is which with --label-map, e.g. {}",
+                    dataset.join(", "),
+                    example_map(id2label)
+                ),
+            )
+        })
+}
+
+/// The dataset class named `name`, ignoring case and surrounding spaces.
+fn class_named(dataset: &[String], name: &str) -> Option<u32> {
+    let name = name.trim();
+    dataset
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(name))
+        .map(|i| i as u32)
 }
 
 fn example_map(id2label: &[String]) -> String {

@@ -8,6 +8,8 @@ use argmin::core::{CostFunction, Error as ArgminError, Executor, Gradient, KV, S
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::math::softmax;
+
 /// Fewer training rows than this cannot say much about a 384-dimensional boundary.
 pub const MIN_ROWS: usize = 10;
 
@@ -40,21 +42,7 @@ impl LogReg {
         progress: impl FnMut(u64, f64) + Send + 'static,
     ) -> Result<Self, String> {
         let n = y.len();
-        if x.len() != n * dim {
-            return Err(format!("{} values for {n} rows of {dim}", x.len()));
-        }
-        if n < MIN_ROWS {
-            return Err(format!(
-                "the train split has {n} rows; logistic regression needs at least {MIN_ROWS}"
-            ));
-        }
-        let mut present = vec![false; classes];
-        for &label in y {
-            present[label as usize] = true;
-        }
-        if present.iter().filter(|&&p| p).count() < 2 {
-            return Err("the train split has a single class; logistic regression needs two".into());
-        }
+        Self::check(x, y, dim, classes)?;
         let problem = Problem {
             x,
             y,
@@ -91,6 +79,27 @@ impl LogReg {
         })
     }
 
+    /// Refuses training data that cannot give a meaningful boundary, before any work.
+    fn check(x: &[f32], y: &[u32], dim: usize, classes: usize) -> Result<(), String> {
+        let n = y.len();
+        if x.len() != n * dim {
+            return Err(format!("{} values for {n} rows of {dim}", x.len()));
+        }
+        if n < MIN_ROWS {
+            return Err(format!(
+                "the train split has {n} rows; logistic regression needs at least {MIN_ROWS}"
+            ));
+        }
+        let mut present = vec![false; classes];
+        for &label in y {
+            present[label as usize] = true;
+        }
+        if present.iter().filter(|&&p| p).count() < 2 {
+            return Err("the train split has a single class; logistic regression needs two".into());
+        }
+        Ok(())
+    }
+
     /// The probability of each class for one vector.
     pub fn probs(&self, v: &[f32]) -> Vec<f32> {
         let w = &self.weights;
@@ -110,15 +119,9 @@ impl LogReg {
             let p = 1.0 / (1.0 + (-z[0]).exp());
             return vec![(1.0 - p) as f32, p as f32];
         }
+        // In f64, as the scores are, and rounded once at the end.
         softmax(&z).into_iter().map(|p| p as f32).collect()
     }
-}
-
-fn softmax(z: &[f64]) -> Vec<f64> {
-    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
-    let sum: f64 = e.iter().sum();
-    e.into_iter().map(|v| v / sum).collect()
 }
 
 struct Problem<'a> {
@@ -179,23 +182,8 @@ impl Problem<'_> {
                 let w = &p[r * (d + 1)..(r + 1) * (d + 1)];
                 *zr = dot(&w[..d], xi) + w[d];
             }
-            let label = self.y[i] as usize;
-            // Per-row loss and d(loss)/dz.
-            let mut dz = vec![0.0; rows];
-            if rows == 1 {
-                let t = (label == 1) as u8 as f64;
-                // log(1 + e^z) - t z, computed stably.
-                let zi = z[0];
-                loss += zi.max(0.0) + (-zi.abs()).exp().ln_1p() - t * zi;
-                dz[0] = 1.0 / (1.0 + (-zi).exp()) - t;
-            } else {
-                let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let sum: f64 = z.iter().map(|v| (v - max).exp()).sum();
-                loss += max + sum.ln() - z[label];
-                for r in 0..rows {
-                    dz[r] = (z[r] - max).exp() / sum - (r == label) as u8 as f64;
-                }
-            }
+            let (row_loss, dz) = row_loss(&z, self.y[i] as usize);
+            loss += row_loss;
             if let Some(g) = grad.as_deref_mut() {
                 for (r, &dzr) in dz.iter().enumerate() {
                     let gr = &mut g[r * (d + 1)..(r + 1) * (d + 1)];
@@ -206,6 +194,12 @@ impl Problem<'_> {
                 }
             }
         }
+        self.regularised(p, grad, loss)
+    }
+
+    /// The mean of the summed row losses (and gradient) plus the L2 term, which spares the biases.
+    fn regularised(&self, p: &[f64], grad: Option<&mut [f64]>, loss: f64) -> f64 {
+        let (d, rows) = (self.dim, LogReg::rows(self.classes));
         let n = self.n as f64;
         let mut penalty = 0.0;
         for r in 0..rows {
@@ -227,6 +221,25 @@ impl Problem<'_> {
         }
         loss / n + 0.5 * self.l2 * penalty
     }
+}
+
+/// One row's log-loss and its derivative by each score `z`: binomial (one score) or multinomial,
+/// both computed without overflowing `exp`.
+fn row_loss(z: &[f64], label: usize) -> (f64, Vec<f64>) {
+    let mut dz = vec![0.0; z.len()];
+    if z.len() == 1 {
+        let t = (label == 1) as u8 as f64;
+        // log(1 + e^z) - t z, computed stably.
+        let zi = z[0];
+        dz[0] = 1.0 / (1.0 + (-zi).exp()) - t;
+        return (zi.max(0.0) + (-zi.abs()).exp().ln_1p() - t * zi, dz);
+    }
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = z.iter().map(|v| (v - max).exp()).sum();
+    for (r, d) in dz.iter_mut().enumerate() {
+        *d = (z[r] - max).exp() / sum - (r == label) as u8 as f64;
+    }
+    (max + sum.ln() - z[label], dz)
 }
 
 impl CostFunction for Problem<'_> {
@@ -292,8 +305,7 @@ mod tests {
         for (c, centre) in centres.iter().enumerate() {
             let p = m.probs(centre);
             assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
-            let best = (0..3).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
-            assert_eq!(best, c, "{p:?}");
+            assert_eq!(crate::model::argmax(&p), c as u32, "{p:?}");
         }
     }
 

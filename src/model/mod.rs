@@ -10,7 +10,9 @@ pub mod heads;
 pub mod hub;
 pub mod labels;
 mod layers;
+mod load;
 pub mod logreg;
+mod math;
 pub mod tokenize;
 
 use std::path::Path;
@@ -19,6 +21,7 @@ use candle_core::{DType, Device, Tensor};
 
 pub use device::{DTypePref, DevicePref, Kernels};
 pub use files::{ModelFiles, ModelSource};
+pub use math::{Real, argmax, softmax};
 pub use tokenize::Encoded;
 
 use crate::error::{Error, Result};
@@ -53,12 +56,8 @@ pub struct Prediction {
     pub truncated: bool,
 }
 
-/// Index of the largest value (the first on a tie).
-pub(crate) fn best(values: &[f32]) -> u32 {
-    (0..values.len())
-        .max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)))
-        .unwrap_or(0) as u32
-}
+// The old name of `argmax`, kept while src/predictor.rs still imports it.
+pub(crate) use math::argmax as best;
 
 enum Net {
     DistilBert(distilbert::DistilBert),
@@ -72,7 +71,6 @@ pub struct Classifier {
     tokenizer: tokenize::TextTokenizer,
     device: Device,
     dtype: DType,
-    pub architecture: String,
     pub max_length: usize,
     /// For each model output, the dataset class it stands for.
     class_of_output: Vec<u32>,
@@ -84,86 +82,27 @@ pub struct Classifier {
 impl Classifier {
     /// Loads the model in `files` for a dataset whose classes are `dataset_labels`.
     pub fn load(files: &ModelFiles, dataset_labels: &[String], opts: &RunOptions) -> Result<Self> {
-        let config_text = std::fs::read_to_string(&files.config)
-            .map_err(|e| Error::at_path(&files.config, format!("cannot read ({e})")))?;
-        let config: serde_json::Value = serde_json::from_str(&config_text)
-            .map_err(|e| Error::at_path(&files.config, format!("not JSON ({e})")))?;
-        let architecture = config
-            .get("architectures")
-            .and_then(|a| a.get(0))
-            .and_then(|a| a.as_str())
-            .unwrap_or("(none)")
-            .to_owned();
-        if !SUPPORTED.contains(&architecture.as_str()) {
-            return Err(Error::at_path(
-                &files.config,
-                format!(
-                    "architecture {architecture} is not supported (supported: {})",
-                    SUPPORTED.join(", ")
-                ),
-            ));
-        }
+        let config = load::read_json(&files.config)?;
+        let architecture = architecture(&files.config, &config)?;
         let id2label = id2label(&config).map_err(|e| Error::at_path(&files.config, e))?;
         let class_of_output =
             labels::match_labels(&id2label, dataset_labels, opts.label_map.as_deref())?;
-        let bad_config = |e: serde_json::Error| {
-            Error::at_path(&files.config, format!("bad {architecture} config ({e})"))
-        };
-        let (max_positions, vocab_size) = match architecture.as_str() {
-            "DistilBertForSequenceClassification" => {
-                let c: distilbert::Config =
-                    serde_json::from_value(config.clone()).map_err(bad_config)?;
-                (c.max_position_embeddings, c.vocab_size)
-            }
-            _ => {
-                let c: bert::Config = serde_json::from_value(config.clone()).map_err(bad_config)?;
-                (c.max_position_embeddings, c.vocab_size)
-            }
-        };
-        let max_length = match opts.max_length {
-            None => max_positions,
-            Some(n) if (2..=max_positions).contains(&n) => n,
-            Some(n) => {
-                return Err(Error::input(
-                    "--max-length",
-                    format!(
-                        "{n} is outside 2..={max_positions} (the model's max_position_embeddings)"
-                    ),
-                ));
-            }
-        };
-        let tokenizer = tokenize::TextTokenizer::load(
-            files.tokenizer_json.as_deref(),
-            files.vocab.as_deref(),
-            files.tokenizer_config.as_deref(),
-            max_length,
-        )?;
-        if tokenizer.vocab_size() > vocab_size {
-            return Err(Error::input(
-                "model",
-                format!(
-                    "its tokenizer has {} tokens but the model's vocabulary has {vocab_size}; the tokenizer belongs to another model",
-                    tokenizer.vocab_size()
-                ),
-            ));
-        }
+        let net_config = NetConfig::parse(&files.config, architecture, config)?;
+        let (max_positions, vocab_size) = net_config.sizes();
+        let max_length =
+            load::max_length(opts.max_length, max_positions, || max_positions, "model")?;
+        let tokenizer = load::tokenizer(files, max_length, vocab_size, "model")?;
         let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
-        let net = load_net(
-            &files.weights,
-            &architecture,
-            &config,
-            id2label.len(),
-            &device,
-            dtype,
-            opts.kernels,
-        )?;
+        let vb = files::map_weights(&files.weights, dtype, &device)?;
+        let net = net_config
+            .build(vb, id2label.len(), opts.kernels)
+            .map_err(|e| files::misfit(&files.weights, architecture, e))?;
         Ok(Classifier {
             name: files.name.clone(),
             net,
             tokenizer,
             device,
             dtype,
-            architecture,
             max_length,
             class_of_output,
             classes: dataset_labels.len(),
@@ -214,18 +153,13 @@ impl Classifier {
     }
 
     fn prediction(&self, logits: &[f32], e: &Encoded) -> Prediction {
-        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-        let sum: f32 = exps.iter().sum();
+        let by_output = softmax(logits);
         let mut probs = vec![0.0; self.classes];
-        for (out, p) in exps.iter().enumerate() {
-            probs[self.class_of_output[out] as usize] = p / sum;
+        for (out, &p) in by_output.iter().enumerate() {
+            probs[self.class_of_output[out] as usize] = p;
         }
-        let best = (0..exps.len())
-            .max_by(|&a, &b| exps[a].total_cmp(&exps[b]))
-            .unwrap_or(0);
         Prediction {
-            label: self.class_of_output[best],
+            label: self.class_of_output[argmax(&by_output) as usize],
             probs,
             tokens: e.ids.len() as u32,
             truncated: e.truncated,
@@ -265,25 +199,61 @@ fn id2label(config: &serde_json::Value) -> std::result::Result<Vec<String>, Stri
     Ok(labels.into_iter().map(|l| l.expect("filled")).collect())
 }
 
-fn load_net(
-    weights: &Path,
-    architecture: &str,
-    config: &serde_json::Value,
-    labels: usize,
-    device: &Device,
-    dtype: DType,
-    kernels: Kernels,
-) -> Result<Net> {
-    let bad = |e| files::misfit(weights, architecture, e);
-    let vb = files::map_weights(weights, dtype, device)?;
-    Ok(match architecture {
-        "DistilBertForSequenceClassification" => {
-            let cfg = serde_json::from_value(config.clone()).expect("checked by the caller");
-            Net::DistilBert(distilbert::DistilBert::load(vb, &cfg, labels, kernels).map_err(bad)?)
-        }
-        _ => {
-            let cfg = serde_json::from_value(config.clone()).expect("checked by the caller");
-            Net::Bert(bert::Bert::load(vb, &cfg, labels, kernels).map_err(bad)?)
-        }
+/// The name `config.json` gives its architecture, refused unless it is one we run.
+fn architecture(path: &Path, config: &serde_json::Value) -> Result<&'static str> {
+    let named = config
+        .get("architectures")
+        .and_then(|a| a.get(0))
+        .and_then(|a| a.as_str())
+        .unwrap_or("(none)");
+    SUPPORTED.into_iter().find(|&a| a == named).ok_or_else(|| {
+        Error::at_path(
+            path,
+            format!(
+                "architecture {named} is not supported (supported: {})",
+                SUPPORTED.join(", ")
+            ),
+        )
     })
+}
+
+/// `config.json` parsed for its architecture, once: its sizes are checked before the weights are
+/// read, and the same config then builds the network.
+enum NetConfig {
+    DistilBert(distilbert::Config),
+    Bert(bert::Config),
+}
+
+impl NetConfig {
+    /// `architecture` is one of [`SUPPORTED`].
+    fn parse(path: &Path, architecture: &str, config: serde_json::Value) -> Result<Self> {
+        Ok(match architecture {
+            "DistilBertForSequenceClassification" => {
+                NetConfig::DistilBert(load::typed_config(path, config, architecture)?)
+            }
+            _ => NetConfig::Bert(load::typed_config(path, config, architecture)?),
+        })
+    }
+
+    /// (`max_position_embeddings`, `vocab_size`).
+    fn sizes(&self) -> (usize, usize) {
+        match self {
+            NetConfig::DistilBert(c) => (c.max_position_embeddings, c.vocab_size),
+            NetConfig::Bert(c) => (c.max_position_embeddings, c.vocab_size),
+        }
+    }
+
+    fn build(
+        &self,
+        vb: candle_nn::VarBuilder,
+        labels: usize,
+        kernels: Kernels,
+    ) -> candle_core::Result<Net> {
+        Ok(match self {
+            NetConfig::DistilBert(c) => {
+                Net::DistilBert(distilbert::DistilBert::load(vb, c, labels, kernels)?)
+            }
+            NetConfig::Bert(c) => Net::Bert(bert::Bert::load(vb, c, labels, kernels)?),
+        })
+    }
 }
