@@ -1,4 +1,7 @@
-//! Command-line options.
+//! Command-line options, and their resolution into what the rest of the program takes.
+
+// The doc comments below are clap's help text, written for a terminal, not for rustdoc.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 

@@ -258,7 +258,8 @@ fn status_bar_shows_a_running_batch_with_the_batch_size_the_worker_chose() {
     update(&mut s, Msg::Worker(Side::A, progress));
     let lines = pane(120, 1, |area, f| ui::status::draw(&s, area, f));
     assert!(
-        lines[0].contains("classifying 3/6 ▕██████      ▏ 3/s ETA 0:01 (batches of 16) · x cancels"),
+        lines[0]
+            .contains("classifying 3/6 ▕██████      ▏ 3/s ETA 0:01 (batches of 16) · x cancels"),
         "{}",
         lines[0]
     );

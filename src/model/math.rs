@@ -1,41 +1,13 @@
 //! The softmax and argmax every classifier shares, so that all of them turn scores into
 //! probabilities and labels the same way.
 
-use std::iter::Sum;
-use std::ops::{Div, Sub};
-
-/// The float types softmax runs in: f32 for the model's outputs, f64 where the logistic regression
-/// computes its scores.
-pub trait Real: Copy + Sub<Output = Self> + Div<Output = Self> + Sum {
-    const NEG_INFINITY: Self;
-    fn exp(self) -> Self;
-    fn max(self, other: Self) -> Self;
-}
-
-impl Real for f32 {
-    const NEG_INFINITY: Self = f32::NEG_INFINITY;
-    fn exp(self) -> Self {
-        f32::exp(self)
-    }
-    fn max(self, other: Self) -> Self {
-        f32::max(self, other)
-    }
-}
-
-impl Real for f64 {
-    const NEG_INFINITY: Self = f64::NEG_INFINITY;
-    fn exp(self) -> Self {
-        f64::exp(self)
-    }
-    fn max(self, other: Self) -> Self {
-        f64::max(self, other)
-    }
-}
+use num_traits::Float;
 
 /// Probabilities from scores; the largest score is subtracted first so that large logits do not
 /// overflow `exp`.
-pub fn softmax<T: Real>(z: &[T]) -> Vec<T> {
-    let max = z.iter().copied().fold(T::NEG_INFINITY, T::max);
+/// Generic so the logistic regression can compute in f64 and the models in f32.
+pub fn softmax<T: Float + std::iter::Sum>(z: &[T]) -> Vec<T> {
+    let max = z.iter().copied().fold(T::neg_infinity(), T::max);
     let e: Vec<T> = z.iter().map(|&v| (v - max).exp()).collect();
     let sum: T = e.iter().copied().sum();
     e.into_iter().map(|v| v / sum).collect()

@@ -21,7 +21,7 @@ use candle_core::{DType, Device, Tensor};
 
 pub use device::{DTypePref, DevicePref, Kernels};
 pub use files::{ModelFiles, ModelSource};
-pub use math::{Real, argmax, softmax};
+pub use math::{argmax, softmax};
 pub use tokenize::Encoded;
 
 use crate::error::{Error, Result};
@@ -55,9 +55,6 @@ pub struct Prediction {
     pub tokens: u32,
     pub truncated: bool,
 }
-
-// The old name of `argmax`, kept while src/predictor.rs still imports it.
-pub(crate) use math::argmax as best;
 
 enum Net {
     DistilBert(distilbert::DistilBert),

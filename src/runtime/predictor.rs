@@ -5,7 +5,7 @@ use super::vectors::{self, Shared};
 use super::worker::Predict;
 use crate::error::Result;
 use crate::model::heads::EmbedClassifier;
-use crate::model::{Classifier, Prediction, best, device};
+use crate::model::{Classifier, Prediction, argmax, device};
 
 pub enum Predictor {
     Sequence(Classifier),
@@ -67,7 +67,7 @@ impl Predict for Predictor {
                 .map(|e| {
                     let probs = classifier.head.probs(&e.vector);
                     Prediction {
-                        label: best(&probs),
+                        label: argmax(&probs),
                         probs,
                         tokens: e.tokens,
                         truncated: e.truncated,

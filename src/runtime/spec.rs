@@ -47,7 +47,7 @@ impl ClassifierSpec {
     }
 
     /// Zero-shot over `classes`, with the descriptions given ("A|B", one per class in order) or
-    /// "A <class> review" for each.
+    /// `"A <class> review"` for each.
     pub fn zero_shot(model: ModelSource, classes: &[String], given: Option<&str>) -> Result<Self> {
         let descriptions: Vec<String> = match given {
             // "A 0 review" tells an embedding model nothing: ask rather than guess.
