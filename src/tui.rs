@@ -101,6 +101,7 @@ pub fn run(state: State, explorer: Explorer) -> Result<()> {
         .build()
         .map_err(Error::Terminal)?;
     let mut guard = Guard::enter()?;
+    end_on_signals()?;
     let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer));
     drop(guard);
     result
@@ -159,7 +160,6 @@ async fn event_loop(
     let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
     let workers = Workers::start(explorer, &to_ui);
     let mut events = EventStream::new();
-    let mut signals = Signals::new()?;
     let mut dirty = true;
     loop {
         // `biased`: queued input is handled before drawing, so a burst (wheel, key repeat, a stream of
@@ -168,7 +168,6 @@ async fn event_loop(
         // first waker it sees.)
         let msg = tokio::select! {
             biased;
-            () = signals.recv() => return Ok(()),
             event = events.next() => {
                 let Some(event) = event else { return Ok(()) }; // input closed
                 msg_for_event(&event.map_err(Error::Terminal)?, &state)
@@ -234,45 +233,26 @@ fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) 
     }
 }
 
-/// SIGINT, SIGTERM and SIGHUP end the program cleanly (raw mode turns Ctrl-C into a key, but
-/// `kill` and a closed terminal window still arrive as signals).
-struct Signals {
-    #[cfg(unix)]
-    streams: Vec<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let kinds = [
-                SignalKind::interrupt(),
-                SignalKind::terminate(),
-                SignalKind::hangup(),
-            ];
-            let streams = kinds
-                .into_iter()
-                .map(signal)
-                .collect::<std::io::Result<_>>()
-                .map_err(Error::Terminal)?;
-            Ok(Signals { streams })
-        }
-        #[cfg(not(unix))]
-        Ok(Signals {})
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-            futures_util::future::select_all(waits).await;
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
+/// SIGHUP, SIGINT, SIGQUIT and SIGTERM end the explorer from a thread of their own, which restores
+/// the terminal and exits with 128 + the signal, as shells report it. Not from the event loop: the
+/// UI thread may be busy, and after a hang-up crossterm's reader spins on the closed terminal and
+/// never returns to it. (Raw mode turns Ctrl-C into a key; `kill`, a closed window or a dropped ssh
+/// session still arrive as signals.) Nothing is lost: every file we write is renamed into place
+/// whole.
+fn end_on_signals() -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])
+        .map_err(Error::Terminal)?;
+    std::thread::Builder::new()
+        .name("reviewlens-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                restore();
+                std::process::exit(128 + signal);
+            }
+        })
+        .map_err(Error::Terminal)?;
+    Ok(())
 }
 
 #[cfg(test)]

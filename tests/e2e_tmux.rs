@@ -189,8 +189,62 @@ fn sigterm_quits_and_restores() {
             .unwrap()
             .success()
     );
-    tmux.wait_for("EXIT=0");
+    tmux.wait_for("EXIT=143"); // 128 + SIGTERM, as shells report it
     tmux.assert_restored();
+}
+
+/// The pid of the reviewlens this tmux's shell runs.
+fn reviewlens_pid(tmux: &Tmux) -> String {
+    let shell = tmux.display("#{pane_pid}");
+    let pid = Command::new("pgrep")
+        .args(["-P", &shell, "-x", "reviewlens"])
+        .output()
+        .unwrap();
+    String::from_utf8(pid.stdout).unwrap().trim().to_owned()
+}
+
+/// A terminal that closes while the explorer is busy (a backlog of search keys over many rows)
+/// used to leave it spinning forever inside crossterm's reader, deaf to SIGHUP and SIGTERM.
+#[test]
+fn a_terminal_closed_while_busy_ends_the_explorer() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big_test.jsonl");
+    let mut text = String::new();
+    for i in 0..200_000 {
+        text.push_str(&format!(
+            "{{\"label\": {}, \"title\": \"review {i}\", \"content\": \"a long enough review text number {i} about nothing in particular\"}}\n",
+            i % 2
+        ));
+    }
+    std::fs::write(&data, text).unwrap();
+    let tmux = Tmux::start("hangup");
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    tmux.keys(&[
+        &format!("{bin} --no-cache --data {}", data.display()),
+        "Enter",
+    ]);
+    tmux.wait_for("Reviews · test");
+    let pid = reviewlens_pid(&tmux);
+    tmux.keys(&["/", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"]);
+    assert!(
+        tmux.cmd(&["kill-session", "-t", "e2e"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Command::new("kill")
+        .args(["-0", &pid])
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "reviewlens {pid} still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
