@@ -96,6 +96,7 @@ pub struct Explorer {
 
 /// Runs the explorer on `state` until the user quits.
 pub fn run(state: State, explorer: Explorer) -> Result<()> {
+    need_a_terminal()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -105,6 +106,23 @@ pub fn run(state: State, explorer: Explorer) -> Result<()> {
     let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer));
     drop(guard);
     result
+}
+
+/// The explorer draws on stdout and reads keys from the controlling terminal: without them, say so
+/// and name what works without one.
+fn need_a_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    let tty = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/tty");
+    if stdout().is_terminal() && (cfg!(not(unix)) || tty.is_ok()) {
+        return Ok(());
+    }
+    Err(Error::input(
+        "reviewlens",
+        "the explorer needs a terminal (stdout is not one); without one, use reviewlens predict, eval, sample or snapshot",
+    ))
 }
 
 /// The request channels of the workers, by side. Dropping them stops the workers after their
