@@ -1,7 +1,9 @@
 //! The reviews: where they come from, how they are read, and the in-memory table every pane draws.
 
 mod bundled;
+pub mod contain;
 mod csv_file;
+mod footer;
 pub mod hub;
 mod jsonl;
 mod labels;
