@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::io::stdout::println;
 use crate::model::{Classifier, DTypePref, ModelFiles, RunOptions};
 
 /// The goldens file `scripts/make_test_models.py` writes (also read by `tests/model_parity.rs`).
@@ -91,14 +92,14 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
         }
         let ok = worst <= tol && worst_batch <= tol && labels == texts.len();
         if let Some(note) = &model.device_note {
-            println!("{name}: {note}");
+            println(format!("{name}: {note}"))?;
         }
-        println!(
+        println(format!(
             "{name:<16} {:<12} one at a time: max |Δlogit| {worst:.2e}, batched: {worst_batch:.2e} (tolerance {tol:.0e}); labels {labels}/{}: {}",
             model.device_label(),
             texts.len(),
             if ok { "ok" } else { "FAILED" }
-        );
+        ))?;
         if !ok {
             failures.push(name.clone());
         }
