@@ -66,6 +66,19 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
     })?;
     let g: Goldens = serde_json::from_str(&text)
         .map_err(|e| Error::at_path(goldens, format!("not a goldens file ({e})")))?;
+    if g.models.is_empty() || g.texts.is_empty() {
+        let missing = if g.models.is_empty() {
+            "names no models"
+        } else {
+            "holds no texts"
+        };
+        return Err(Error::at_path(
+            goldens,
+            format!(
+                "{missing}, so there is nothing to check; pass --goldens tests/fixtures/models/goldens.json"
+            ),
+        ));
+    }
     let dir = goldens.parent().unwrap_or(Path::new("."));
     let tol = tolerance(opts.dtype);
     let texts: Vec<&str> = g.texts.iter().map(|t| t.text.as_str()).collect();

@@ -205,13 +205,7 @@ impl Found {
         let label_col = as_i64(column(self.label), &columns.label, place)?;
         for i in 0..label_col.len() {
             if label_col.is_null(i) {
-                return Err(Error::input(
-                    place,
-                    format!(
-                        "row {}: label is empty (null); every row needs a class",
-                        base + i + 1
-                    ),
-                ));
+                return Err(unusable_label(column(self.label), i, base + i + 1, place));
             }
             out.labels
                 .push(label_col.as_primitive::<Int64Type>().value(i));
@@ -228,6 +222,21 @@ impl Found {
         }
         Ok(())
     }
+}
+
+/// Why the label at `i` did not become a class id: it is empty, or (cast to i64, it became null)
+/// too large for one.
+fn unusable_label(raw: &ArrayRef, i: usize, row: usize, place: &str) -> Error {
+    let problem = if raw.is_null(i) {
+        "label is empty (null); every row needs a class".to_string()
+    } else {
+        let value = arrow::util::display::array_value_to_string(raw, i)
+            .unwrap_or_else(|_| "out of range".into());
+        format!(
+            "label {value} is too large for a class id; fix the row or pick another --label-column"
+        )
+    };
+    Error::input(place, format!("row {row}: {problem}"))
 }
 
 const TEXT_TYPES: &str = "text (Utf8, LargeUtf8 or Utf8View)";

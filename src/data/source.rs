@@ -98,6 +98,12 @@ pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
             }],
         }]);
     }
+    if !meta.is_dir() {
+        return Err(Error::at_path(
+            path,
+            format!("is not a regular file or a directory (a pipe or a device?); {WHAT_TO_PASS}"),
+        ));
+    }
     let mut files = data_files(path)?;
     if files.is_empty() {
         // The Hub's layout keeps a config's files one level down: `amazon_polarity/*.parquet`.

@@ -33,6 +33,22 @@ impl ModelSource {
         }
     }
 
+    /// Refuses a Hub source with an empty repo or revision (`--model org/name@`) before either
+    /// becomes part of a path.
+    pub fn check(&self) -> Result<()> {
+        let ModelSource::Hub { repo, revision } = self else {
+            return Ok(());
+        };
+        let problem = if repo.is_empty() {
+            "names no repo; pass --model org/name[@revision]"
+        } else if revision.as_deref() == Some("") {
+            "the revision after @ is empty; name a branch, tag or commit after it, or leave out the @"
+        } else {
+            return Ok(());
+        };
+        Err(Error::input(self.name(), problem))
+    }
+
     /// As the status bar names it.
     pub fn name(&self) -> String {
         match self {
