@@ -28,14 +28,14 @@ echo "== reviewlens (fused kernels), $N reviews, $THREADS threads"
 for bs in $SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
         --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" \
-        predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+        predict --force --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== reviewlens --kernels candle (candle's ops one by one, what the fused kernels replace)"
 for bs in $CANDLE_SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
         --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" --kernels candle \
-        predict --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+        predict --force --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== sentence-transformers encode + scikit-learn fit, $THREADS threads"

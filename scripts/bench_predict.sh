@@ -32,14 +32,14 @@ echo "== reviewlens predict, $N reviews, $THREADS threads"
 for bs in $SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --model-dir "$MODEL" --no-cache \
         --label-map NEGATIVE=0,POSITIVE=1 --batch-size "$bs" \
-        predict --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+        predict --force --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== reviewlens predict --kernels candle (candle's ops one by one, what the fused kernels replace)"
 for bs in $CANDLE_SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --model-dir "$MODEL" --no-cache \
         --label-map NEGATIVE=0,POSITIVE=1 --batch-size "$bs" --kernels candle \
-        predict --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+        predict --force --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done
 
 echo "== transformers.pipeline, $N reviews, $THREADS threads"

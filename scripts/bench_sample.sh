@@ -16,7 +16,7 @@ python3 scripts/make_synthetic_shards.py "$SHARDS"
 cargo build --release --locked
 bin="$CARGO_TARGET_DIR/release/reviewlens"
 DS_CACHE="$WORK/datasets-cache"
-ours="$bin --data $SHARDS sample --output $WORK/sample-out --train 10000 --test 2000 --seed 42"
+ours="$bin --data $SHARDS sample --force --output $WORK/sample-out --train 10000 --test 2000 --seed 42"
 pyarrow="python3 scripts/bench_sample_baselines.py pyarrow $SHARDS"
 datasets="python3 scripts/bench_sample_baselines.py datasets $SHARDS"
 

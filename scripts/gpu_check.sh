@@ -66,14 +66,14 @@ echo "== reviewlens predict, $N reviews"
 for dt in $(echo "$DTYPES" | sed 's/ bf16//'); do
     # Warm-up: loads the kernels (PTX JIT on the first launch) before anything is timed.
     run --data "$OUT/test.jsonl" --model-dir "$MODEL" --no-cache --label-map NEGATIVE=0,POSITIVE=1 \
-        --device "$DEVICE" --dtype "$dt" --first --test 64 predict --output "$OUT/warm.parquet" \
+        --device "$DEVICE" --dtype "$dt" --first --test 64 predict --force --output "$OUT/warm.parquet" \
         > /dev/null 2>&1
     # "default": no --batch-size, so the device picks (128 on CUDA, 16 on the CPU).
     for bs in default $SIZES; do
         size=(); [ "$bs" = default ] || size=(--batch-size "$bs")
         peak_of run --data "$OUT/test.jsonl" --model-dir "$MODEL" --no-cache \
             --label-map NEGATIVE=0,POSITIVE=1 --device "$DEVICE" --dtype "$dt" "${size[@]}" \
-            predict --output "$OUT/out-$dt-$bs.parquet" 2> "$OUT/err.txt" \
+            predict --force --output "$OUT/out-$dt-$bs.parquet" 2> "$OUT/err.txt" \
             || { echo "predict FAILED ($dt, batch $bs)"; cat "$OUT/err.txt"; failed=1; }
         grep -E " loaded in |classified $N reviews" "$OUT/err.txt" | sed "s/^/$dt batch $bs: /"
     done

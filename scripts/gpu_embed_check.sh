@@ -18,7 +18,7 @@ for head in zero-shot embed; do
     predict() {
         # --no-cache: each side computes its own embeddings and trains its own head.
         run --first --train 200 --test 500 --no-cache --classifier "$head" \
-            --embed-model-dir tests/fixtures/models/bert-tiny "$@" predict --split test \
+            --embed-model-dir tests/fixtures/models/bert-tiny "$@" predict --split test --force \
             --output "$OUT/embed-$head-$dt-$dev.parquet" > "$OUT/err.txt" 2>&1 \
             || { echo "$head on $dev $dt FAILED"; cat "$OUT/err.txt"; failed=1; }
     }

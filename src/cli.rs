@@ -232,9 +232,12 @@ pub enum Command {
         /// Only this split [default: every split].
         #[arg(long)]
         split: Option<String>,
-        /// Where to write (.parquet, .csv or .jsonl); written atomically.
+        /// Where to write (.parquet, .csv or .jsonl); written atomically, never over the data.
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Classify a split (the test split by default; cached predictions are reused) and print
     /// scikit-learn's classification report (digits=4) and confusion matrix.
@@ -258,8 +261,12 @@ pub enum Command {
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
     Sample {
+        /// A folder the data is not read from.
         #[arg(long, value_name = "DIR")]
         output: PathBuf,
+        /// Replace split files already in the folder.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).
     Snapshot {

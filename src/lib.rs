@@ -36,10 +36,12 @@ pub fn run(cli: Cli) -> Result<()> {
             commands::eval::run(&data, m, split.as_deref(), json, cache)
         }
         Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
-        Some(Command::Sample { output }) => commands::sample::run(&data, &output),
-        Some(Command::Predict { split, output }) => {
-            commands::predict::run(&data, m, split.as_deref(), &output, cache)
-        }
+        Some(Command::Sample { output, force }) => commands::sample::run(&data, &output, force),
+        Some(Command::Predict {
+            split,
+            output,
+            force,
+        }) => commands::predict::run(&data, m, split.as_deref(), (&output, force), cache),
         Some(Command::Snapshot { width, height }) => commands::snapshot::run(data, (width, height)),
     }
 }

@@ -185,6 +185,8 @@ fn a_dataset_is_downloaded_into_the_hf_cache_then_reused() {
         "sample",
         "--output",
         out.to_str().unwrap(),
+        // The second run writes the sample again.
+        "--force",
     ];
     let (code, stderr) = run(&args, &hub, cache.path());
     assert_eq!(code, 0, "{stderr}");

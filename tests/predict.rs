@@ -232,7 +232,7 @@ fn a_hub_model_from_a_hand_built_offline_cache() {
             "NEGATIVE=0,POSITIVE=1",
         ],
         &data,
-        &out,
+        &dir.path().join("pinned.jsonl"),
         &dir.path().join("cache"),
         &env,
     );

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::io::stdout::println;
 use crate::model::{Classifier, DTypePref, ModelFiles, RunOptions};
 
 /// The goldens file `scripts/make_test_models.py` writes (also read by `tests/model_parity.rs`).
@@ -65,6 +66,19 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
     })?;
     let g: Goldens = serde_json::from_str(&text)
         .map_err(|e| Error::at_path(goldens, format!("not a goldens file ({e})")))?;
+    if g.models.is_empty() || g.texts.is_empty() {
+        let missing = if g.models.is_empty() {
+            "names no models"
+        } else {
+            "holds no texts"
+        };
+        return Err(Error::at_path(
+            goldens,
+            format!(
+                "{missing}, so there is nothing to check; pass --goldens tests/fixtures/models/goldens.json"
+            ),
+        ));
+    }
     let dir = goldens.parent().unwrap_or(Path::new("."));
     let tol = tolerance(opts.dtype);
     let texts: Vec<&str> = g.texts.iter().map(|t| t.text.as_str()).collect();
@@ -91,14 +105,14 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
         }
         let ok = worst <= tol && worst_batch <= tol && labels == texts.len();
         if let Some(note) = &model.device_note {
-            println!("{name}: {note}");
+            println(format!("{name}: {note}"))?;
         }
-        println!(
+        println(format!(
             "{name:<16} {:<12} one at a time: max |Δlogit| {worst:.2e}, batched: {worst_batch:.2e} (tolerance {tol:.0e}); labels {labels}/{}: {}",
             model.device_label(),
             texts.len(),
             if ok { "ok" } else { "FAILED" }
-        );
+        ))?;
         if !ok {
             failures.push(name.clone());
         }

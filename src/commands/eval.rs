@@ -5,6 +5,7 @@ use super::classify::{predict_rows, split_rows};
 use crate::cli::{ClassifierKind, ModelArgs};
 use crate::data::Dataset;
 use crate::error::Result;
+use crate::io::stdout::println;
 use crate::metrics::Report;
 use crate::model::Prediction;
 
@@ -29,18 +30,15 @@ pub fn run(
     let a = predict_rows(data, m, session_a, &rows)?;
     let (Some(session_b), Some(kind_b)) = (session_b, m.compare) else {
         let report = report(data, &rows, &a);
-        if json {
-            println!("{}", report.json());
+        return if json {
+            println(report.json())
         } else {
-            println!("{}", report.text(4));
-            println!("{}", report.confusion_text());
-        }
-        return Ok(());
+            println(format!("{}\n{}", report.text(4), report.confusion_text()))
+        };
     };
     let b = predict_rows(data, m, session_b, &rows)?;
     let sides = [(m.classifier, a), (kind_b, b)];
-    print_comparison(data, m, &rows, &sides, json);
-    Ok(())
+    print_comparison(data, m, &rows, &sides, json)
 }
 
 /// The classification report of `rows` that have a prediction.
@@ -60,7 +58,7 @@ fn print_comparison(
     rows: &[usize],
     [(kind_a, a), (kind_b, b)]: &[(ClassifierKind, Vec<Option<Prediction>>); 2],
     json: bool,
-) {
+) -> Result<()> {
     let (ra, rb) = (report(data, rows, a), report(data, rows, b));
     let (mut disagree, mut only_a, mut only_b) = (0, 0, 0);
     for &r in rows {
@@ -80,16 +78,18 @@ fn print_comparison(
             "B": {"classifier": name(*kind_b), "report": rb.json()},
             "disagree": disagree, "A_right_where_they_disagree": only_a, "B_right_where_they_disagree": only_b,
         });
-        println!("{out}");
-        return;
+        return println(out);
     }
     for (side, kind, report) in [("A", kind_a, &ra), ("B", kind_b, &rb)] {
-        println!("{side}: {}\n", name(*kind));
-        println!("{}", report.text(4));
-        println!("{}\n", report.confusion_text());
+        println(format!(
+            "{side}: {}\n\n{}\n{}\n",
+            name(*kind),
+            report.text(4),
+            report.confusion_text()
+        ))?;
     }
-    println!(
+    println(format!(
         "A and B disagree on {disagree} of {} reviews: A is right on {only_a}, B on {only_b}",
         rows.len()
-    );
+    ))
 }

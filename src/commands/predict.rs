@@ -14,10 +14,12 @@ pub fn run(
     data: &Dataset,
     m: &ModelArgs,
     split: Option<&str>,
-    output: &Path,
+    (output, force): (&Path, bool),
     cache_root: Option<std::path::PathBuf>,
 ) -> Result<()> {
-    table::output_format(output)?; // a bad name fails before any model work
+    // A bad name, an input or an existing file fails before any model work.
+    table::output_format(output)?;
+    crate::io::output::check_file(output, &data.inputs, force)?;
     let rows = split_rows(data, split)?;
     let (session_a, session_b) = m.sessions(data, cache_root)?;
     let a = predict_rows(data, m, session_a, &rows)?;
@@ -29,7 +31,7 @@ pub fn run(
         a: chosen(&rows, &a),
         b: b.as_deref().map(|b| chosen(&rows, b)),
     };
-    table::write_predictions(output, data, &rows, &sides)?;
+    table::write_predictions(output, data, &rows, &sides, force)?;
     eprintln!("wrote {} rows to {}", rows.len(), output.display());
     Ok(())
 }

@@ -10,8 +10,17 @@ use arrow::datatypes::{DataType, Field, Metadata, Schema};
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::io::atomic::{self, Existing};
+use crate::io::output::{check_file, check_folder, exists};
 
-pub fn run(data: &Dataset, dir: &Path) -> Result<()> {
+/// Writes every split into `dir`; nothing is written when the data is read from `dir` or (without
+/// `force`) any split's file is already there.
+pub fn run(data: &Dataset, dir: &Path, force: bool) -> Result<()> {
+    check_folder(dir, &data.inputs)?;
+    let path = |split: &str| dir.join(format!("{split}.parquet"));
+    for split in &data.splits {
+        check_file(&path(&split.name), &data.inputs, force)?;
+    }
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::at_path(dir, format!("cannot create ({e})")))?;
     let features = serde_json::json!({"info": {"features": {
@@ -47,13 +56,22 @@ pub fn run(data: &Dataset, dir: &Path) -> Result<()> {
                 rows.iter().map(|r| r.row_index as i64),
             )),
         ];
-        let path = dir.join(format!("{}.parquet", split.name));
+        let path = path(&split.name);
         let encode = || -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
             let batch = RecordBatch::try_new(schema.clone(), columns)?;
             Ok(crate::io::parquet::bytes(&batch, Some(1000))?)
         };
         let bytes = encode().map_err(|e| Error::at_path(&path, format!("cannot encode ({e})")))?;
-        crate::io::atomic::replace(&path, &bytes).map_err(|e| Error::at_path(&path, e))?;
+        let existing = if force {
+            Existing::Replace
+        } else {
+            Existing::Keep
+        };
+        let written = atomic::write(&path, &bytes, existing)
+            .map_err(|e| Error::at_path(&path, format!("cannot write ({e})")))?;
+        if !written {
+            return Err(exists(&path)); // it appeared meanwhile
+        }
         eprintln!("wrote {} rows to {}", rows.len(), path.display());
     }
     Ok(())

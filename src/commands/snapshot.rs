@@ -6,9 +6,5 @@ use crate::error::Result;
 use crate::ui;
 
 pub fn run(data: Dataset, (width, height): (u16, u16)) -> Result<()> {
-    print!(
-        "{}",
-        ui::snapshot::render(&State::new(data, (width, height)))
-    );
-    Ok(())
+    crate::io::stdout::print(&ui::snapshot::render(&State::new(data, (width, height))))
 }

@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
+    // A byte order mark, as some editors write one (the CSV reader skips it too).
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let mut out = RawRows::default();
     let mut row_index = Vec::new();
     let mut all_have_row_index = true;
@@ -48,10 +50,12 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
         };
         let label = field(&columns.label, "--label-column")?;
         let label = label.as_i64().ok_or_else(|| {
-            bad(format!(
-                "field \"{}\" is {label}, expected an integer class id",
-                columns.label
-            ))
+            let why = if label.is_u64() {
+                "too large for a class id; fix the line or pick another --label-column"
+            } else {
+                "expected an integer class id"
+            };
+            bad(format!("field \"{}\" is {label}, {why}", columns.label))
         })?;
         out.labels.push(label);
         out.contents.push(string(

@@ -1,7 +1,9 @@
 //! The reviews: where they come from, how they are read, and the in-memory table every pane draws.
 
 mod bundled;
+pub mod contain;
 mod csv_file;
+mod footer;
 pub mod hub;
 mod jsonl;
 mod labels;
@@ -17,7 +19,7 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 
 pub use sampling::{Count, Sampling};
-pub use source::{DataFile, Format, SplitFiles, resolve};
+pub use source::{DataFile, Format, Inputs, SplitFiles, resolve};
 
 /// One review as the program sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +113,9 @@ pub struct Dataset {
     pub source: String,
     /// Identifies the data for the prediction cache: changes when the files or columns do.
     pub fingerprint: String,
+    /// The files and folders it was read from (none for the bundled sample), which outputs never
+    /// replace.
+    pub inputs: Inputs,
     pub label_names: Vec<String>,
     pub rows: Vec<Review>,
     pub splits: Vec<Split>,
@@ -146,6 +151,7 @@ impl Dataset {
         Dataset {
             row_groups_read: 0,
             fingerprint: source.clone(),
+            inputs: Inputs::default(),
             max_row_index,
             label_counts,
             source,
@@ -201,6 +207,7 @@ pub fn load_sampled(
             let splits = resolve(path)?;
             let mut data = load_splits(path.display().to_string(), &splits, columns, sampling)?;
             data.fingerprint = fingerprint(&splits, columns);
+            data.inputs = Inputs::of(path, &splits);
             data
         }
     };

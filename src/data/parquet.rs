@@ -1,39 +1,83 @@
 //! Parquet files in the Hub's layout (or any layout, given the column names). Only the needed columns
 //! are decoded (projection); text may be `Utf8`, `LargeUtf8` or `Utf8View`, labels any integer width.
 
+use std::sync::Arc;
+
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::{DataType, Field, Int64Type, Schema};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder, RowSelection,
 };
 use parquet::errors::ParquetError;
-use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData};
+use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader};
 use parquet::file::reader::ChunkReader;
 
-use super::{Columns, RawRows, labels};
+use super::contain::{contain, one_line};
+use super::{Columns, RawRows, footer, labels};
 use crate::error::{Error, Result};
 
-/// Rows in a parquet file, from its footer alone.
+/// Rows reserved up front at most: a footer's row count is a claim until the pages are decoded.
+const RESERVE_AT_MOST: usize = 1 << 16;
+
+/// Rows in a parquet file, from its footer alone (checked against the file first).
 pub(crate) fn row_count<R: ChunkReader + 'static>(reader: R, place: &str) -> Result<usize> {
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| unreadable(place, e))?;
-    Ok(builder.metadata().file_metadata().num_rows().max(0) as usize)
+    contain(place, || {
+        let meta = metadata(&reader, place, false)?;
+        // Checked: the sum of the row groups' counts, none negative.
+        Ok(meta.file_metadata().num_rows() as usize)
+    })
+}
+
+/// The footer, checked against the file's length before anything is sized by it; with
+/// `page_index`, then the page index it locates, when the file has one.
+fn metadata<R: ChunkReader>(reader: &R, place: &str, page_index: bool) -> Result<ParquetMetaData> {
+    let meta = ParquetMetaDataReader::new()
+        .parse_and_finish(reader)
+        .map_err(|e| unreadable(place, e))?;
+    footer::check(&meta, reader.len()).map_err(|problem| {
+        Error::input(
+            place,
+            one_line(&format!(
+                "corrupt footer ({problem}); re-download or re-create the file"
+            )),
+        )
+    })?;
+    if !page_index {
+        return Ok(meta);
+    }
+    let mut with_index = ParquetMetaDataReader::new_with_metadata(meta)
+        .with_page_index_policy(PageIndexPolicy::Optional);
+    with_index
+        .read_page_indexes(reader)
+        .and_then(|()| with_index.finish())
+        .map_err(|e| unreadable(place, e))
 }
 
 /// Reads `reader` (a file, or the bundled bytes); `place` names it in errors. With `rows` (sorted
 /// positions in the file), only those rows are decoded: row groups holding none are skipped and a
 /// `RowSelection` (with the page index, when the file has one) skips the rest; rows come back in
-/// file order.
+/// file order. A panic in the decoders is reported as corrupt data.
 pub(crate) fn read<R: ChunkReader + 'static>(
     reader: R,
     place: &str,
     columns: &Columns,
     rows: Option<&[usize]>,
 ) -> Result<RawRows> {
-    let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Optional);
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(reader, options)
+    contain(place, || read_checked(reader, place, columns, rows))
+}
+
+fn read_checked<R: ChunkReader + 'static>(
+    reader: R,
+    place: &str,
+    columns: &Columns,
+    rows: Option<&[usize]>,
+) -> Result<RawRows> {
+    let meta = metadata(&reader, place, true)?;
+    let meta = ArrowReaderMetadata::try_new(Arc::new(meta), ArrowReaderOptions::new())
         .map_err(|e| unreadable(place, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, meta);
     let schema = builder.schema().clone();
     let found = Found::find(&schema, columns, place)?;
     let label_names = schema
@@ -41,22 +85,25 @@ pub(crate) fn read<R: ChunkReader + 'static>(
         .get("huggingface")
         .and_then(|json| labels::from_hf_metadata(json, &columns.label));
     let (reader, total, row_groups_read) = decoder(builder, &found, rows, place)?;
+    let reserve = total.min(RESERVE_AT_MOST);
     let mut out = RawRows {
-        labels: Vec::with_capacity(total),
-        titles: Vec::with_capacity(total),
-        contents: Vec::with_capacity(total),
-        row_index: found.row_index.map(|_| Vec::with_capacity(total)),
+        labels: Vec::with_capacity(reserve),
+        titles: Vec::with_capacity(reserve),
+        contents: Vec::with_capacity(reserve),
+        row_index: found.row_index.map(|_| Vec::with_capacity(reserve)),
         label_names,
         row_groups_read,
     };
     for batch in reader {
-        let batch = batch.map_err(|e| {
-            Error::input(
-                place,
-                format!("corrupt data ({e}); re-download or re-create the file"),
-            )
-        })?;
+        let batch = batch.map_err(|e| corrupt(place, e))?;
         found.append(&batch, &schema, columns, place, &mut out)?;
+    }
+    if out.labels.len() != total {
+        let problem = format!(
+            "the footer promises {total} rows, the pages hold {}",
+            out.labels.len()
+        );
+        return Err(corrupt(place, problem));
     }
     Ok(out)
 }
@@ -65,7 +112,19 @@ pub(crate) fn read<R: ChunkReader + 'static>(
 fn unreadable(place: &str, e: ParquetError) -> Error {
     Error::input(
         place,
-        format!("not a readable parquet file ({e}); check that it is complete and really parquet"),
+        one_line(&format!(
+            "not a readable parquet file ({e}); check that it is complete and really parquet"
+        )),
+    )
+}
+
+/// Pages that do not decode as their footer says.
+fn corrupt(place: &str, problem: impl std::fmt::Display) -> Error {
+    Error::input(
+        place,
+        one_line(&format!(
+            "corrupt data ({problem}); re-download or re-create the file"
+        )),
     )
 }
 
@@ -89,7 +148,7 @@ impl Found {
                 let have = have.join(", ");
                 Error::input(
                     place,
-                    format!("column \"{name}\" is missing (columns: {have}); name the right one with {flag}"),
+                    one_line(&format!("column \"{name}\" is missing (columns: {have}); name the right one with {flag}")),
                 )
             })
         };
@@ -146,13 +205,7 @@ impl Found {
         let label_col = as_i64(column(self.label), &columns.label, place)?;
         for i in 0..label_col.len() {
             if label_col.is_null(i) {
-                return Err(Error::input(
-                    place,
-                    format!(
-                        "row {}: label is empty (null); every row needs a class",
-                        base + i + 1
-                    ),
-                ));
+                return Err(unusable_label(column(self.label), i, base + i + 1, place));
             }
             out.labels
                 .push(label_col.as_primitive::<Int64Type>().value(i));
@@ -171,6 +224,21 @@ impl Found {
     }
 }
 
+/// Why the label at `i` did not become a class id: it is empty, or (cast to i64, it became null)
+/// too large for one.
+fn unusable_label(raw: &ArrayRef, i: usize, row: usize, place: &str) -> Error {
+    let problem = if raw.is_null(i) {
+        "label is empty (null); every row needs a class".to_string()
+    } else {
+        let value = arrow::util::display::array_value_to_string(raw, i)
+            .unwrap_or_else(|_| "out of range".into());
+        format!(
+            "label {value} is too large for a class id; fix the row or pick another --label-column"
+        )
+    };
+    Error::input(place, format!("row {row}: {problem}"))
+}
+
 const TEXT_TYPES: &str = "text (Utf8, LargeUtf8 or Utf8View)";
 
 /// Refuses a column whose type cannot be read as `expected` says, naming both types.
@@ -180,11 +248,11 @@ fn check_type(field: &Field, ok: fn(&DataType) -> bool, expected: &str, place: &
     }
     Err(Error::input(
         place,
-        format!(
+        one_line(&format!(
             "column \"{}\" has type {}, expected {expected}",
             field.name(),
             field.data_type()
-        ),
+        )),
     ))
 }
 
@@ -212,7 +280,7 @@ fn decoder<R: ChunkReader + 'static>(
     let reader = builder
         .with_batch_size(8192)
         .build()
-        .map_err(|e| bad(format!("cannot read: {e}")))?;
+        .map_err(|e| bad(one_line(&format!("cannot read: {e}"))))?;
     Ok((reader, total, row_groups_read))
 }
 
@@ -264,7 +332,7 @@ fn is_text(t: &DataType) -> bool {
 
 fn as_i64(col: &ArrayRef, name: &str, place: &str) -> Result<ArrayRef> {
     arrow::compute::cast(col, &DataType::Int64)
-        .map_err(|e| Error::input(place, format!("column \"{name}\": {e}")))
+        .map_err(|e| Error::input(place, one_line(&format!("column \"{name}\": {e}"))))
 }
 
 /// Appends a text column's values; nulls become empty strings.

@@ -21,10 +21,13 @@ impl FromStr for Count {
         if s.eq_ignore_ascii_case("all") {
             return Ok(Count::All);
         }
-        s.replace('_', "")
-            .parse()
-            .map(Count::Rows)
-            .map_err(|_| format!("\"{s}\" is not a row count (a non-negative integer, or all)"))
+        match s.replace('_', "").parse() {
+            Ok(0) => Err("0 rows would leave the split empty; ask for at least 1, or all".into()),
+            Ok(n) => Ok(Count::Rows(n)),
+            Err(_) => Err(format!(
+                "\"{s}\" is not a row count (a positive integer, or all)"
+            )),
+        }
     }
 }
 
@@ -237,6 +240,7 @@ mod tests {
         assert_eq!("10_000".parse(), Ok(Count::Rows(10000)));
         assert_eq!("ALL".parse(), Ok(Count::All));
         assert!("-3".parse::<Count>().is_err());
+        assert!("0".parse::<Count>().is_err(), "no rows is not a sample");
     }
 
     #[test]

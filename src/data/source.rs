@@ -39,6 +39,36 @@ pub struct SplitFiles {
     pub files: Vec<DataFile>,
 }
 
+/// Where a dataset was read from: what no output may replace or add to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Every file of every split.
+    pub files: Vec<PathBuf>,
+    /// The folders listed to find them (a directory `--data` and the config folder below it): a new
+    /// data file there would join the data.
+    pub folders: Vec<PathBuf>,
+}
+
+impl Inputs {
+    /// The inputs of `path` (as `--data` named it), resolved into `splits`.
+    pub fn of(path: &Path, splits: &[SplitFiles]) -> Self {
+        let files: Vec<PathBuf> = splits
+            .iter()
+            .flat_map(|s| s.files.iter().map(|f| f.path.clone()))
+            .collect();
+        let mut folders = Vec::new();
+        if path.is_dir() {
+            folders.push(path.to_owned());
+            for parent in files.iter().filter_map(|f| f.parent()) {
+                if !folders.iter().any(|d| d == parent) {
+                    folders.push(parent.to_owned());
+                }
+            }
+        }
+        Inputs { files, folders }
+    }
+}
+
 const KNOWN_SPLITS: [&str; 3] = ["train", "validation", "test"];
 const WHAT_TO_PASS: &str =
     "pass a parquet, JSONL or CSV file, or a directory holding train/test files";
@@ -67,6 +97,12 @@ pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
                 format,
             }],
         }]);
+    }
+    if !meta.is_dir() {
+        return Err(Error::at_path(
+            path,
+            format!("is not a regular file or a directory (a pipe or a device?); {WHAT_TO_PASS}"),
+        ));
     }
     let mut files = data_files(path)?;
     if files.is_empty() {

@@ -1,7 +1,10 @@
-//! Writing to disk, at the edges: atomic file writes, the one parquet encoder, the prediction and
-//! embedding caches, and tables of reviews and predictions (exports and `predict` outputs).
+//! Writing, at the edges: atomic file writes, where outputs may go, the one parquet encoder, the
+//! prediction and embedding caches, results on stdout, and tables of reviews and predictions
+//! (exports and `predict` outputs).
 
 pub mod atomic;
+pub mod output;
 pub mod parquet;
+pub mod stdout;
 pub mod store;
 pub mod table;

@@ -32,15 +32,33 @@ pub struct Sides<'a> {
 
 /// One row per review: split, row_index, gold label, predicted label, a probability per class,
 /// tokens, truncated; with a B side, the same prediction columns again prefixed `b_`. `rows` are
-/// indices into `data.rows`; a row without a prediction gets nulls. An existing file is replaced.
-pub fn write_predictions(path: &Path, data: &Dataset, rows: &[usize], sides: &Sides) -> Result<()> {
+/// indices into `data.rows`; a row without a prediction gets nulls. An existing file is replaced
+/// only with `force`; an input of the run never.
+pub fn write_predictions(
+    path: &Path,
+    data: &Dataset,
+    rows: &[usize],
+    sides: &Sides,
+    force: bool,
+) -> Result<()> {
+    super::output::refuse_inputs(path, &data.inputs)?;
     let bytes = encode_rows(path, data, rows, sides, false)?;
-    atomic::replace(path, &bytes).map_err(|e| Error::at_path(path, e))
+    let existing = if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    match atomic::write(path, &bytes, existing) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(super::output::exists(path)),
+        Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
+    }
 }
 
 /// The explorer's `e`: the prediction columns plus `title` and `content`. Without `overwrite`, an
 /// existing file is left as it is and `Ok(false)` returned; the check and the rename are one step,
-/// so a file that appears meanwhile is not clobbered either.
+/// so a file that appears meanwhile is not clobbered either. An input of the run is refused even
+/// with `overwrite`.
 pub fn export_view(
     path: &Path,
     data: &Dataset,
@@ -48,6 +66,7 @@ pub fn export_view(
     sides: &Sides,
     overwrite: bool,
 ) -> Result<bool> {
+    super::output::refuse_inputs(path, &data.inputs)?;
     if !overwrite && path.exists() {
         return Ok(false);
     }

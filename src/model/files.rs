@@ -33,6 +33,22 @@ impl ModelSource {
         }
     }
 
+    /// Refuses a Hub source with an empty repo or revision (`--model org/name@`) before either
+    /// becomes part of a path.
+    pub fn check(&self) -> Result<()> {
+        let ModelSource::Hub { repo, revision } = self else {
+            return Ok(());
+        };
+        let problem = if repo.is_empty() {
+            "names no repo; pass --model org/name[@revision]"
+        } else if revision.as_deref() == Some("") {
+            "the revision after @ is empty; name a branch, tag or commit after it, or leave out the @"
+        } else {
+            return Ok(());
+        };
+        Err(Error::input(self.name(), problem))
+    }
+
     /// As the status bar names it.
     pub fn name(&self) -> String {
         match self {
@@ -56,7 +72,8 @@ pub struct ModelFiles {
     pub tokenizer_json: Option<PathBuf>,
     pub vocab: Option<PathBuf>,
     pub tokenizer_config: Option<PathBuf>,
-    /// What identifies these weights in the prediction cache: `repo@commit`, or a hash of the weights.
+    /// What identifies this model in the caches: `repo@commit`, or a hash of every file in the
+    /// folder that changes an output (`IDENTITY_FILES`).
     pub identity: String,
 }
 
@@ -89,7 +106,7 @@ impl ModelFiles {
         if tokenizer_json.is_none() && vocab.is_none() {
             required("tokenizer.json")?;
         }
-        let identity = format!("dir:{}", hash_file(&weights)?);
+        let identity = format!("dir:{}", hash_files(dir)?);
         Ok(ModelFiles {
             name: dir.display().to_string(),
             config,
@@ -102,19 +119,49 @@ impl ModelFiles {
     }
 }
 
-/// A stable hash of the file's bytes: the identity of weights that come from a folder.
-pub fn hash_file(path: &Path) -> Result<String> {
+/// The files of a model folder that a classifier or embedder reads: weights, architecture and
+/// labels, tokenizer, and sentence-transformers' pooling, normalisation and truncation.
+const IDENTITY_FILES: [&str; 8] = [
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "vocab.txt",
+    "tokenizer_config.json",
+    "modules.json",
+    "1_Pooling/config.json",
+    "sentence_bert_config.json",
+];
+
+/// A stable hash of the names and bytes of `IDENTITY_FILES` present in `dir`: a folder's identity
+/// in the caches, so editing any of them (a swapped `id2label`, `do_lower_case`, the pooling) is a
+/// new model to them, while the same files in another folder are the same model.
+pub fn hash_files(dir: &Path) -> Result<String> {
+    let mut hash = crate::hash::Fnv::default();
+    for name in IDENTITY_FILES {
+        let path = dir.join(name);
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.is_file()
+        {
+            // Name and length first, so bytes cannot move between files unnoticed.
+            hash.field(name).field(&meta.len().to_string());
+            hash_file(&path, &mut hash)?;
+        }
+    }
+    Ok(hash.hex())
+}
+
+/// Adds the file's bytes to `hash`.
+fn hash_file(path: &Path, hash: &mut crate::hash::Fnv) -> Result<()> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)
         .map_err(|e| Error::at_path(path, format!("cannot open ({e})")))?;
-    let mut hash = crate::hash::Fnv::default();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file
             .read(&mut buf)
             .map_err(|e| Error::at_path(path, format!("cannot read ({e})")))?;
         if n == 0 {
-            return Ok(hash.hex());
+            return Ok(());
         }
         hash.write(&buf[..n]);
     }

@@ -90,6 +90,7 @@ impl Session {
 
     /// The model's files, fetched when they come from the Hub.
     pub fn files(&self, status: &Status) -> Result<ModelFiles> {
+        self.spec.model().check()?;
         match self.spec.model() {
             ModelSource::Dir(dir) => ModelFiles::from_dir(dir),
             ModelSource::Hub { repo, revision } => {
@@ -100,6 +101,7 @@ impl Session {
 
     /// The model's files without any network: a folder, or a Hub snapshot already in the cache.
     fn local_files(&self) -> Option<ModelFiles> {
+        self.spec.model().check().ok()?;
         match self.spec.model() {
             ModelSource::Dir(dir) => ModelFiles::from_dir(dir).ok(),
             ModelSource::Hub { repo, revision } => {
