@@ -13,6 +13,7 @@ pub mod error;
 pub mod hash;
 pub mod hub;
 pub mod io;
+pub mod label_issues;
 pub mod metrics;
 pub mod model;
 pub mod runtime;
