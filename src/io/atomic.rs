@@ -4,6 +4,11 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// Temporary files are named `.reviewlens-XXXXXX.tmp`, so ours can be told from anyone else's.
+const PREFIX: &str = ".reviewlens-";
+const SUFFIX: &str = ".tmp";
 
 /// What to do when the target already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +26,7 @@ pub fn write(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<b
         _ => Path::new("."),
     };
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".reviewlens-").suffix(".tmp");
+    builder.prefix(PREFIX).suffix(SUFFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(dir)?;
@@ -42,6 +47,29 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), String> {
     write(path, bytes, Existing::Replace)
         .map(drop)
         .map_err(|e| format!("cannot write {} ({e})", path.display()))
+}
+
+/// Removes our temporary files in `dir` last modified more than `age` ago: what a run killed
+/// mid-write left behind (a younger one may be another run's write in progress). Best effort.
+pub fn clear_stale(dir: &Path, age: Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(PREFIX) && name.ends_with(SUFFIX)) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|d| d > age));
+        if old && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,14 @@
 //! The prediction and embedding caches: parquet files under `<cache dir>/reviewlens/<kind>/<key>/`,
-//! one per batch, so a killed run keeps what it finished. The key names the model (repo@commit or a hash of
-//! the weights), the data (its fingerprint), the text field, max length, label map, dtype and classes;
-//! `key.json` beside the parts says so in words. Every file is written to a temporary name and
-//! renamed. A file that cannot be read is set aside with a warning, never fatal.
+//! one per batch, so a killed run keeps what it finished. The key names the model (repo@commit or a
+//! hash of the model folder's files), the data (its fingerprint), the text field, max length, label
+//! map, dtype and classes; `key.json` beside the parts says so in words. Every file is written to a
+//! temporary name and renamed; what a killed run left is cleared on start. A file that cannot be
+//! read is set aside with a warning, never fatal; a write that fails (a full disk) is said once, and
+//! the run caches nothing more.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use arrow::array::{
     ArrayRef, AsArray, BooleanArray, FixedSizeListArray, Float32Array, RecordBatch, UInt32Array,
@@ -18,6 +21,50 @@ use crate::model::Prediction;
 
 /// Merge the batch files into one when a directory holds more than this.
 const COMPACT_ABOVE: usize = 16;
+
+/// Temporary files older than this in a cache folder were left by a killed run.
+const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Cache roots a write failed under in this run (a full disk, say).
+static FAILED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Runs `write`, a write into the cache under `root`, unless one has failed there in this run: then
+/// nothing more is written. A failure is returned the first time only, so it is said once.
+pub fn cache_write(root: &Path, write: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let failed = || FAILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if failed().iter().any(|r| r == root) {
+        return Ok(());
+    }
+    let Err(e) = write() else {
+        return Ok(());
+    };
+    let mut failed = failed();
+    if failed.iter().any(|r| r == root) {
+        return Ok(()); // another thread said it
+    }
+    failed.push(root.to_owned());
+    Err(format!("{e}; nothing more is cached this run"))
+}
+
+/// Clears what killed runs left in the caches under `root` (`heads/`, `predictions/<key>/`, ...):
+/// our old temporary files, nothing else.
+pub fn clear_stale(root: &Path) {
+    let subfolders = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect()
+    };
+    for kind in subfolders(root) {
+        super::atomic::clear_stale(&kind, STALE_AFTER);
+        for key in subfolders(&kind) {
+            super::atomic::clear_stale(&key, STALE_AFTER);
+        }
+    }
+}
 
 /// Everything a cached prediction depends on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -68,6 +115,8 @@ pub trait Record: Sized {
 }
 
 pub struct Store<T: Record = Prediction> {
+    /// The cache root, which a failed write turns off for the run.
+    root: PathBuf,
     dir: PathBuf,
     width: usize,
     written: u32,
@@ -90,8 +139,10 @@ impl<T: Record + Clone> Store<T> {
     /// As `open`, for records `width` wide.
     pub fn open_with_width(root: &Path, key: &CacheKey, width: usize) -> Result<Opened<T>, String> {
         let dir = root.join(T::KIND).join(key.id());
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+        cache_write(root, || {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {} ({e})", dir.display()))
+        })?;
         let mut warnings = Vec::new();
         let key_path = dir.join("key.json");
         let key_json = serde_json::to_string_pretty(key).expect("plain data");
@@ -103,11 +154,12 @@ impl<T: Record + Clone> Store<T> {
                     dir.display()
                 ));
                 clear(&dir);
-                super::atomic::replace(&key_path, key_json.as_bytes())?;
+                write_key(root, &key_path, &key_json)?;
             }
-            Err(_) => super::atomic::replace(&key_path, key_json.as_bytes())?,
+            Err(_) => write_key(root, &key_path, &key_json)?,
         }
         let mut store = Store {
+            root: root.to_owned(),
             dir,
             width,
             written: 0,
@@ -170,8 +222,14 @@ impl<T: Record + Clone> Store<T> {
         );
         let bytes = encode(predictions, self.width)
             .map_err(|e| format!("cannot encode {} ({e})", T::KIND))?;
-        super::atomic::replace(&self.dir.join(name), &bytes)
+        cache_write(&self.root, || {
+            super::atomic::replace(&self.dir.join(name), &bytes)
+        })
     }
+}
+
+fn write_key(root: &Path, path: &Path, json: &str) -> Result<(), String> {
+    cache_write(root, || super::atomic::replace(path, json.as_bytes()))
 }
 
 fn schema<T: Record>(width: usize) -> Arc<Schema> {

@@ -42,6 +42,9 @@ impl Session {
         data_fingerprint: String,
         text: String,
     ) -> Self {
+        if let Some(root) = &cache_root {
+            crate::io::store::clear_stale(root);
+        }
         Session {
             spec,
             labels,

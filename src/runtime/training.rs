@@ -9,7 +9,7 @@ use super::predictor::Predictor;
 use super::vectors::{self, Pool, Shared};
 use crate::error::{Error, Result};
 use crate::hub::Status;
-use crate::io::store::CacheKey;
+use crate::io::store::{self, CacheKey};
 use crate::model::embed::Embedder;
 use crate::model::heads::{EmbedClassifier, Head, unit};
 use crate::model::logreg::LogReg;
@@ -79,8 +79,8 @@ pub fn logistic(
         None => {
             let x = embed_train(&embedder, train, &vectors, ctx)?;
             let m = train_head(&x, train, embedder.dim, ctx)?;
-            if let Some(p) = &head_path
-                && let Err(e) = write_head(p, &key, &m)
+            if let (Some(p), Some(root)) = (&head_path, ctx.cache_root)
+                && let Err(e) = store::cache_write(root, || write_head(p, &key, &m))
             {
                 embedder.notes.push(format!("head not cached: {e}"));
             }
