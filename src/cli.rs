@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
 use crate::data::{Columns, Count, Dataset, Sampling, TextField};
@@ -127,7 +127,7 @@ pub struct ModelArgs {
     pub label_map: Option<String>,
     /// Reviews per batch (batches are sorted by length and padded to their longest review)
     /// [default: 16 on the CPU, 128 on CUDA].
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(long, value_name = "N", value_parser = at_least_one, global = true)]
     pub batch_size: Option<usize>,
     /// Neither read nor write the prediction cache.
     #[arg(long, global = true)]
@@ -165,7 +165,41 @@ pub enum ClassifierKind {
     ZeroShot,
 }
 
+/// A count that must be 1 or more (`--batch-size 0` would classify nothing, forever).
+fn at_least_one(s: &str) -> std::result::Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+impl ClassifierKind {
+    /// As the command line spells it.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_owned())
+    }
+}
+
 impl ModelArgs {
+    /// What clap cannot check alone: `--compare` names a classifier other than `--classifier`
+    /// (both use the same model options, so the same kind would compare a model with itself).
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let Some(b) = self.compare.filter(|&b| b == self.classifier) else {
+            return Ok(());
+        };
+        let others: Vec<String> = (ClassifierKind::value_variants().iter())
+            .filter(|&&k| k != b)
+            .map(|k| k.name())
+            .collect();
+        Err(format!(
+            "--compare {0} would compare --classifier {0} with itself; compare with {1} instead",
+            b.name(),
+            others.join(" or ")
+        ))
+    }
+
     /// The model a classifier of `kind` runs: --model, or the embedding model.
     pub fn source(&self, kind: ClassifierKind) -> ModelSource {
         let (dir, repo) = match kind {
@@ -200,6 +234,7 @@ impl ModelArgs {
         data: &Dataset,
         cache_root: Option<PathBuf>,
     ) -> Result<(Session, Option<Session>)> {
+        self.check().map_err(crate::error::Error::Message)?;
         let a = self.classifier(self.classifier, data)?;
         let b = match self.compare {
             Some(kind) => Some(self.classifier(kind, data)?),
@@ -242,6 +277,7 @@ pub enum Command {
     /// Classify a split (the test split by default; cached predictions are reused) and print
     /// scikit-learn's classification report (digits=4) and confusion matrix.
     Eval {
+        /// The split to evaluate [default: test, when there is one; else every split].
         #[arg(long)]
         split: Option<String>,
         /// One JSON object (scikit-learn's output_dict layout + confusion_matrix) instead.
@@ -251,6 +287,7 @@ pub enum Command {
     /// Check the sequence classifier code on --device/--dtype against golden logits (the fixture
     /// models beside the goldens file): one line per model, exit code 2 if any is off.
     Check {
+        /// The goldens file: expected logits per fixture model, the models in folders beside it.
         #[arg(
             long,
             value_name = "FILE",
@@ -261,7 +298,8 @@ pub enum Command {
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.
     Sample {
-        /// A folder the data is not read from.
+        /// The folder to write <split>.parquet into (created if missing; not one the data is read
+        /// from).
         #[arg(long, value_name = "DIR")]
         output: PathBuf,
         /// Replace split files already in the folder.
@@ -270,9 +308,70 @@ pub enum Command {
     },
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).
     Snapshot {
+        /// Columns of the screen drawn.
         #[arg(long, default_value_t = 120)]
         width: u16,
+        /// Rows of the screen drawn.
         #[arg(long, default_value_t = 40)]
         height: u16,
     },
+}
+
+/// Subcommands that classify nothing: their help leaves out the model options (which are global,
+/// so clap would list them everywhere).
+const WITHOUT_MODEL: [&str; 2] = ["sample", "snapshot"];
+
+/// The command line's definition, as `Cli::parse` uses it, with the model options hidden from the
+/// help of subcommands that do not use them.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    // Global options reach the subcommands when the command is built; only then can they be hidden.
+    cmd.build();
+    let model = ModelArgs::augment_args(clap::Command::new("model"));
+    let ids: Vec<clap::Id> = model.get_arguments().map(|a| a.get_id().clone()).collect();
+    for name in WITHOUT_MODEL {
+        cmd = cmd.mut_subcommand(name, |sub| {
+            sub.mut_args(|a| {
+                let hide = ids.contains(a.get_id());
+                a.hide(hide)
+            })
+        });
+    }
+    cmd
+}
+
+/// Parses the process's arguments.
+pub fn parse() -> std::result::Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// clap's error as one line, all of it: the message, the values allowed, the argument it missed,
+/// "did you mean", and which help to read (clap spreads these over several lines).
+pub fn one_line_error(rendered: &str) -> String {
+    let mut parts = Vec::new();
+    let mut help = "reviewlens".to_owned();
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("For more information") {
+            continue;
+        }
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            // "reviewlens eval --json": the words before the first option name the command.
+            let words = usage.split_whitespace();
+            let command: Vec<&str> = words
+                .take_while(|w| !w.starts_with(['-', '[', '<']))
+                .collect();
+            help = command.join(" ");
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        parts.push(match line.strip_prefix("tip: ") {
+            Some(tip) => match tip.split_once(" exists: ") {
+                Some((_, suggestion)) => format!("(did you mean {suggestion}?)"),
+                None => format!("({tip})"),
+            },
+            None => line.to_owned(),
+        });
+    }
+    format!("{}; see {help} --help", parts.join(" "))
 }

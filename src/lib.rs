@@ -56,7 +56,8 @@ fn explore(
     let (session, session_b) = m.sessions(&data, cache)?;
     let mut state = app::State::new(data, (0, 0))
         .with_model(session.name())
-        .with_text(m.text);
+        .with_text(m.text)
+        .with_home(dirs::home_dir());
     if let Some(b) = &session_b {
         state = state.with_compare(b.name());
     }

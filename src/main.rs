@@ -1,23 +1,28 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use reviewlens::{cli, ui};
 
 fn main() -> ExitCode {
-    let cli = match reviewlens::cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         // --help and --version print in full; a bad argument is one line, like every bad input.
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             e.exit()
         }
         Err(e) => {
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("reviewlens: {first}; see reviewlens --help");
+            eprintln!("reviewlens: {}", cli::one_line_error(&e.to_string()));
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = cli.model.check() {
+        eprintln!("reviewlens: {e}");
+        return ExitCode::from(2);
+    }
+    // Decided once, before anything is drawn (https://no-color.org).
+    ui::set_theme(ui::Theme::from_no_color(
+        std::env::var_os("NO_COLOR").as_deref(),
+    ));
     match reviewlens::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

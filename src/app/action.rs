@@ -79,7 +79,14 @@ pub enum Action {
     Overwrite(bool),
     ToggleHelp,
     CloseHelp,
-    /// Esc while browsing: cancels the running batch, else clears the cell filter, else quits.
+    /// Scrolls the help overlay by lines (`i32::MIN` / `i32::MAX`: to the top / bottom).
+    HelpScroll(i32),
+    /// Scrolls the help overlay a page down (`true`) or up.
+    HelpPage(bool),
+    /// Any key while an error is shown: dismisses it.
+    DismissAlert,
+    /// Esc while browsing: clears what is active (search, cell filter, mistakes and label filters,
+    /// order), else cancels the running batch, else quits.
     Escape,
     Quit,
 }

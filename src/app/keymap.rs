@@ -200,7 +200,7 @@ pub const BROWSE: Section = Section {
         row(&[b(&[ch('?')], ToggleHelp)], "show / hide this help"),
         row(
             &[b(&[plain(KeyCode::Esc)], Escape)],
-            "cancel the batch, else clear the cell filter, else quit",
+            "undo one: search, cell, m/d, label, order, batch; then quit",
         ),
         row(&[b(&[ch('q'), ctrl('c')], Quit)], "quit"),
     ],
@@ -299,13 +299,31 @@ pub const EXPORT: Section = Section {
 
 pub const HELP_MODE: Section = Section {
     title: "in this help",
-    rows: &[row(
-        &[b(
-            &[ch('?'), ch('q'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
-            CloseHelp,
-        )],
-        "close it",
-    )],
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Up), ch('k')], HelpScroll(-1)),
+                b(&[plain(KeyCode::Down), ch('j')], HelpScroll(1)),
+                b(&[plain(KeyCode::PageUp)], HelpPage(false)),
+                b(&[plain(KeyCode::PageDown)], HelpPage(true)),
+            ],
+            "scroll",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Home), ch('g')], HelpScroll(i32::MIN)),
+                b(&[plain(KeyCode::End), ch('G')], HelpScroll(i32::MAX)),
+            ],
+            "top / bottom",
+        ),
+        row(
+            &[b(
+                &[ch('?'), ch('q'), plain(KeyCode::Esc), plain(KeyCode::Enter)],
+                CloseHelp,
+            )],
+            "close it",
+        ),
+    ],
 };
 
 /// Every section, in the order the help shows them.
@@ -349,6 +367,13 @@ fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
 pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
     let mode = &state.mode;
     match event {
+        // An error is on screen: the key dismisses it and does nothing else (Ctrl-C still quits).
+        Event::Key(key) if key.kind != KeyEventKind::Release && state.alert.is_some() => {
+            let ctrl_c =
+                key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
+            Some(Msg::Action(if ctrl_c { Quit } else { DismissAlert }))
+        }
+        Event::Mouse(_) if state.alert.is_some() => None,
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             key_action(key, mode).map(Msg::Action)
         }

@@ -52,6 +52,17 @@ pub struct ViewFacts {
     /// The review the detail pane showed (index into `data.rows`) and how far its wrapped text
     /// could scroll there.
     pub detail: Option<(usize, u16)>,
+    /// The help overlay, when it was drawn.
+    pub help: Option<HelpFacts>,
+}
+
+/// How the help overlay fitted the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HelpFacts {
+    /// How far it can scroll (its lines less those shown).
+    pub max_scroll: u16,
+    /// Lines shown at once.
+    pub shown: u16,
 }
 
 pub fn contains(r: Rect, column: u16, row: u16) -> bool {
@@ -74,10 +85,14 @@ pub fn list_row_at(area: Rect, column: u16, row: u16) -> Option<usize> {
     (inside && row >= first && row < first + list_rows(area) as u16).then(|| (row - first) as usize)
 }
 
-/// Lines of content the label pane wants: a header per split plus a line per class.
+/// Lines of content the label pane wants: a header per split, its accuracy once it has predictions,
+/// and a line per class.
 pub fn stats_lines(state: &State) -> u16 {
     let data = &state.data;
-    (data.splits.len() * (1 + data.label_names.len())) as u16
+    let accuracies = (0..data.splits.len())
+        .filter(|&s| state.preds.tally(s).classified > 0)
+        .count();
+    (data.splits.len() * (1 + data.label_names.len()) + accuracies) as u16
 }
 
 /// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
@@ -91,17 +106,42 @@ pub fn metrics_height(state: &State) -> u16 {
     matrix_top(state) + state.data.label_names.len() as u16 + 2
 }
 
-/// Width of the report's name column.
-pub fn name_width(state: &State) -> usize {
-    let names = state.data.label_names.iter().map(|n| n.chars().count());
-    names.chain([12]).max().unwrap_or(12) // "weighted avg"
+/// How the confusion matrix fits a pane: the corner's text, the name column's width and each
+/// count column's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatrixFit {
+    pub corner: &'static str,
+    pub name: usize,
+    pub cell: usize,
 }
 
-/// Width of the confusion matrix's count columns.
-pub fn cell_width(state: &State) -> usize {
-    let names = state.data.label_names.iter().map(|n| n.chars().count());
+/// The roomiest matrix layout that fits `width` columns, narrowing the corner, then the gaps, then
+/// the predicted classes' names (which end in `…`); `None` when even that does not fit. A count
+/// column always has room for the biggest count in brackets.
+pub fn matrix_fit(state: &State, width: usize) -> Option<MatrixFit> {
+    let names = &state.data.label_names;
+    let classes = names.len();
+    let name = names.iter().map(|n| n.chars().count()).max().unwrap_or(1);
     let counts = thousands(state.data.rows.len()).len();
-    names.chain([counts]).max().unwrap_or(1) + 2
+    let corners: [&str; 3] = if state.preds_b.is_some() {
+        ["A gold ╲ pred", "A gold╲pred", "A g╲p"]
+    } else {
+        ["gold ╲ pred", "gold╲pred", "g╲p"]
+    };
+    let len = |c: &str| c.chars().count();
+    let fit = |corner: &'static str, name_col: usize, cell: usize| MatrixFit {
+        corner,
+        name: name_col.max(len(corner)),
+        cell,
+    };
+    [
+        fit(corners[0], name.max(12), name.max(counts) + 2),
+        fit(corners[1], name, name.max(counts) + 1),
+        fit(corners[2], name, (name + 1).max(counts + 2)),
+        fit(corners[2], name, counts + 2),
+    ]
+    .into_iter()
+    .find(|f| f.name + classes * f.cell <= width)
 }
 
 /// The confusion-matrix cell under a click at (`column`, `row`) in the metrics pane `area`.
@@ -113,13 +153,14 @@ pub fn cell_at(state: &State, area: Rect, column: u16, row: u16) -> Option<Cell>
         area.height.saturating_sub(2),
     );
     let classes = state.data.label_names.len();
+    let fit = matrix_fit(state, inner.width as usize)?;
     let top = inner.y + matrix_top(state);
-    let left = inner.x as usize + name_width(state);
+    let left = inner.x as usize + fit.name;
     let (column, row) = (column as usize, row);
     if row < top || row >= top + classes as u16 || row >= inner.bottom() || column < left {
         return None;
     }
-    let predicted = (column - left) / cell_width(state);
+    let predicted = (column - left) / fit.cell;
     (predicted < classes && column < inner.right() as usize).then_some(Cell {
         gold: (row - top) as u32,
         predicted: predicted as u32,

@@ -1,5 +1,7 @@
 //! `State`: the one owner of everything the screen shows. Panes read it; only `update` changes it.
 
+use std::path::PathBuf;
+
 use super::filters::{Cell, Filters};
 use super::layout::{self, ViewFacts};
 use super::predictions::{Predictions, Tally};
@@ -99,6 +101,13 @@ pub struct State {
     pub facts: ViewFacts,
     /// A short message for the status bar, cleared by the next action.
     pub notice: Option<String>,
+    /// An error to read in full (a popup over the panes); the next key only dismisses it.
+    pub alert: Option<String>,
+    /// How far the help overlay is scrolled (lines).
+    pub help_scroll: u16,
+    /// The home directory a leading `~` in the export prompt stands for (the edge passes it in:
+    /// the app reads no environment).
+    pub home: Option<PathBuf>,
     /// What is classified: the content, or title and content.
     pub text: TextField,
 }
@@ -123,6 +132,9 @@ impl State {
             size,
             facts: ViewFacts::default(),
             notice: None,
+            alert: None,
+            help_scroll: 0,
+            home: None,
             text: TextField::Content,
         };
         state.rebuild_view();
@@ -138,6 +150,12 @@ impl State {
     /// Names classifier A (the status bar shows it before the model is loaded).
     pub fn with_model(mut self, name: String) -> Self {
         self.preds.model_name = name;
+        self
+    }
+
+    /// Where `~` in the export prompt points.
+    pub fn with_home(mut self, home: Option<PathBuf>) -> Self {
+        self.home = home;
         self
     }
 
@@ -180,14 +198,24 @@ impl State {
         self.preds.tally_of(self.splits_in_view())
     }
 
-    /// The rows an export writes: the view, narrowed to the search matches when there is a search.
+    /// The rows an export writes: exactly what the list shows (a search only marks rows).
     pub fn rows_shown(&self) -> Vec<u32> {
-        match &self.search {
-            Some(search) if !search.query.is_empty() => {
-                search.matches.iter().map(|&m| self.view[m]).collect()
-            }
-            _ => self.view.clone(),
-        }
+        self.view.clone()
+    }
+
+    /// The rows a filter on predictions waits on: the split(s) in view under the filters that need
+    /// no prediction (the label, a cell's gold class). `C` classifies these when such a filter is on,
+    /// since unclassified rows can never enter its view.
+    pub fn candidate_rows(&self) -> Vec<u32> {
+        let range = match self.split {
+            SplitView::One(i) => self.data.splits[i].rows.clone(),
+            SplitView::All => 0..self.data.rows.len(),
+        };
+        let gold = self.filters.cell.map(|c| c.gold).or(self.filters.label);
+        range
+            .filter(|&i| gold.is_none_or(|g| self.data.rows[i].label == g))
+            .map(|i| i as u32)
+            .collect()
     }
 
     /// The texts a classifier is given for `rows` (the `--text` field of each).

@@ -3,16 +3,20 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
-use super::style::{label_style, wrong_style};
-use super::text::{highlighted, thousands};
+use super::style::Theme;
+use super::text::{ellipsize, highlighted, one_line, thousands};
 use crate::app::layout::list_rows;
-use crate::app::{Predictions, State};
+use crate::app::{CompareFilter, Predictions, State};
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    draw_with(state, area, frame, super::theme());
+}
+
+pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
     let title = Line::from(vec![
         Span::raw(" Reviews · "),
         Span::styled(
@@ -23,19 +27,15 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     ]);
     let block = Block::bordered().title(title);
     if state.view.is_empty() {
-        let msg = Paragraph::new(if state.filters.cell.is_some() {
-            "No reviews in this cell. Press V to clear the cell filter or v to pick another."
-        } else {
-            "No reviews in this view. Press l to change the label filter or Tab to change split."
-        })
-        .wrap(ratatui::widgets::Wrap { trim: true })
-        .block(block);
+        let msg = Paragraph::new(empty_message(state))
+            .wrap(Wrap { trim: true })
+            .block(block);
         frame.render_widget(msg, area);
         return;
     }
-    let columns = Columns::of(state);
+    let columns = Columns::of(state, block.inner(area).width);
     let end = (state.offset + list_rows(area)).min(state.view.len());
-    let rows = (state.offset..end).map(|pos| row(state, &columns, pos));
+    let rows = (state.offset..end).map(|pos| row(state, &columns, pos, theme));
     let position = format!(
         " {} of {} ",
         thousands(state.selected + 1),
@@ -47,27 +47,90 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     frame.render_widget(table, area);
 }
 
+/// Why the list is empty, and the way out.
+fn empty_message(state: &State) -> String {
+    let filters = &state.filters;
+    let split = state.split_name();
+    let classified = state.tally().classified;
+    let nothing_yet = format!(
+        "Nothing in {split} is classified yet, so no review can match. Press C to classify the \
+         reviews of {split}"
+    );
+    if filters.cell.is_some() {
+        if classified == 0 {
+            return format!("{nothing_yet}, or V to clear the cell filter.");
+        }
+        return "No reviews in this cell. Press V to clear the cell filter or v to pick another."
+            .into();
+    }
+    let key = match (filters.misclassified, filters.compare) {
+        (true, _) => Some("m"),
+        (false, CompareFilter::Off) => None,
+        (false, _) => Some("d until all"),
+    };
+    match key {
+        Some(key) if classified == 0 => format!("{nothing_yet}, or {key} to show every review."),
+        Some(key) => format!(
+            "No mistakes among the {} reviews classified so far. Press {key} to show every \
+             review, or C to classify the rest.",
+            thousands(classified)
+        ),
+        None => {
+            "No reviews in this view. Press l to change the label filter or Tab to change split."
+                .into()
+        }
+    }
+}
+
 /// Which columns the list has and how wide they are.
 struct Columns {
     row_width: u16,
+    /// Columns a label name gets (names longer than that end in `…`).
     label_width: u16,
     /// The prediction columns appear once there is something to put in them.
     predictions: bool,
+    /// The confidence column, left out when the pane is too narrow for it.
+    confidence: bool,
     compare: bool,
 }
 
+/// The title gets at least this many columns before the other columns shrink.
+const MIN_TITLE: u16 = 8;
+
 impl Columns {
-    fn of(state: &State) -> Self {
+    /// The columns for a list `width` columns wide: the confidence goes first when it is narrow,
+    /// then label names are shortened; row numbers and the `✗` mark always stay whole.
+    fn of(state: &State, width: u16) -> Self {
         let data = &state.data;
         let label_width = data.label_names.iter().map(|n| n.chars().count());
         let sides = [Some(&state.preds), state.preds_b.as_ref()];
-        Columns {
+        let mut columns = Columns {
             row_width: data.max_row_index.to_string().len().max(3) as u16,
             label_width: label_width.max().unwrap_or(5).max(5) as u16,
             predictions: (sides.into_iter().flatten())
                 .any(|p| p.any() || p.job.is_some() || p.pending.is_some()),
+            confidence: true,
             compare: state.preds_b.is_some(),
+        };
+        if columns.fixed_width() + MIN_TITLE > width {
+            columns.confidence = false;
         }
+        while columns.fixed_width() + MIN_TITLE > width && columns.label_width > 3 {
+            columns.label_width -= 1;
+        }
+        columns
+    }
+
+    /// Columns taken before the title, the spacing between columns included.
+    fn fixed_width(&self) -> u16 {
+        let widths = self.widths();
+        let fixed: u16 = (widths.iter())
+            .map(|c| match c {
+                Constraint::Length(n) => *n,
+                _ => 0,
+            })
+            .sum();
+        fixed + widths.len() as u16 - 1
     }
 
     fn header(&self) -> Row<'static> {
@@ -78,7 +141,9 @@ impl Columns {
         ];
         if self.predictions {
             header.push(Cell::from("predicted"));
-            header.push(Cell::from(Line::from("p").right_aligned()));
+            if self.confidence {
+                header.push(Cell::from(Line::from("p").right_aligned()));
+            }
             if self.compare {
                 header.push(Cell::from("B"));
             }
@@ -94,10 +159,10 @@ impl Columns {
             Constraint::Length(self.label_width),
         ];
         if self.predictions {
-            widths.extend([
-                Constraint::Length(self.label_width + 2),
-                Constraint::Length(4),
-            ]);
+            widths.push(Constraint::Length(self.label_width + 2));
+            if self.confidence {
+                widths.push(Constraint::Length(4));
+            }
             if self.compare {
                 widths.push(Constraint::Length(self.label_width + 2));
             }
@@ -105,41 +170,46 @@ impl Columns {
         widths.push(Constraint::Fill(1));
         widths
     }
+
+    /// A label name as wide as the label columns allow.
+    fn name(&self, name: &str) -> String {
+        ellipsize(name, self.label_width as usize)
+    }
 }
 
 /// The list row at view position `pos`.
-fn row(state: &State, columns: &Columns, pos: usize) -> Row<'static> {
+fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'static> {
     let data = &state.data;
     let row = state.view[pos] as usize;
     let review = &data.rows[row];
     let matches = state.search.as_ref().map(|s| s.matches.as_slice());
     let marker = if matches.unwrap_or_default().binary_search(&pos).is_ok() {
-        Span::styled("•", Style::new().fg(Color::Yellow))
+        Span::styled("•", theme.marker())
     } else {
         Span::raw(" ")
     };
     let title = if review.title.is_empty() {
         let dim = Style::new().add_modifier(Modifier::DIM);
-        Line::from(Span::styled(review.content.clone(), dim))
+        // Only the start can show: no need to clean a whole long review.
+        let start: String = review.content.chars().take(500).collect();
+        Line::from(Span::styled(one_line(&start), dim))
     } else {
-        Line::from(highlighted(
-            &review.title,
-            state.active_query(),
-            Style::new(),
-        ))
+        let title = one_line(&review.title);
+        let query = state.active_query();
+        Line::from(highlighted(&title, query, Style::new(), theme.matched()))
     };
     let mut cells = vec![
         Cell::from(marker),
         Cell::from(Line::from(review.row_index.to_string()).right_aligned()),
         Cell::from(Span::styled(
-            data.label_name(review.label).to_owned(),
-            label_style(review.label),
+            columns.name(data.label_name(review.label)),
+            theme.label(review.label),
         )),
     ];
     if columns.predictions {
-        cells.extend(prediction_cells(state, row, review.label));
+        cells.extend(prediction_cells(state, columns, row, theme));
         if let Some(b) = &state.preds_b {
-            cells.push(b_cell(state, b, row, review.label));
+            cells.push(label_cell(state, columns, b, row, theme));
         }
     }
     cells.push(Cell::from(title));
@@ -153,36 +223,42 @@ fn row(state: &State, columns: &Columns, pos: usize) -> Row<'static> {
 }
 
 /// "positive ✗" and "0.97" for a classified row: the mark, not only the colour, says it is wrong.
-fn prediction_cells(state: &State, row: usize, gold: u32) -> [Cell<'static>; 2] {
-    let Some(p) = state.preds.get(row) else {
-        let waiting = state.preds.pending.is_some_and(|(_, r)| r as usize == row);
-        return [Cell::from(if waiting { "…" } else { "" }), Cell::from("")];
-    };
-    let name = state.data.label_name(p.label);
-    let label = if p.label == gold {
-        Span::styled(format!("{name}  "), label_style(p.label))
-    } else {
-        Span::styled(format!("{name} ✗"), wrong_style())
-    };
-    let confidence = format!("{:.2}", p.probs[p.label as usize]);
-    [
-        Cell::from(label),
-        Cell::from(Line::from(confidence).right_aligned()),
-    ]
+fn prediction_cells(
+    state: &State,
+    columns: &Columns,
+    row: usize,
+    theme: Theme,
+) -> Vec<Cell<'static>> {
+    let mut cells = vec![label_cell(state, columns, &state.preds, row, theme)];
+    if columns.confidence {
+        let confidence =
+            (state.preds.get(row)).map(|p| format!("{:.2}", p.probs[p.label as usize]));
+        cells.push(Cell::from(
+            Line::from(confidence.unwrap_or_default()).right_aligned(),
+        ));
+    }
+    cells
 }
 
-/// The second classifier's label, marked like the first's.
-fn b_cell(state: &State, b: &Predictions, row: usize, gold: u32) -> Cell<'static> {
-    match b.get(row) {
-        None if b.pending.is_some_and(|(_, r)| r as usize == row) => Cell::from("…"),
+/// A classifier's label for a row, "…" while it is being classified; a wrong one marked `✗`.
+fn label_cell(
+    state: &State,
+    columns: &Columns,
+    preds: &Predictions,
+    row: usize,
+    theme: Theme,
+) -> Cell<'static> {
+    let gold = state.data.rows[row].label;
+    match preds.get(row) {
+        None if preds.pending.is_some_and(|(_, r)| r as usize == row) => Cell::from("…"),
         None => Cell::from(""),
         Some(p) if p.label == gold => Cell::from(Span::styled(
-            state.data.label_name(p.label).to_owned(),
-            label_style(p.label),
+            columns.name(state.data.label_name(p.label)),
+            theme.label(p.label),
         )),
         Some(p) => Cell::from(Span::styled(
-            format!("{} ✗", state.data.label_name(p.label)),
-            wrong_style(),
+            format!("{} ✗", columns.name(state.data.label_name(p.label))),
+            theme.wrong(),
         )),
     }
 }

@@ -1,10 +1,13 @@
 //! Drawing: a pure function of `State`, one file per pane. Pane geometry is `app::layout`'s (the
-//! update needs it too); what only drawing can measure goes back as `ViewFacts`.
+//! update needs it too); what only drawing can measure goes back as `ViewFacts`. Colours come from a
+//! `Theme` the program picks once at start (`set_theme`: none under NO_COLOR).
 
+mod alert;
 pub mod detail;
 pub mod help;
 pub mod list;
 pub mod metrics;
+mod report;
 pub mod snapshot;
 pub mod stats;
 pub mod status;
@@ -15,27 +18,35 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::widgets::Paragraph;
 
+pub use style::{Theme, set_theme, theme};
+
 use crate::app::layout::{MIN_SIZE, ViewFacts, layout};
 use crate::app::{Mode, State};
 
-/// Draws every pane and returns what the frame measured, for `Msg::Drawn`.
+/// Draws every pane in the theme set at start and returns what the frame measured, for `Msg::Drawn`.
 pub fn draw(state: &State, frame: &mut Frame) -> ViewFacts {
+    draw_with(state, frame, theme())
+}
+
+/// `draw` in the given theme.
+pub fn draw_with(state: &State, frame: &mut Frame, theme: Theme) -> ViewFacts {
     let Some(areas) = layout(state) else {
         draw_too_small(state.size, frame);
         return ViewFacts::default();
     };
-    list::draw(state, areas.list, frame);
-    let detail = detail::draw_measured(state, areas.detail, frame);
+    list::draw_with(state, areas.list, frame, theme);
+    let detail = detail::draw_with(state, areas.detail, frame, theme);
     if state.show_metrics {
-        metrics::draw(state, areas.stats, frame);
+        metrics::draw_with(state, areas.stats, frame, theme);
     } else {
-        stats::draw(state, areas.stats, frame);
+        stats::draw_with(state, areas.stats, frame, theme);
     }
-    status::draw(state, areas.status, frame);
-    if state.mode == Mode::Help {
-        help::draw(frame);
+    status::draw_with(state, areas.status, frame, theme);
+    let help = (state.mode == Mode::Help).then(|| help::draw_with(state, frame, theme));
+    if let Some(message) = &state.alert {
+        alert::draw(message, frame, theme);
     }
-    ViewFacts { detail }
+    ViewFacts { detail, help }
 }
 
 fn draw_too_small((w, h): (u16, u16), frame: &mut Frame) {

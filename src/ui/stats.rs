@@ -3,76 +3,100 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::style::label_style;
-use super::text::thousands;
-use crate::app::{SplitView, State};
+use super::style::Theme;
+use super::text::{thousands, whole_parts};
+use crate::app::{SplitView, State, Tally};
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
+    draw_with(state, area, frame, super::theme());
+}
+
+/// Per split: a header, the accuracy so far once there are predictions, and a line per class (gold
+/// count, share and bar; with predictions, the predicted count and a bar of the predicted share).
+/// What does not fit whole is left out: no number is ever cut.
+pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
     let data = &state.data;
     let block = Block::bordered().title(" Labels ");
     let width = block.inner(area).width as usize;
-    let name_width = data
-        .label_names
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(0);
-    let count_width = thousands(data.rows.len()).len();
     let mut lines = Vec::new();
     for (i, split) in data.splits.iter().enumerate() {
         let current =
             matches!(state.split, SplitView::One(s) if s == i) || state.split == SplitView::All;
         let header_style = if current {
-            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            theme.key()
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         };
-        let tally = state.preds.tally(i);
-        let mut header = vec![
+        let header = vec![
             Span::styled(split.name.clone(), header_style),
             Span::raw(format!("  {} rows", thousands(split.rows.len()))),
         ];
+        lines.push(Line::from(whole_parts(header, width)));
+        let tally = state.preds.tally(i);
         if tally.classified > 0 {
-            // Accuracy over the rows classified so far, and how many that is.
-            header.push(Span::styled(
-                format!(
-                    " · accuracy {:.2}% of {} classified",
-                    100.0 * tally.correct() as f64 / tally.classified as f64,
-                    thousands(tally.classified)
-                ),
-                Style::new().add_modifier(Modifier::BOLD),
-            ));
+            lines.push(Line::from(whole_parts(accuracy(tally), width)));
         }
-        lines.push(Line::from(header));
-        let total = split.rows.len().max(1);
-        let predicted = tally.predicted();
-        for (label, &count) in data.label_counts(i).iter().enumerate() {
-            let share = count as f64 / total as f64;
-            let mut text = format!(
-                " {:<name_width$} {:>count_width$} {:>6.2}% ",
-                data.label_names[label],
-                thousands(count),
-                share * 100.0
-            );
-            if tally.classified > 0 {
-                // Predicted-label counts beside the gold ones.
-                text.push_str(&format!(
-                    "pred {:>count_width$} ",
-                    thousands(predicted[label])
-                ));
-            }
-            let bar_width = width.saturating_sub(text.chars().count());
-            lines.push(Line::from(vec![
-                Span::raw(text),
-                Span::styled(bar(share, bar_width), label_style(label as u32)),
-            ]));
+        for label in 0..data.label_names.len() {
+            lines.push(class_line(state, i, label, width, theme));
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// " accuracy 91.20% of 2,000 classified", over the rows classified so far.
+fn accuracy(tally: &Tally) -> Vec<Span<'static>> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let share = 100.0 * tally.correct() as f64 / tally.classified as f64;
+    vec![
+        Span::styled(format!(" accuracy {share:.2}%"), bold),
+        Span::raw(format!(" of {} classified", thousands(tally.classified))),
+    ]
+}
+
+/// One class of split `split`: " negative  5,368  48.89% ███ pred 5,000 ██".
+fn class_line(
+    state: &State,
+    split: usize,
+    label: usize,
+    width: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let data = &state.data;
+    let name_width = (data.label_names.iter().map(|n| n.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let count_width = thousands(data.rows.len()).len();
+    let count = data.label_counts(split)[label];
+    let share = count as f64 / data.splits[split].rows.len().max(1) as f64;
+    let gold = format!(
+        " {:<name_width$} {:>count_width$} {:>6.2}% ",
+        data.label_names[label],
+        thousands(count),
+        share * 100.0
+    );
+    let tally = state.preds.tally(split);
+    let style = theme.label(label as u32);
+    if tally.classified == 0 {
+        let bar_width = width.saturating_sub(gold.chars().count());
+        let parts = vec![Span::raw(gold), Span::styled(bar(share, bar_width), style)];
+        return Line::from(whole_parts(parts, width));
+    }
+    let predicted = tally.predicted()[label];
+    let pred = format!(" pred {:>count_width$} ", thousands(predicted));
+    // The two bars share what the numbers leave.
+    let bars = width.saturating_sub(gold.chars().count() + pred.chars().count()) / 2;
+    let pred_share = predicted as f64 / tally.classified as f64;
+    let parts = vec![
+        Span::raw(gold),
+        Span::styled(format!("{:<bars$}", bar(share, bars)), style),
+        Span::raw(pred),
+        Span::styled(bar(pred_share, bars), style),
+    ];
+    Line::from(whole_parts(parts, width))
 }
 
 /// A horizontal bar `share` of `width` cells long, in eighths of a cell.

@@ -1,92 +1,192 @@
-//! The bottom line: where the rows come from and what narrows them, or the search being typed.
+//! The bottom line: where the rows come from and what narrows them, or the prompt being typed. It
+//! is built from parts with a priority each: when the line is too long, the least important parts
+//! go first, so a notice, an error or a running batch's progress is never pushed off by hints.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::thousands;
+use super::style::Theme;
+use super::text::{ellipsize, thousands, width};
 use crate::app::{Cell, CompareFilter, Mode, ModelStatus, Order, Predictions, State};
 
 const SEP: &str = " │ ";
 
+/// How much a part of the line matters: the lowest goes first when it is too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Hint,
+    Source,
+    Split,
+    Order,
+    Search,
+    Filter,
+    Rows,
+    /// What the classifier is doing or why it cannot.
+    Model,
+    /// The prompt or the notice: never left out, shortened with `…` at worst.
+    Must,
+}
+
+/// A part of the line, drawn after a separator unless it continues the one before.
+struct Part {
+    rank: Rank,
+    text: String,
+    style: Style,
+    joined: bool,
+}
+
+fn part(rank: Rank, text: impl Into<String>, style: Style) -> Part {
+    Part {
+        rank,
+        text: text.into(),
+        style,
+        joined: false,
+    }
+}
+
+/// A part that follows the one before without a separator.
+fn joined(rank: Rank, text: impl Into<String>, style: Style) -> Part {
+    Part {
+        joined: true,
+        ..part(rank, text, style)
+    }
+}
+
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
-    let base = Style::new().bg(Color::Blue).fg(Color::White);
-    let (mut spans, cursor) = match &state.mode {
+    draw_with(state, area, frame, super::theme());
+}
+
+pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
+    let base = theme.bar();
+    let (parts, cursor) = match &state.mode {
         Mode::Search { input, .. } => search(state, input, base),
-        Mode::Export { input } | Mode::ConfirmOverwrite { input } => export(state, input, base),
+        Mode::Export { input } | Mode::ConfirmOverwrite { input } => {
+            export(state, input, base, theme)
+        }
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
-        Mode::Browse | Mode::Help => (browse(state, base), None),
+        Mode::Browse | Mode::Help => (browse(state, base, theme), None),
     };
     if let Some(x) = cursor {
         frame.set_cursor_position(((area.x + x).min(area.right().saturating_sub(1)), area.y));
     }
-    let mut used: usize = spans.iter().map(Span::width).sum();
-    // A notice must be read: when the line is too long for it, the source's name (the longest and
-    // least changing part) gives way.
-    if used > area.width as usize && state.notice.is_some() && state.mode == Mode::Browse {
-        used -= spans[0].width();
-        spans[0] = Span::styled(" …", base.add_modifier(Modifier::BOLD));
-        used += 2;
+    let hint = " ? help  q quit ";
+    let mut parts = fit(parts, area.width as usize);
+    let used: usize = parts.iter().map(Span::width).sum();
+    if used + hint.len() <= area.width as usize {
+        parts.push(Span::styled(
+            " ".repeat(area.width as usize - used - hint.len()),
+            base,
+        ));
+        parts.push(Span::styled(hint, base.add_modifier(Modifier::DIM)));
     }
-    let help = " ? help  q quit ";
-    let pad = (area.width as usize).saturating_sub(used + help.len());
-    spans.push(Span::styled(" ".repeat(pad), base));
-    spans.push(Span::styled(help, base.add_modifier(Modifier::DIM)));
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+    frame.render_widget(Paragraph::new(Line::from(parts)).style(base), area);
+}
+
+/// The parts that fit in `room` columns, in their order: the lowest-ranked go first (the last of
+/// them first); what must stay is shortened with `…` if even it is too long.
+fn fit(mut parts: Vec<Part>, room: usize) -> Vec<Span<'static>> {
+    let len = |parts: &[Part]| -> usize {
+        (parts.iter().enumerate())
+            .map(|(i, p)| width(&p.text) + width(lead(i, p)))
+            .sum()
+    };
+    while len(&parts) > room {
+        let lowest = (parts.iter().enumerate())
+            .filter(|(_, p)| p.rank < Rank::Must)
+            .min_by_key(|&(i, p)| (p.rank, std::cmp::Reverse(i)));
+        match lowest {
+            Some((i, _)) => drop(parts.remove(i)),
+            None => break,
+        }
+    }
+    let over = len(&parts).saturating_sub(room);
+    if over > 0
+        && let Some(longest) = parts.iter_mut().max_by_key(|p| width(&p.text))
+    {
+        let keep = width(&longest.text).saturating_sub(over);
+        longest.text = ellipsize(&longest.text, keep);
+    }
+    let mut spans = Vec::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        // The separator takes the part's style, less what marks the part itself.
+        let style = p.style.remove_modifier(Modifier::BOLD);
+        spans.push(Span::styled(lead(i, &p), style));
+        spans.push(Span::styled(p.text, p.style));
+    }
+    spans
+}
+
+/// What goes before the `i`th part shown: a space before the first, nothing before a part that
+/// continues the one before, else the separator.
+fn lead(i: usize, p: &Part) -> &'static str {
+    match (i, p.joined) {
+        (0, _) => " ",
+        (_, true) => "",
+        _ => SEP,
+    }
 }
 
 /// The search being typed, and where the cursor goes (columns into the bar).
-fn search(state: &State, input: &str, base: Style) -> (Vec<Span<'static>>, Option<u16>) {
-    let spans = vec![
-        Span::styled(" /", base.add_modifier(Modifier::BOLD)),
-        Span::styled(input.to_owned(), base),
-        Span::styled(format!("  {}", match_summary(state)), base),
-        Span::styled(
+fn search(state: &State, input: &str, base: Style) -> (Vec<Part>, Option<u16>) {
+    let parts = vec![
+        part(Rank::Must, format!("/{input}"), base),
+        joined(Rank::Search, format!("  {}", match_summary(state)), base),
+        joined(
+            Rank::Hint,
             "  Enter keep · Esc cancel · Ctrl-U clear",
             base.add_modifier(Modifier::DIM),
         ),
     ];
-    (spans, Some(2 + Line::from(input).width() as u16))
+    (parts, Some(2 + width(input) as u16))
 }
 
 /// The export prompt, or the overwrite question; the cursor only while typing.
-fn export(state: &State, input: &str, base: Style) -> (Vec<Span<'static>>, Option<u16>) {
+fn export(state: &State, input: &str, base: Style, theme: Theme) -> (Vec<Part>, Option<u16>) {
     let asking = matches!(state.mode, Mode::ConfirmOverwrite { .. });
-    let mut spans = vec![
-        Span::styled(" export to: ", base.add_modifier(Modifier::BOLD)),
-        Span::styled(input.to_owned(), base),
+    let mut parts = vec![
+        part(Rank::Must, "export to:", base.add_modifier(Modifier::BOLD)),
+        joined(Rank::Must, format!(" {input}"), base),
     ];
-    // Before the hints, which may not fit.
     if let Some(notice) = &state.notice {
-        spans.push(Span::styled(
-            format!("{SEP}{notice}"),
-            base.fg(Color::Yellow),
-        ));
+        parts.push(part(Rank::Must, notice.clone(), theme.notice()));
     }
     if asking {
-        spans.push(Span::styled(
+        let warn = theme.notice().add_modifier(Modifier::BOLD);
+        parts.push(joined(
+            Rank::Must,
             "  exists. Overwrite? y yes · any other key no",
-            base.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            warn,
         ));
-        return (spans, None);
+        return (parts, None);
     }
-    spans.push(Span::styled(
-        format!(
-            "  {} rows · .csv .parquet .jsonl · Enter write · Esc cancel · Ctrl-U clear",
-            thousands(state.rows_shown().len())
-        ),
+    let rows = state.view.len();
+    let noun = if rows == 1 { "review" } else { "reviews" };
+    parts.push(joined(
+        Rank::Rows,
+        format!("  {} {noun}", thousands(rows)),
+        base,
+    ));
+    parts.push(joined(
+        Rank::Hint,
+        " · .csv .parquet .jsonl · Enter write · Esc cancel · Ctrl-U clear",
         base.add_modifier(Modifier::DIM),
     ));
-    (spans, Some(12 + Line::from(input).width() as u16))
+    (parts, Some(12 + width(input) as u16))
 }
 
-fn pick(state: &State, cell: Cell, base: Style) -> Vec<Span<'static>> {
+fn pick(state: &State, cell: Cell, base: Style) -> Vec<Part> {
     vec![
-        Span::styled(" pick a cell: ", base.add_modifier(Modifier::BOLD)),
-        Span::styled(state.describe_cell(cell), base),
-        Span::styled(
+        part(
+            Rank::Must,
+            "pick a cell:",
+            base.add_modifier(Modifier::BOLD),
+        ),
+        joined(Rank::Must, format!(" {}", state.describe_cell(cell)), base),
+        joined(
+            Rank::Hint,
             "  arrows move · Enter lists its reviews · Esc cancel",
             base.add_modifier(Modifier::DIM),
         ),
@@ -94,64 +194,56 @@ fn pick(state: &State, cell: Cell, base: Style) -> Vec<Span<'static>> {
 }
 
 /// Where the rows come from, what narrows them, the classifiers' state and the notice.
-fn browse(state: &State, base: Style) -> Vec<Span<'static>> {
+fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
     let bold = base.add_modifier(Modifier::BOLD);
-    let mut spans = vec![
-        Span::styled(format!(" {}", state.data.source), bold),
-        Span::styled(format!("{SEP}{}", state.split_name()), base),
-        Span::styled(
-            format!(
-                "{SEP}{} of {} rows",
-                thousands(state.view.len()),
-                thousands(state.split_len())
-            ),
-            base,
-        ),
+    let rows = format!(
+        "{} of {} rows",
+        thousands(state.view.len()),
+        thousands(state.split_len())
+    );
+    let mut parts = vec![
+        part(Rank::Source, state.data.source.clone(), bold),
+        part(Rank::Split, state.split_name(), base),
+        part(Rank::Rows, rows, base),
     ];
     let filters = &state.filters;
-    spans.push(match filters.cell {
-        Some(cell) => Span::styled(
-            format!("{SEP}{} · V clears", state.describe_cell(cell)),
+    parts.push(match filters.cell {
+        Some(cell) => part(
+            Rank::Filter,
+            format!("{} · V clears", state.describe_cell(cell)),
             bold,
         ),
         None => {
             let label = filters.label.map_or("all", |l| state.data.label_name(l));
-            Span::styled(format!("{SEP}label: {label}"), base)
+            part(Rank::Filter, format!("label: {label}"), base)
         }
     });
     if filters.compare != CompareFilter::Off {
-        spans.push(Span::styled(
-            format!("{SEP}{}", filters.compare.name()),
-            bold,
-        ));
+        parts.push(part(Rank::Filter, filters.compare.name(), bold));
     }
     if filters.misclassified {
-        spans.push(Span::styled(format!("{SEP}misclassified only"), bold));
+        parts.push(part(Rank::Filter, "misclassified only", bold));
     }
     if state.order != Order::Dataset {
-        spans.push(Span::styled(format!("{SEP}{}", state.order.name()), base));
+        parts.push(part(Rank::Order, state.order.name(), base));
     }
     if let Some(search) = &state.search {
-        let text = format!("{SEP}/{} {}", search.query, match_summary(state));
-        spans.push(Span::styled(text, base));
+        let text = format!("/{} {}", search.query, match_summary(state));
+        parts.push(part(Rank::Search, text, base));
     }
     match &state.preds_b {
-        None => spans
-            .extend(model_summary(&state.preds).map(|m| Span::styled(format!("{SEP}{m}"), base))),
+        None => parts.extend(model_summary(&state.preds).map(|m| part(Rank::Model, m, base))),
         Some(b) => {
             for (side, preds) in [("A", &state.preds), ("B", b)] {
                 let what = model_summary(preds).unwrap_or_else(|| "not loaded".into());
-                spans.push(Span::styled(format!("{SEP}{side}: {what}"), base));
+                parts.push(part(Rank::Model, format!("{side}: {what}"), base));
             }
         }
     }
     if let Some(notice) = &state.notice {
-        spans.push(Span::styled(
-            format!("{SEP}{notice}"),
-            base.fg(Color::Yellow),
-        ));
+        parts.push(part(Rank::Must, notice.clone(), theme.notice()));
     }
-    spans
+    parts
 }
 
 /// The model's state, or the running batch with a progress bar, rate and ETA.

@@ -1,21 +1,109 @@
-//! Small text helpers shared by the panes.
+//! Small text helpers shared by the panes: review text made safe to draw, highlighting, and fitting
+//! text to a width without ever cutting through a number.
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::app::find_ci;
 pub use crate::app::thousands;
 
-/// Yellow, and underlined so a match still shows under NO_COLOR.
-pub fn match_style() -> Style {
-    Style::new()
-        .fg(Color::Black)
-        .bg(Color::Yellow)
-        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+/// Columns `text` takes on screen.
+pub fn width(text: &str) -> usize {
+    Span::raw(text).width()
 }
 
-/// `text` as spans, with every case-insensitive occurrence of `query` highlighted.
-pub fn highlighted(text: &str, query: Option<&str>, style: Style) -> Vec<Span<'static>> {
+/// Columns tab stops are apart in the review text.
+const TAB: usize = 4;
+
+/// `text` for one line of a pane: line breaks and tabs become spaces, and what terminals draw at
+/// different widths is made unambiguous (see `drawable`).
+pub fn one_line(text: &str) -> String {
+    drawable(text, |c, out| {
+        if c.is_control() {
+            out.push(' ');
+        }
+    })
+}
+
+/// `text` as lines for a wrapped paragraph: line breaks kept (`\r\n`, `\n`, `\r`), tabs expanded.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.split('\n')
+        .map(|line| {
+            drawable(line, |c, out| match c {
+                '\t' => {
+                    let col = width(out.as_str());
+                    out.extend(std::iter::repeat_n(' ', TAB - col % TAB));
+                }
+                c if c.is_control() => out.push(' '),
+                _ => {}
+            })
+        })
+        .collect()
+}
+
+/// `text` with control characters handed to `control` (which pushes what stands for them), and the
+/// characters whose width terminals disagree on replaced: a regional indicator (half a flag) by its
+/// letter in brackets, `🇫🇷` → `[FR]`; the zero-width joiner and the emoji variation selector are
+/// dropped, so each emoji is drawn as one glyph of the width ratatui counts. Otherwise the screen and
+/// ratatui's idea of it part ways, and glyphs are left behind when the row changes.
+fn drawable(text: &str, control: impl Fn(char, &mut String)) -> String {
+    const INDICATORS: std::ops::RangeInclusive<char> = '\u{1F1E6}'..='\u{1F1FF}';
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if INDICATORS.contains(&c) {
+            out.push('[');
+            out.push(letter(c));
+            if let Some(next) = chars.next_if(|n| INDICATORS.contains(n)) {
+                out.push(letter(next));
+            }
+            out.push(']');
+        } else if c == '\u{200D}' || c == '\u{FE0F}' {
+            // dropped
+        } else if c.is_control() {
+            control(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The letter a regional indicator stands for.
+fn letter(indicator: char) -> char {
+    char::from(b'A' + (indicator as u32 - 0x1F1E6) as u8)
+}
+
+/// `text` cut to `width` columns with a `…` at the end when it is longer (for names and messages,
+/// never for numbers).
+pub fn ellipsize(text: &str, width: usize) -> String {
+    if self::width(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = self::width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` as spans, with every case-insensitive occurrence of `query` highlighted in `matched`.
+pub fn highlighted(
+    text: &str,
+    query: Option<&str>,
+    style: Style,
+    matched: Style,
+) -> Vec<Span<'static>> {
     let ranges = query.map(|q| find_ci(text, q)).unwrap_or_default();
     let mut spans = Vec::with_capacity(ranges.len() * 2 + 1);
     let mut at = 0;
@@ -25,7 +113,7 @@ pub fn highlighted(text: &str, query: Option<&str>, style: Style) -> Vec<Span<'s
         }
         spans.push(Span::styled(
             text[r.clone()].to_owned(),
-            style.patch(match_style()),
+            style.patch(matched),
         ));
         at = r.end;
     }
@@ -35,16 +123,47 @@ pub fn highlighted(text: &str, query: Option<&str>, style: Style) -> Vec<Span<'s
     spans
 }
 
+/// The leading `parts` that fit in `width` columns together, each whole: what does not fit is
+/// left out rather than cut (a number is shown whole or not at all).
+pub fn whole_parts<'a>(parts: Vec<Span<'a>>, width: usize) -> Vec<Span<'a>> {
+    let mut used = 0;
+    parts
+        .into_iter()
+        .take_while(|p| {
+            used += p.width();
+            used <= width
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::Modifier;
 
     #[test]
     fn highlighted_splits_around_matches() {
-        let spans = highlighted("Great, GREAT", Some("great"), Style::new());
+        let matched = Style::new().add_modifier(Modifier::UNDERLINED);
+        let spans = highlighted("Great, GREAT", Some("great"), Style::new(), matched);
         let texts: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(texts, ["Great", ", ", "GREAT"]);
-        assert_eq!(spans[0].style, match_style());
+        assert_eq!(spans[0].style, matched);
         assert_eq!(spans[1].style, Style::new());
+    }
+
+    #[test]
+    fn review_text_is_made_drawable() {
+        assert_eq!(one_line("a\nb\tc\r\nd"), "a b c  d");
+        assert_eq!(paragraphs("a\r\nb\rc\n\td"), ["a", "b", "c", "    d"]);
+        assert_eq!(paragraphs("ab\tc"), ["ab  c"]);
+        assert_eq!(one_line("🇫🇷🇮🇹 and 🇫"), "[FR][IT] and [F]");
+        assert_eq!(one_line("👨\u{200D}👩 ❤\u{FE0F}"), "👨👩 ❤");
+    }
+
+    #[test]
+    fn ellipsize_marks_the_cut() {
+        assert_eq!(ellipsize("negative", 8), "negative");
+        assert_eq!(ellipsize("negative", 6), "negat…");
+        assert_eq!(ellipsize("négatif", 4), "nég…");
     }
 }

@@ -29,8 +29,15 @@ fn start_pick(state: &mut State) {
         state.notice = Some("no classes to pick from".into());
         return;
     }
-    state.show_metrics = true;
     let tally = state.tally();
+    if tally.classified == 0 && state.filters.cell.is_none() {
+        state.notice = Some(format!(
+            "nothing to pick yet: no review of {} is classified (c classifies the selected one, C all in view)",
+            state.split_name()
+        ));
+        return;
+    }
+    state.show_metrics = true;
     let biggest_mistake = (0..classes)
         .flat_map(|g| (0..classes).map(move |p| (g, p)))
         .filter(|&(g, p)| g != p && tally.confusion[g as usize][p as usize] > 0)

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::app::action::{Command, Side};
+use crate::app::format::thousands;
 use crate::app::predictions::{BatchJob, ModelStatus, Predictions};
 use crate::app::protocol::WorkerMsg;
 use crate::app::state::{Order, State};
@@ -28,20 +29,23 @@ pub(super) fn selected(state: &mut State) -> Vec<Command> {
         .collect()
 }
 
-/// `C`: every review in view that a classifier has no prediction for, as one batch job each.
+/// `C`: every review in view that a classifier has no prediction for, as one batch job each. With
+/// a filter on predictions (mistakes, a cell, A/B), the rows it waits on instead: unclassified rows
+/// can never enter its view, so "all in view" would be nothing at all.
 pub(super) fn view(state: &mut State) -> Vec<Command> {
-    let view = std::mem::take(&mut state.view);
+    let candidates = if state.filters.depend_on_predictions() {
+        state.candidate_rows()
+    } else {
+        state.view.clone()
+    };
     let mut commands = Vec::new();
-    let mut running = None;
+    let mut running = false;
     for (side, preds) in sides(state) {
-        if let Some(job) = &preds.job {
-            running = Some(format!(
-                "a batch is running ({} of {}); x cancels it",
-                job.done, job.total
-            ));
+        if preds.job.is_some() {
+            running = true;
             continue;
         }
-        let rows: Vec<u32> = (view.iter().copied())
+        let rows: Vec<u32> = (candidates.iter().copied())
             .filter(|&r| preds.get(r as usize).is_none())
             .collect();
         if rows.is_empty() {
@@ -56,10 +60,13 @@ pub(super) fn view(state: &mut State) -> Vec<Command> {
             urgent: false,
         });
     }
-    state.view = view;
     if commands.is_empty() {
-        let nothing = || "every review in view is classified already".into();
-        state.notice = Some(running.unwrap_or_else(nothing));
+        // No count here: it would go stale while the progress bar beside it moves on.
+        state.notice = Some(if running {
+            "a batch is already running; x cancels it".into()
+        } else {
+            "every review in view is classified already".into()
+        });
     }
     commands
 }
@@ -90,6 +97,7 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         preds_b,
         data,
         notice,
+        alert,
         ..
     } = state;
     let preds = match (side, preds_b.as_mut()) {
@@ -99,22 +107,34 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
     };
     let gold = |row: u32| data.rows.get(row as usize).map(|r| r.label);
     let reorder = matches!(report, WorkerMsg::Cached(_) | WorkerMsg::Results { .. });
-    if let Some(text) = take_report(preds, report, gold) {
-        // B's notices say whose they are.
-        let prefix = if side == Side::B { "B: " } else { "" };
-        *notice = Some(format!("{prefix}{text}"));
+    // B's notices say whose they are.
+    let prefix = if side == Side::B { "B: " } else { "" };
+    match take_report(preds, report, gold) {
+        Some(Report::Notice(text)) => *notice = Some(format!("{prefix}{text}")),
+        Some(Report::Error(text)) => {
+            *notice = Some(format!("{prefix}{text}"));
+            *alert = notice.clone();
+        }
+        None => {}
     }
     if reorder && (state.filters.depend_on_predictions() || state.order != Order::Dataset) {
         state.rebuild_view();
     }
 }
 
-/// Applies one report to a classifier's predictions; returns the notice it calls for, if any.
+/// What a worker's report asks the user to read: a notice for the status bar, or an error to read
+/// in full as well.
+enum Report {
+    Notice(String),
+    Error(String),
+}
+
+/// Applies one report to a classifier's predictions; returns what it calls for telling, if anything.
 fn take_report(
     preds: &mut Predictions,
     report: WorkerMsg,
     gold: impl Fn(u32) -> Option<u32>,
-) -> Option<String> {
+) -> Option<Report> {
     match report {
         WorkerMsg::Status(s) => preds.status = ModelStatus::Busy(s),
         WorkerMsg::Ready {
@@ -131,9 +151,10 @@ fn take_report(
             };
         }
         WorkerMsg::LoadFailed(e) => {
-            preds.status = ModelStatus::Failed(e);
+            preds.status = ModelStatus::Failed(e.clone());
             preds.job = None;
             preds.pending = None;
+            return Some(Report::Error(format!("model unavailable: {e}")));
         }
         WorkerMsg::Cached(rows) => insert(preds, rows, &gold),
         WorkerMsg::Results {
@@ -150,37 +171,44 @@ fn take_report(
             }
             insert(preds, predictions, &gold);
         }
-        WorkerMsg::Progress {
-            job,
+        progress @ WorkerMsg::Progress { .. } => take_progress(preds, progress),
+        WorkerMsg::Finished { job, cancelled } => {
+            let j = preds.job.take_if(|j| j.id == job)?;
+            return Some(Report::Notice(finished(&j, cancelled)));
+        }
+        WorkerMsg::Failed { job, error } => {
+            preds.job.take_if(|j| j.id == job);
+            preds.pending.take_if(|(j, _)| *j == job);
+            return Some(Report::Error(format!("classification failed: {error}")));
+        }
+        WorkerMsg::Warning(w) => return Some(Report::Notice(w)),
+    }
+    None
+}
+
+/// A batch job's progress, if it is the running job's.
+fn take_progress(preds: &mut Predictions, progress: WorkerMsg) {
+    let WorkerMsg::Progress {
+        job,
+        done,
+        total,
+        done_chars,
+        total_chars,
+        elapsed,
+    } = progress
+    else {
+        return;
+    };
+    if let Some(j) = preds.job.as_mut().filter(|j| j.id == job) {
+        *j = BatchJob {
+            id: job,
             done,
             total,
             done_chars,
             total_chars,
             elapsed,
-        } => {
-            if let Some(j) = preds.job.as_mut().filter(|j| j.id == job) {
-                *j = BatchJob {
-                    id: job,
-                    done,
-                    total,
-                    done_chars,
-                    total_chars,
-                    elapsed,
-                };
-            }
-        }
-        WorkerMsg::Finished { job, cancelled } => {
-            let j = preds.job.take_if(|j| j.id == job)?;
-            return Some(finished(&j, cancelled));
-        }
-        WorkerMsg::Failed { job, error } => {
-            preds.job.take_if(|j| j.id == job);
-            preds.pending.take_if(|(j, _)| *j == job);
-            return Some(format!("classification failed: {error}"));
-        }
-        WorkerMsg::Warning(w) => return Some(w),
+        };
     }
-    None
 }
 
 fn insert(
@@ -197,11 +225,15 @@ fn insert(
 
 fn finished(j: &BatchJob, cancelled: bool) -> String {
     if cancelled {
-        return format!("cancelled: {} of {} classified", j.done, j.total);
+        return format!(
+            "cancelled: {} of {} classified",
+            thousands(j.done),
+            thousands(j.total)
+        );
     }
     format!(
         "classified {} reviews in {:.1} s ({:.0}/s)",
-        j.total,
+        thousands(j.total),
         j.elapsed.as_secs_f64(),
         j.rate()
     )

@@ -1,9 +1,10 @@
 //! The `e` prompt: a default file name that says what the view holds, the name being typed, the
 //! overwrite question, and the outcome the edge reports. Writing itself is `crate::io::table`'s.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::app::action::{Action, Command, Exported};
+use crate::app::format::thousands;
 use crate::app::state::{Mode, Order, State};
 use crate::io::table::output_format;
 
@@ -23,7 +24,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
     Vec::new()
 }
 
-/// `reviewlens-<split>[-<filter>][-search][-<order>].csv`, in the current directory.
+/// `reviewlens-<split>[-<filter>][-<order>].csv`, in the current directory. (A search only marks
+/// rows, so it does not change what is written, nor the name.)
 pub fn default_name(state: &State) -> String {
     let mut parts = vec!["reviewlens".to_string(), slug(state.split_name())];
     if let Some(cell) = state.filters.cell {
@@ -38,9 +40,6 @@ pub fn default_name(state: &State) -> String {
     }
     if state.filters.misclassified {
         parts.push("misclassified".into());
-    }
-    if state.search.as_ref().is_some_and(|s| !s.query.is_empty()) {
-        parts.push("search".into());
     }
     match state.order {
         Order::Dataset => {}
@@ -86,7 +85,11 @@ fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
         state.notice = Some("type a file name ending in .csv, .parquet or .jsonl".into());
         return Vec::new();
     }
-    let path = PathBuf::from(name);
+    let Some(path) = expand_home(name, state.home.as_deref()) else {
+        state.notice =
+            Some("~ needs a home directory and HOME is not set: type the whole path".into());
+        return Vec::new();
+    };
     if let Err(e) = output_format(&path) {
         state.notice = Some(e.to_string());
         return Vec::new();
@@ -122,6 +125,7 @@ pub(super) fn outcome(state: &mut State, outcome: Exported) {
         Exported::Written { path, rows } => {
             state.mode = Mode::Browse;
             let noun = if rows == 1 { "review" } else { "reviews" };
+            let rows = thousands(rows);
             state.notice = Some(format!("exported {rows} {noun} to {}", path.display()));
         }
         Exported::Exists => {
@@ -129,13 +133,44 @@ pub(super) fn outcome(state: &mut State, outcome: Exported) {
                 input: input.clone(),
             };
         }
-        Exported::Failed(e) => state.notice = Some(format!("export failed: {e}")),
+        Exported::Failed(e) => {
+            state.notice = Some(format!("export failed: {e}"));
+            state.alert = state.notice.clone();
+        }
     }
+}
+
+/// `name` with a leading `~` (alone, or before a `/`) as the home directory, as a shell would;
+/// `None` when there is one and no home directory is known.
+fn expand_home(name: &str, home: Option<&Path>) -> Option<PathBuf> {
+    let rest = match name.strip_prefix('~') {
+        Some("") => "",
+        Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/'),
+        _ => return Some(PathBuf::from(name)), // `~user` or no tilde: as typed
+    };
+    home.map(|h| h.join(rest))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{expand_home, slug};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn a_leading_tilde_is_the_home_directory() {
+        let home = Some(Path::new("/home/u"));
+        assert_eq!(
+            expand_home("~/a.csv", home),
+            Some(PathBuf::from("/home/u/a.csv"))
+        );
+        assert_eq!(expand_home("~", home), Some(PathBuf::from("/home/u")));
+        assert_eq!(expand_home("a~.csv", home), Some(PathBuf::from("a~.csv")));
+        assert_eq!(
+            expand_home("~bob/a.csv", home),
+            Some(PathBuf::from("~bob/a.csv"))
+        );
+        assert_eq!(expand_home("~/a.csv", None), None);
+    }
 
     #[test]
     fn slugs_are_safe_file_name_parts() {

@@ -3,12 +3,14 @@
 
 mod cells;
 mod classify;
+mod escape;
 mod export;
+mod help;
 mod nav;
 mod search;
 
 use super::action::{Action, Command, Msg};
-use super::state::{Mode, State};
+use super::state::State;
 
 pub use export::default_name as default_export_name;
 
@@ -22,6 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Drawn(facts) => {
             state.facts = facts;
             nav::clamp_detail(state);
+            help::clamp(state);
             Vec::new()
         }
         Msg::Action(action) => {
@@ -44,10 +47,8 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
     use Action::*;
     match action {
         Quit => return vec![Command::Quit],
-        // Undo the most recent thing still in effect, else quit.
-        Escape if state.preds.job.is_some() => return classify::cancel(state),
-        Escape if state.filters.cell.is_some() => cells::act(state, ClearCell),
-        Escape => return vec![Command::Quit],
+        Escape => return escape::escape(state),
+        DismissAlert => state.alert = None,
         Up
         | Down
         | PageUp
@@ -72,13 +73,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         }
         StartExport | ExportInput(_) | ExportBackspace | ExportClear | ExportConfirm
         | ExportCancel | Overwrite(_) => return export::act(state, action),
-        ToggleHelp => {
-            state.mode = match state.mode {
-                Mode::Help => Mode::Browse,
-                _ => Mode::Help,
-            }
-        }
-        CloseHelp => state.mode = Mode::Browse,
+        ToggleHelp | CloseHelp | HelpScroll(_) | HelpPage(_) => help::act(state, action),
     }
     Vec::new()
 }
@@ -92,9 +87,7 @@ fn filter(state: &mut State, action: Action) {
         }
         Action::ToggleMisclassified => {
             state.filters.toggle_misclassified();
-            let none_yet =
-                (0..state.data.splits.len()).all(|s| state.preds.tally(s).classified == 0);
-            if state.filters.misclassified && none_yet {
+            if state.filters.misclassified && state.tally().classified == 0 {
                 state.notice = Some(NO_PREDICTIONS.into());
             }
         }

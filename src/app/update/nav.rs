@@ -40,7 +40,9 @@ fn click(state: &mut State, column: u16, row: u16) {
     let Some(l) = layout::layout(state) else {
         return;
     };
+    // The matrix is drawn (and clickable) once something is classified.
     if state.show_metrics
+        && state.tally().classified > 0
         && let Some(cell) = layout::cell_at(state, l.stats, column, row)
     {
         cells::apply(state, cell);
