@@ -106,38 +106,7 @@ pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
     }
     let mut files = data_files(path)?;
     if files.is_empty() {
-        // The Hub's layout keeps a config's files one level down: `amazon_polarity/*.parquet`.
-        let mut configs = Vec::new();
-        for dir in sorted_entries(path)?.into_iter().filter(|p| p.is_dir()) {
-            let found = data_files(&dir)?;
-            if !found.is_empty() {
-                configs.push((dir, found));
-            }
-        }
-        match configs.len() {
-            0 => {
-                return Err(Error::at_path(
-                    path,
-                    format!(
-                        "no .parquet, .jsonl or .csv files here or one level down; {WHAT_TO_PASS}"
-                    ),
-                ));
-            }
-            1 => files = configs.pop().expect("one").1,
-            _ => {
-                let names: Vec<String> = configs
-                    .iter()
-                    .map(|(d, _)| d.display().to_string())
-                    .collect();
-                return Err(Error::at_path(
-                    path,
-                    format!(
-                        "holds several configs ({}); pass one of them with --data",
-                        names.join(", ")
-                    ),
-                ));
-            }
-        }
+        files = config_files(path)?;
     }
     let mut splits: Vec<SplitFiles> = Vec::new();
     for file in files {
@@ -155,6 +124,38 @@ pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
         (rank.unwrap_or(KNOWN_SPLITS.len()), s.name.clone())
     });
     Ok(splits)
+}
+
+/// The Hub's layout keeps a config's files one level down (`amazon_polarity/*.parquet`): those of
+/// the one sub-folder holding data files.
+fn config_files(path: &Path) -> Result<Vec<DataFile>> {
+    let mut configs = Vec::new();
+    for dir in sorted_entries(path)?.into_iter().filter(|p| p.is_dir()) {
+        let found = data_files(&dir)?;
+        if !found.is_empty() {
+            configs.push((dir, found));
+        }
+    }
+    match configs.len() {
+        0 => Err(Error::at_path(
+            path,
+            format!("no .parquet, .jsonl or .csv files here or one level down; {WHAT_TO_PASS}"),
+        )),
+        1 => Ok(configs.pop().expect("one").1),
+        _ => {
+            let names: Vec<String> = configs
+                .iter()
+                .map(|(d, _)| d.display().to_string())
+                .collect();
+            Err(Error::at_path(
+                path,
+                format!(
+                    "holds several configs ({}); pass one of them with --data",
+                    names.join(", ")
+                ),
+            ))
+        }
+    }
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
