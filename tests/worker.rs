@@ -79,7 +79,8 @@ fn next(rx: &Receiver<WorkerMsg>) -> WorkerMsg {
 /// events is the test's, not the scheduler's.
 struct Gated {
     session: Session,
-    gate: Option<Receiver<()>>,
+    /// Told when the first batch is done (and waiting), then waited on until the test opens it.
+    gate: Option<(std::sync::mpsc::Sender<()>, Receiver<()>)>,
 }
 
 impl Backend for Gated {
@@ -94,36 +95,45 @@ impl Backend for Gated {
     }
 
     fn save(&mut self, predictions: &[(u32, Prediction)]) -> Result<(), String> {
-        if let Some(gate) = self.gate.take() {
+        if let Some((waiting, gate)) = self.gate.take() {
+            waiting
+                .send(())
+                .expect("the test waits for the first batch");
             gate.recv().expect("the test opens the gate");
         }
         self.session.save(predictions)
     }
 }
 
-/// A worker on the tiny model held after its first batch; open it with the returned sender.
-fn start_gated(
-    batch_size: usize,
-) -> (
-    std::sync::mpsc::Sender<Request>,
-    Receiver<WorkerMsg>,
-    std::sync::mpsc::Sender<()>,
-) {
+/// The sides of a gate: wait on `held` for the worker to stop after its first batch, then send on
+/// `open` to let it go on.
+struct Gate {
+    held: Receiver<()>,
+    open: std::sync::mpsc::Sender<()>,
+}
+
+/// A worker on the tiny model held after its first batch.
+fn start_gated(batch_size: usize) -> (std::sync::mpsc::Sender<Request>, Receiver<WorkerMsg>, Gate) {
     let (open, gate) = channel();
+    let (waiting, held) = channel();
     let gated = Gated {
         session: backend(tiny_model(), None, "d"),
-        gate: Some(gate),
+        gate: Some((waiting, gate)),
     };
     let (tx, rx) = channel();
     let out: worker::Out = Arc::new(move |m| {
         let _ = tx.send(m);
     });
-    (worker::spawn(gated, Some(batch_size), out), rx, open)
+    (
+        worker::spawn(gated, Some(batch_size), out),
+        rx,
+        Gate { held, open },
+    )
 }
 
 #[test]
 fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
-    let (tx, rx, open) = start_gated(8);
+    let (tx, rx, gate) = start_gated(8);
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
@@ -131,13 +141,14 @@ fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
     })
     .unwrap();
     // The first batch is classified; ask for one row while it waits, then let it go on.
+    gate.held.recv().unwrap();
     tx.send(Request::Classify {
         job: 2,
         rows: vec![(9999, "Great CD!".into())],
         urgent: true,
     })
     .unwrap();
-    open.send(()).unwrap();
+    gate.open.send(()).unwrap();
     let mut batch_results_before = 0;
     loop {
         match next(&rx) {
@@ -163,7 +174,7 @@ fn a_single_request_is_answered_within_one_batch_of_a_long_job() {
 
 #[test]
 fn cancel_stops_a_job_between_batches() {
-    let (tx, rx, open) = start_gated(4);
+    let (tx, rx, gate) = start_gated(4);
     tx.send(Request::Classify {
         job: 1,
         rows: rows(4000),
@@ -171,8 +182,9 @@ fn cancel_stops_a_job_between_batches() {
     })
     .unwrap();
     // Cancelled while its first batch is being saved: that batch is the last.
+    gate.held.recv().unwrap();
     tx.send(Request::Cancel { job: 1 }).unwrap();
-    open.send(()).unwrap();
+    gate.open.send(()).unwrap();
     let mut done = 0;
     loop {
         match next(&rx) {
