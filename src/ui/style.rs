@@ -30,7 +30,7 @@ impl Theme {
     pub const COLOR: Theme = Theme { color: true };
     pub const PLAIN: Theme = Theme { color: false };
 
-    /// As https://no-color.org asks: NO_COLOR set to anything but the empty string turns colour off.
+    /// As <https://no-color.org> asks: NO_COLOR set to anything but the empty string turns colour off.
     pub fn from_no_color(value: Option<&OsStr>) -> Theme {
         match value {
             Some(v) if !v.is_empty() => Theme::PLAIN,
