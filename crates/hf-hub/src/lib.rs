@@ -10,6 +10,8 @@ use std::path::PathBuf;
 /// The actual Api to interact with the hub.
 #[cfg(any(feature = "tokio", feature = "ureq"))]
 pub mod api;
+/// reviewlens patch: the checks names pass before they become cache paths.
+pub mod safe;
 
 const HF_HOME: &str = "HF_HOME";
 
@@ -141,7 +143,12 @@ impl CacheRepo {
     pub fn get(&self, filename: &str) -> Option<PathBuf> {
         let commit_path = self.ref_path();
         let commit_hash = std::fs::read_to_string(commit_path).ok()?;
-        let mut pointer_path = self.pointer_path(&commit_hash);
+        let commit_hash = commit_hash.trim();
+        // reviewlens patch: a refs/ file holding anything but a commit is not followed.
+        if !safe::is_commit_hash(commit_hash) || !safe::is_file_name(filename) {
+            return None;
+        }
+        let mut pointer_path = self.pointer_path(commit_hash);
         pointer_path.push(filename);
         if pointer_path.exists() {
             Some(pointer_path)
@@ -166,6 +173,13 @@ impl CacheRepo {
     /// Creates a reference in the cache directory that points branches to the correct
     /// commits within the blobs.
     pub fn create_ref(&self, commit_hash: &str) -> Result<(), std::io::Error> {
+        // reviewlens patch: the revision and the commit become paths and contents under refs/.
+        if !safe::is_revision(self.repo.revision()) || !safe::is_commit_hash(commit_hash.trim()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "unsafe revision or commit for the cache",
+            ));
+        }
         let ref_path = self.ref_path();
         // Needs to be done like this because revision might contain `/` creating subfolders here.
         std::fs::create_dir_all(ref_path.parent().unwrap())?;

@@ -1,6 +1,6 @@
 use super::Progress as SyncProgress;
 use super::{RepoInfo, HF_ENDPOINT};
-use crate::{Cache, Repo, RepoType};
+use crate::{safe, Cache, Repo, RepoType};
 use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use indicatif::ProgressBar;
@@ -18,6 +18,7 @@ use std::collections::BinaryHeap;
 use std::num::ParseIntError;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use thiserror::Error;
 use tokio::io::AsyncReadExt;
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, SeekFrom};
@@ -201,6 +202,30 @@ pub enum ApiError {
     /// Someone else is writing/downloading said file
     #[error("Lock acquisition failed: {0}")]
     LockAcquisition(PathBuf),
+
+    /// reviewlens patch: a name that would climb out of the cache (or is not a name at all).
+    #[error("the server's {what} {value:?} cannot be a name in the cache")]
+    UnsafeName {
+        /// What the name is: `etag`, `commit`, `file name`, `revision`.
+        what: &'static str,
+        /// The name as received.
+        value: String,
+    },
+
+    /// reviewlens patch: the server announced more bytes than the caller allows.
+    #[error("{filename} is {size} bytes, over the limit of {limit}")]
+    TooLarge {
+        /// The file in the repo.
+        filename: String,
+        /// The size the server announced.
+        size: u64,
+        /// The caller's limit.
+        limit: u64,
+    },
+
+    /// reviewlens patch: the server sent more bytes than the range it was asked for.
+    #[error("the server sent more bytes than asked for")]
+    TooManyBytes,
 }
 
 /// Helper to create [`Api`] with all the options.
@@ -215,6 +240,8 @@ pub struct ApiBuilder {
     max_retries: usize,
     progress: bool,
     user_agent: Vec<(String, String)>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
 }
 
 impl Default for ApiBuilder {
@@ -295,7 +322,36 @@ impl ApiBuilder {
             max_retries: 0,
             progress,
             user_agent,
+            connect_timeout: None,
+            read_timeout: None,
         }
+    }
+
+    /// reviewlens patch: how long to wait for a connection, and for each read of an answer (a
+    /// server that accepts the connection and never answers otherwise hangs the caller).
+    pub fn with_timeouts(mut self, connect: Duration, read: Duration) -> Self {
+        self.connect_timeout = Some(connect);
+        self.read_timeout = Some(read);
+        self
+    }
+
+    /// reviewlens patch: how many chunk downloads may be failing at once, and how often one chunk
+    /// is tried again (a dropped connection, a read timeout) before the download fails.
+    pub fn with_retries(mut self, parallel_failures: usize, max_retries: usize) -> Self {
+        self.parallel_failures = parallel_failures;
+        self.max_retries = max_retries;
+        self
+    }
+
+    fn client_builder(&self, headers: HeaderMap) -> reqwest::ClientBuilder {
+        let mut builder = Client::builder().default_headers(headers);
+        if let Some(t) = self.connect_timeout {
+            builder = builder.connect_timeout(t);
+        }
+        if let Some(t) = self.read_timeout {
+            builder = builder.read_timeout(t);
+        }
+        builder
     }
 
     /// Wether to show a progressbar
@@ -361,7 +417,7 @@ impl ApiBuilder {
     /// Consumes the builder and builds the final [`Api`]
     pub fn build(self) -> Result<Api, ApiError> {
         let headers = self.build_headers()?;
-        let client = Client::builder().default_headers(headers.clone()).build()?;
+        let client = self.client_builder(headers.clone()).build()?;
 
         // Policy: only follow relative redirects
         // See: https://github.com/huggingface/huggingface_hub/blob/9c6af39cdce45b570f0b7f8fad2b311c96019804/src/huggingface_hub/file_download.py#L411
@@ -382,9 +438,9 @@ impl ApiBuilder {
             attempt.follow()
         });
 
-        let relative_redirect_client = Client::builder()
+        let relative_redirect_client = self
+            .client_builder(headers)
             .redirect(relative_redirect_policy)
-            .default_headers(headers)
             .build()?;
         Ok(Api {
             endpoint: self.endpoint,
@@ -515,19 +571,32 @@ impl Api {
                 .get(&header_etag)
                 .ok_or(ApiError::MissingHeader(header_etag))?,
         };
-        // Cleaning extra quotes
-        let etag = etag.to_str()?.to_string().replace('"', "");
+        // Cleaning extra quotes. reviewlens patch: both become cache paths, so both are checked.
+        let etag = etag.to_str()?;
+        let etag = safe::blob_name(etag).ok_or_else(|| ApiError::UnsafeName {
+            what: "etag",
+            value: etag.to_string(),
+        })?;
         let commit_hash = headers
             .get(&header_commit)
             .ok_or(ApiError::MissingHeader(header_commit))?
             .to_str()?
             .to_string();
+        if !safe::is_commit_hash(&commit_hash) {
+            return Err(ApiError::UnsafeName {
+                what: "commit",
+                value: commit_hash,
+            });
+        }
 
         // The response was redirected o S3 most likely which will
         // know about the size of the file
         let response = if response.status().is_redirection() {
+            let location = headers
+                .get(LOCATION)
+                .ok_or(ApiError::MissingHeader(LOCATION))?;
             self.client
-                .get(headers.get(LOCATION).unwrap().to_str()?.to_string())
+                .get(location.to_str()?.to_string())
                 .header(RANGE, "bytes=0-0")
                 .send()
                 .await?
@@ -783,6 +852,10 @@ impl ApiRepo {
         let mut buf: Vec<u8> = Vec::with_capacity(stop - start);
         while let Some(next) = byte_stream.next().await {
             let next = next?;
+            // reviewlens patch: never more than the range asked for (memory, and the file's size).
+            if buf.len() + next.len() > stop + 1 - start {
+                return Err(ApiError::TooManyBytes);
+            }
             buf.extend(&next);
             progress.update(next.len()).await;
         }
@@ -868,10 +941,39 @@ impl ApiRepo {
     pub async fn download_with_progress<P: Progress + Clone + Send + Sync + 'static>(
         &self,
         filename: &str,
-        mut progress: P,
+        progress: P,
     ) -> Result<PathBuf, ApiError> {
+        self.download_within(filename, progress, u64::MAX).await
+    }
+
+    /// reviewlens patch: [`ApiRepo::download_with_progress`], refusing a file the server says is
+    /// larger than `limit` bytes before anything is written, and names that would climb out of the
+    /// cache.
+    pub async fn download_within<P: Progress + Clone + Send + Sync + 'static>(
+        &self,
+        filename: &str,
+        mut progress: P,
+        limit: u64,
+    ) -> Result<PathBuf, ApiError> {
+        let unsafe_name = |what, value: &str| ApiError::UnsafeName {
+            what,
+            value: value.to_string(),
+        };
+        if !safe::is_file_name(filename) {
+            return Err(unsafe_name("file name", filename));
+        }
+        if !safe::is_revision(self.repo.revision()) {
+            return Err(unsafe_name("revision", self.repo.revision()));
+        }
         let url = self.url(filename);
         let metadata = self.api.metadata(&url).await?;
+        if metadata.size as u64 > limit {
+            return Err(ApiError::TooLarge {
+                filename: filename.to_string(),
+                size: metadata.size as u64,
+                limit,
+            });
+        }
         let cache = self.api.cache.repo(self.repo.clone());
 
         let blob_path = cache.blob_path(&metadata.etag);
