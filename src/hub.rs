@@ -78,7 +78,9 @@ impl HubEnv {
             Ok(secs @ 1..=3600) => Ok(Duration::from_secs(secs)),
             _ => Err(Error::input(
                 "REVIEWLENS_HUB_TIMEOUT_SECS",
-                format!("\"{text}\" is not a number of seconds from 1 to 3600; unset it for the default of {DEFAULT_TIMEOUT_SECS}"),
+                format!(
+                    "\"{text}\" is not a number of seconds from 1 to 3600; unset it for the default of {DEFAULT_TIMEOUT_SECS}"
+                ),
             )),
         }
     }
@@ -246,7 +248,10 @@ mod tests {
         assert_eq!(env(dir.path(), None).timeout().unwrap().as_secs(), 20);
         assert_eq!(env(dir.path(), Some("3")).timeout().unwrap().as_secs(), 3);
         for bad in ["0", "-1", "soon", "99999"] {
-            let e = env(dir.path(), Some(bad)).timeout().unwrap_err().to_string();
+            let e = env(dir.path(), Some(bad))
+                .timeout()
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("REVIEWLENS_HUB_TIMEOUT_SECS"), "{e}");
         }
     }

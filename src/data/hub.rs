@@ -58,7 +58,9 @@ async fn download(
     let info = info(&api_repo, env).await.map_err(|e| {
         Error::input(
             &place,
-            format!("cannot list the dataset's files: {e} (or set HF_HUB_OFFLINE=1 to use the cache)"),
+            format!(
+                "cannot list the dataset's files: {e} (or set HF_HUB_OFFLINE=1 to use the cache)"
+            ),
         )
     })?;
     let listed: Vec<String> = info
@@ -70,7 +72,10 @@ async fn download(
     let (config, files) = pick_config(&listed, &repo.id, &place)?;
     let mut by_split: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files {
-        by_split.entry(split_name(Path::new(&f))).or_default().push(f);
+        by_split
+            .entry(split_name(Path::new(&f)))
+            .or_default()
+            .push(f);
     }
     for (split, mut shards) in by_split {
         shards.sort();
@@ -86,7 +91,14 @@ async fn download(
             }
             let path = fetch_file(&api_repo, env, repo, &info.sha, &shard, Size::Large, status)
                 .await
-                .map_err(|e| Error::input(&place, format!("cannot download {shard}: {e}; run again (finished files are kept)")))?;
+                .map_err(|e| {
+                    Error::input(
+                        &place,
+                        format!(
+                            "cannot download {shard}: {e}; run again (finished files are kept)"
+                        ),
+                    )
+                })?;
             if limit.is_some() {
                 let file = std::fs::File::open(&path)
                     .map_err(|e| Error::at_path(&path, format!("cannot open ({e})")))?;
@@ -94,7 +106,11 @@ async fn download(
             }
         }
     }
-    let snapshot = env.cache.join(repo.folder()).join("snapshots").join(&info.sha);
+    let snapshot = env
+        .cache
+        .join(repo.folder())
+        .join("snapshots")
+        .join(&info.sha);
     let name = format!("{}@{}", repo.id, short(&info.sha));
     Ok((snapshot.join(&config), name))
 }

@@ -101,11 +101,13 @@ where
     }
 }
 
-/// A timeout, a dropped or refused connection, a 5xx: worth another try. (A chunk hf-hub already
+/// A timeout, a dropped or refused connection, a 5xx or 429: worth another try. (A chunk hf-hub already
 /// tried again, a 4xx, or an answer we refuse, is not.)
 fn on_the_way(e: &ApiError) -> bool {
     match e {
-        ApiError::RequestError(e) => e.status().is_none_or(|s| s.is_server_error()),
+        ApiError::RequestError(e) => e
+            .status()
+            .is_none_or(|s| s.is_server_error() || s.as_u16() == 429),
         _ => false,
     }
 }
