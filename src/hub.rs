@@ -3,18 +3,35 @@
 //! `~/.cache/huggingface/hub`), files fetched from a snapshot or downloaded with progress, and the
 //! cache's `refs/` → `snapshots/` lookup. hf-hub's own progress bar is off (it would print under the
 //! TUI); steps and download progress go to a `Status` callback instead.
+//!
+//! hf-hub is patched (`crates/hf-hub`, see its `PATCHES.md`): every name that becomes a cache path
+//! is checked there, requests have timeouts, and a download can be capped. Here: repo ids and
+//! revisions are checked before anything is asked (`names.rs`), each request is tried at most
+//! [`TRIES`] times, small files are capped and large ones must fit the free space (`space.rs`), and
+//! each failure becomes one line naming the endpoint.
 
-use std::path::{Path, PathBuf};
+mod fetch;
+pub mod names;
+mod progress;
+mod space;
+
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use hf_hub::api::tokio::{ApiBuilder, Progress};
+use hf_hub::api::tokio::{Api, ApiBuilder};
+
+pub use fetch::{Size, fetch_file, info};
 
 use crate::error::{Error, Result};
-use crate::throttle::Throttle;
 
 /// Reports a step ("downloading model.safetensors 120/268 MB, 35 MB/s").
 pub type Status = Arc<dyn Fn(String) + Send + Sync>;
+
+/// How often a request that failed on the way (a timeout, a dropped connection, a 5xx) is tried.
+pub const TRIES: usize = 3;
+const DEFAULT_TIMEOUT_SECS: u64 = 20;
+const PUBLIC_HUB: &str = "https://huggingface.co";
 
 /// The Hugging Face settings from the environment.
 #[derive(Debug, Clone)]
@@ -24,6 +41,8 @@ pub struct HubEnv {
     pub endpoint: Option<String>,
     pub offline: bool,
     pub token: Option<String>,
+    /// `REVIEWLENS_HUB_TIMEOUT_SECS`, as given: checked when a client is built.
+    pub timeout: Option<String>,
 }
 
 impl HubEnv {
@@ -39,24 +58,106 @@ impl HubEnv {
             endpoint: var("HF_ENDPOINT"),
             offline,
             token: var("HF_TOKEN"),
+            timeout: var("REVIEWLENS_HUB_TIMEOUT_SECS"),
+        }
+    }
+
+    /// The Hub asked, as messages name it.
+    pub fn endpoint(&self) -> &str {
+        self.endpoint
+            .as_deref()
+            .map_or(PUBLIC_HUB, |e| e.trim_end_matches('/'))
+    }
+
+    /// How long to wait for a connection, and for each read of an answer.
+    fn timeout(&self) -> Result<Duration> {
+        let Some(text) = &self.timeout else {
+            return Ok(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        };
+        match text.trim().parse::<u64>() {
+            Ok(secs @ 1..=3600) => Ok(Duration::from_secs(secs)),
+            _ => Err(Error::input(
+                "REVIEWLENS_HUB_TIMEOUT_SECS",
+                format!(
+                    "\"{text}\" is not a number of seconds from 1 to 3600; unset it for the default of {DEFAULT_TIMEOUT_SECS}"
+                ),
+            )),
         }
     }
 }
 
-/// An hf-hub client on our cache, with our token, without its stderr progress bar.
-pub fn api(env: &HubEnv, place: &str) -> Result<hf_hub::api::tokio::Api> {
-    let mut builder = ApiBuilder::new();
-    if let Some(endpoint) = &env.endpoint {
-        builder = builder.with_endpoint(endpoint.trim_end_matches('/').to_owned());
+/// What a repo holds, which decides its folder in the cache and its URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Model,
+    Dataset,
+}
+
+/// A repo at a revision, both checked against the Hub's rules: safe to put in a path.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub kind: Kind,
+    pub id: String,
+    pub revision: String,
+}
+
+impl Repo {
+    /// `id` at `revision`, refused (one line saying what is wrong) unless both follow the Hub's
+    /// rules.
+    pub fn new(kind: Kind, id: &str, revision: &str) -> Result<Self> {
+        let place = format!("{id}@{revision}");
+        names::check_repo_id(id).map_err(|e| Error::input(&place, e))?;
+        names::check_revision(revision).map_err(|e| Error::input(&place, e))?;
+        Ok(Repo {
+            kind,
+            id: id.to_owned(),
+            revision: revision.to_owned(),
+        })
     }
-    builder
-        .with_cache_dir(env.cache.clone())
+
+    /// Its folder in the cache: `models--org--name`, `datasets--org--name`.
+    pub fn folder(&self) -> String {
+        let prefix = match self.kind {
+            Kind::Model => "models",
+            Kind::Dataset => "datasets",
+        };
+        format!("{prefix}--{}", self.id.replace('/', "--"))
+    }
+
+    /// `org/name@revision`, as messages name it.
+    pub fn place(&self) -> String {
+        format!("{}@{}", self.id, self.revision)
+    }
+
+    /// hf-hub's handle on this repo.
+    pub fn on(&self, api: &Api) -> hf_hub::api::tokio::ApiRepo {
+        let kind = match self.kind {
+            Kind::Model => hf_hub::RepoType::Model,
+            Kind::Dataset => hf_hub::RepoType::Dataset,
+        };
+        api.repo(hf_hub::Repo::with_revision(
+            self.id.clone(),
+            kind,
+            self.revision.clone(),
+        ))
+    }
+}
+
+/// An hf-hub client on our cache, with our token and timeouts, without its stderr progress bar.
+pub fn api(env: &HubEnv, place: &str) -> Result<Api> {
+    let timeout = env.timeout()?;
+    // `from_cache`, not `new`: hf-hub's default cache panics where there is no home folder.
+    ApiBuilder::from_cache(hf_hub::Cache::new(env.cache.clone()))
+        .with_endpoint(env.endpoint().to_owned())
         .with_token(
             env.token
                 .clone()
                 .or_else(|| hf_hub::Cache::new(env.cache.clone()).token()),
         )
         .with_progress(false)
+        .with_timeouts(timeout, timeout)
+        // A chunk whose connection dropped or stalled is tried again, resuming the file.
+        .with_retries(1, TRIES - 1)
         .build()
         .map_err(|e| Error::input(place, format!("cannot set up the Hub client ({e})")))
 }
@@ -69,96 +170,89 @@ pub fn runtime(place: &str) -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::input(place, format!("cannot start the downloader ({e})")))
 }
 
-/// `name` at commit `sha`: from the cache when its snapshot already holds it (whoever downloaded
-/// it, Python included), else downloaded with progress reported to `status`.
-pub async fn fetch_file(
-    api_repo: &hf_hub::api::tokio::ApiRepo,
-    env: &HubEnv,
-    folder: &str,
-    sha: &str,
-    name: &str,
-    status: &Status,
-) -> std::result::Result<PathBuf, hf_hub::api::tokio::ApiError> {
-    let cached = env
-        .cache
-        .join(folder)
-        .join("snapshots")
-        .join(sha)
-        .join(name);
-    if cached.is_file() {
-        return Ok(cached);
-    }
-    api_repo
-        .download_with_progress(name, Reporter::new(status.clone()))
-        .await
-}
-
-/// The cached snapshot folder and commit of `<folder>` (e.g. `models--org--name`) at `revision`: a
-/// branch or tag through `refs/`, or a commit directly, as huggingface_hub lays them out.
-pub fn cached_snapshot(env: &HubEnv, folder: &str, revision: &str) -> Option<(PathBuf, String)> {
-    let root = env.cache.join(folder);
-    let commit = match std::fs::read_to_string(root.join("refs").join(revision)) {
+/// The cached snapshot folder and commit of `repo`: a branch or tag through `refs/`, or a commit
+/// directly, as huggingface_hub lays them out. `None` when it is not there, or when `refs/` holds
+/// something that is not a commit (it would become a path).
+pub fn cached_snapshot(env: &HubEnv, repo: &Repo) -> Option<(PathBuf, String)> {
+    let root = env.cache.join(repo.folder());
+    let commit = match std::fs::read_to_string(root.join("refs").join(&repo.revision)) {
         Ok(c) => c.trim().to_owned(),
-        Err(_) if root.join("snapshots").join(revision).is_dir() => revision.to_owned(),
-        Err(_) => return None,
+        Err(_) => repo.revision.clone(),
     };
-    Some((root.join("snapshots").join(&commit), commit))
+    let snapshot = root.join("snapshots").join(&commit);
+    (hf_hub::safe::is_commit_hash(&commit) && snapshot.is_dir()).then_some((snapshot, commit))
 }
 
-/// Turns hf-hub's byte counts into status lines, at most ten a second.
-#[derive(Clone)]
-struct Reporter {
-    status: Status,
-    file: String,
-    total: usize,
-    done: usize,
-    started: Instant,
-    throttle: Throttle,
+/// `bytes` as people read them: "0.2 MB", "268.0 MB", "10,000,000 MB".
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / 1e6;
+    if mb < 1000.0 {
+        return format!("{mb:.1} MB");
+    }
+    let digits = (mb.round() as u64).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out} MB")
 }
 
-impl Reporter {
-    fn new(status: Status) -> Self {
-        Reporter {
-            status,
-            file: String::new(),
-            total: 0,
-            done: 0,
-            started: Instant::now(),
-            throttle: Throttle::new(Duration::from_millis(100)),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn megabytes_read_like_numbers() {
+        assert_eq!(megabytes(164_032), "0.2 MB");
+        assert_eq!(megabytes(268_000_000), "268.0 MB");
+        assert_eq!(megabytes(10_000_000_000_000), "10,000,000 MB");
+        assert_eq!(megabytes(1_000_000_000_000_000_000), "1,000,000,000,000 MB");
+    }
+
+    fn env(cache: &std::path::Path, timeout: Option<&str>) -> HubEnv {
+        HubEnv {
+            cache: cache.to_path_buf(),
+            endpoint: None,
+            offline: true,
+            token: None,
+            timeout: timeout.map(str::to_owned),
         }
     }
 
-    fn report(&mut self, force: bool) {
-        let due = self.throttle.ready();
-        if !force && !due {
-            return;
-        }
-        let mb = |b: usize| b as f64 / 1e6;
-        let rate = mb(self.done) / self.started.elapsed().as_secs_f64().max(1e-3);
-        (self.status)(format!(
-            "downloading {} {:.1}/{:.1} MB, {:.1} MB/s",
-            self.file,
-            mb(self.done),
-            mb(self.total),
-            rate
-        ));
+    #[test]
+    fn a_ref_that_is_not_a_commit_is_not_a_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(dir.path(), None);
+        let repo = Repo::new(Kind::Model, "o/n", "main").unwrap();
+        let root = dir.path().join("models--o--n");
+        std::fs::create_dir_all(root.join("refs")).unwrap();
+        std::fs::create_dir_all(root.join("snapshots").join("x")).unwrap();
+        std::fs::write(root.join("refs/main"), "x").unwrap();
+        assert!(cached_snapshot(&env, &repo).is_none());
+        let commit = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+        std::fs::create_dir_all(root.join("snapshots").join(commit)).unwrap();
+        std::fs::write(root.join("refs/main"), format!("{commit}\n")).unwrap();
+        let (snapshot, found) = cached_snapshot(&env, &repo).unwrap();
+        assert_eq!(
+            (snapshot, found.as_str()),
+            (root.join("snapshots").join(commit), commit)
+        );
     }
-}
 
-impl Progress for Reporter {
-    async fn init(&mut self, size: usize, filename: &str) {
-        self.file = Path::new(filename)
-            .file_name()
-            .map_or(filename.into(), |f| f.to_string_lossy().into_owned());
-        self.total = size;
-        self.started = Instant::now();
-        self.report(true);
-    }
-    async fn update(&mut self, size: usize) {
-        self.done += size;
-        self.report(false);
-    }
-    async fn finish(&mut self) {
-        self.report(true);
+    #[test]
+    fn a_timeout_that_is_not_seconds_is_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(env(dir.path(), None).timeout().unwrap().as_secs(), 20);
+        assert_eq!(env(dir.path(), Some("3")).timeout().unwrap().as_secs(), 3);
+        for bad in ["0", "-1", "soon", "99999"] {
+            let e = env(dir.path(), Some(bad))
+                .timeout()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("REVIEWLENS_HUB_TIMEOUT_SECS"), "{e}");
+        }
     }
 }

@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hf_hub::{Repo, RepoType};
-
 use super::source::split_name;
 use super::{Count, Sampling, parquet};
 use crate::error::{Error, Result};
-use crate::hub::{HubEnv, Status, api, cached_snapshot, fetch_file, runtime};
+use crate::hub::{
+    HubEnv, Kind, Repo, Size, Status, api, cached_snapshot, fetch_file, info, runtime,
+};
 
 pub const DEFAULT_REPO: &str = "fancyzhx/amazon_polarity";
 
@@ -25,11 +25,10 @@ pub fn fetch(
     sampling: &Sampling,
     status: &Status,
 ) -> Result<(PathBuf, String)> {
-    let revision = revision.unwrap_or("main");
-    let place = format!("{repo}@{revision}");
-    let folder = format!("datasets--{}", repo.replace('/', "--"));
+    let repo = Repo::new(Kind::Dataset, repo, revision.unwrap_or("main"))?;
+    let place = repo.place();
     if env.offline {
-        let (snapshot, commit) = cached_snapshot(env, &folder, revision).ok_or_else(|| {
+        let (snapshot, commit) = cached_snapshot(env, &repo).ok_or_else(|| {
             Error::input(
                 &place,
                 format!(
@@ -39,68 +38,86 @@ pub fn fetch(
             )
         })?;
         let files = list_parquet(&snapshot, &snapshot);
-        let config = pick_config(&files, repo, &place)?;
+        let config = pick_config(&files, &repo.id, &place)?;
         check_complete(&config.1, &snapshot, &place)?;
-        return Ok((
-            snapshot.join(&config.0),
-            format!("{repo}@{}", short(&commit)),
-        ));
+        let name = format!("{}@{}", repo.id, short(&commit));
+        return Ok((snapshot.join(&config.0), name));
     }
-    runtime(&place)?.block_on(async {
-        let api = api(env, &place)?;
-        let api_repo = api.repo(Repo::with_revision(repo.into(), RepoType::Dataset, revision.into()));
-        status(format!("asking the Hub about {place}"));
-        let info = api_repo
-            .info()
-            .await
-            .map_err(|e| Error::input(&place, format!("cannot list the dataset's files ({e}); check the name and the network, or set HF_HUB_OFFLINE=1 to use the cache")))?;
-        let listed: Vec<String> = info.siblings.iter().map(|s| s.rfilename.clone()).filter(|f| f.ends_with(".parquet")).collect();
-        let (config, files) = pick_config(&listed, repo, &place)?;
-        let mut by_split: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for f in files {
-            by_split.entry(split_name(Path::new(&f))).or_default().push(f);
-        }
-        let mut snapshot = None;
-        for (split, mut shards) in by_split {
-            shards.sort();
-            // `--first N` needs only the leading shards; a shuffled sample can land anywhere.
-            let mut rows = 0;
-            for shard in shards {
-                let limit = match sampling.count_for(&split) {
-                    Some(Count::Rows(n)) if sampling.first => Some(n),
-                    _ => None,
-                };
-                if limit.is_some_and(|n| rows >= n) {
-                    break;
-                }
-                let path = fetch_file(&api_repo, env, &folder, &info.sha, &shard, status)
-                    .await
-                    .map_err(|e| Error::input(&place, format!("cannot download {shard} ({e}); check the network and run again (finished files are kept)")))?;
-                if limit.is_some() {
-                    let file = std::fs::File::open(&path).map_err(|e| Error::at_path(&path, format!("cannot open ({e})")))?;
-                    rows += parquet::row_count(file, &path.display().to_string())?;
-                }
-                snapshot = snapshot.or_else(|| snapshot_of(&path, &shard));
+    runtime(&place)?.block_on(download(&repo, env, sampling, status))
+}
+
+async fn download(
+    repo: &Repo,
+    env: &HubEnv,
+    sampling: &Sampling,
+    status: &Status,
+) -> Result<(PathBuf, String)> {
+    let place = repo.place();
+    let api_repo = repo.on(&api(env, &place)?);
+    status(format!("asking the Hub about {place}"));
+    let info = info(&api_repo, env).await.map_err(|e| {
+        Error::input(
+            &place,
+            format!(
+                "cannot list the dataset's files: {e} (or set HF_HUB_OFFLINE=1 to use the cache)"
+            ),
+        )
+    })?;
+    let listed: Vec<String> = info
+        .siblings
+        .iter()
+        .map(|s| s.rfilename.clone())
+        .filter(|f| f.ends_with(".parquet"))
+        .collect();
+    let (config, files) = pick_config(&listed, &repo.id, &place)?;
+    let mut by_split: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in files {
+        by_split
+            .entry(split_name(Path::new(&f)))
+            .or_default()
+            .push(f);
+    }
+    for (split, mut shards) in by_split {
+        shards.sort();
+        // `--first N` needs only the leading shards; a shuffled sample can land anywhere.
+        let limit = match sampling.count_for(&split) {
+            Some(Count::Rows(n)) if sampling.first => Some(n),
+            _ => None,
+        };
+        let mut rows = 0;
+        for shard in shards {
+            if limit.is_some_and(|n| rows >= n) {
+                break;
+            }
+            let path = fetch_file(&api_repo, env, repo, &info.sha, &shard, Size::Large, status)
+                .await
+                .map_err(|e| {
+                    Error::input(
+                        &place,
+                        format!(
+                            "cannot download {shard}: {e}; run again (finished files are kept)"
+                        ),
+                    )
+                })?;
+            if limit.is_some() {
+                let file = std::fs::File::open(&path)
+                    .map_err(|e| Error::at_path(&path, format!("cannot open ({e})")))?;
+                rows += parquet::row_count(file, &path.display().to_string())?;
             }
         }
-        let snapshot = snapshot.ok_or_else(|| Error::input(&place, "no shard was downloaded"))?;
-        Ok((snapshot.join(&config), format!("{repo}@{}", short(&info.sha))))
-    })
+    }
+    let snapshot = env
+        .cache
+        .join(repo.folder())
+        .join("snapshots")
+        .join(&info.sha);
+    let name = format!("{}@{}", repo.id, short(&info.sha));
+    Ok((snapshot.join(&config), name))
 }
 
 /// The first 8 characters of a commit (a `refs/` file may hold anything: never cut a character).
 fn short(commit: &str) -> String {
     commit.chars().take(8).collect()
-}
-
-/// `.../snapshots/<commit>` from a downloaded file's path and its name in the repo.
-fn snapshot_of(path: &Path, name: &str) -> Option<PathBuf> {
-    let depth = Path::new(name).components().count();
-    let mut p = path.to_path_buf();
-    for _ in 0..depth {
-        p = p.parent()?.to_path_buf();
-    }
-    Some(p)
 }
 
 /// Every parquet file under `dir`, as a repo path relative to `snapshot`.

@@ -26,6 +26,17 @@ pub struct Config {
     pub position_embedding_type: Option<String>,
 }
 
+impl Config {
+    /// The sizes that decide a batch's memory.
+    pub fn shape(&self) -> super::memory::Shape {
+        super::memory::Shape {
+            hidden: self.hidden_size,
+            intermediate: self.intermediate_size,
+            heads: self.num_attention_heads,
+        }
+    }
+}
+
 fn default_activation() -> String {
     "gelu".into()
 }

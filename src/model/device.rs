@@ -71,6 +71,7 @@ impl std::str::FromStr for Kernels {
 
 /// The device and dtype to use, and a note for the status bar when `auto` fell back to the CPU.
 pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Option<String>)> {
+    check_rayon_threads()?;
     let (dev, note) = match device {
         DevicePref::Cpu => (Device::Cpu, None),
         DevicePref::Cuda(n) => (cuda(n).map_err(|why| Error::input("--device", why))?, None),
@@ -94,6 +95,26 @@ pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Op
         (DTypePref::Bf16, false) => DType::BF16,
     };
     Ok((dev, dtype, note))
+}
+
+/// `RAYON_NUM_THREADS` past 8 threads a core (and past 64) is refused before any runs: the
+/// kernels would start that many threads, which only slows them, and at 20,000 the thread pool
+/// fails to start and panics a minute in. Rayon itself ignores a value that is not a number.
+fn check_rayon_threads() -> Result<()> {
+    let Ok(text) = std::env::var("RAYON_NUM_THREADS") else {
+        return Ok(());
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = (8 * cores).max(64);
+    match text.trim().parse::<usize>() {
+        Ok(n) if n > most => Err(Error::input(
+            "RAYON_NUM_THREADS",
+            format!(
+                "{n} threads on {cores} cores would only slow the model down; set at most {most} (or unset it: one a core)"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(feature = "cuda")]

@@ -10,7 +10,7 @@ use candle_core::{D, DType, Device, Tensor};
 use super::bert;
 use super::files::{map_weights, misfit};
 use super::tokenize::{Encoded, TextTokenizer};
-use super::{ModelFiles, RunOptions, device, load};
+use super::{ModelFiles, RunOptions, device, load, memory, not_finite};
 use crate::error::{Error, Result};
 
 /// Which pooled vectors are concatenated, in sentence-transformers' order.
@@ -91,6 +91,8 @@ pub struct Embedder {
     pub identity: String,
     /// Things the user should know (no pooling config, a CPU fallback).
     pub notes: Vec<String>,
+    /// Cuts a batch too large for the memory at hand into passes that fit.
+    planner: memory::Planner,
 }
 
 impl Embedder {
@@ -100,16 +102,17 @@ impl Embedder {
         let mut notes = Vec::new();
         let pooling = Pooling::of_model(root, &mut notes)?;
         let normalize = normalize_step(&root.join("modules.json"))?;
-        let positions = cfg.max_position_embeddings;
-        let max_length = load::max_length(
-            opts.max_length,
-            positions,
-            || seq_length_within(root, positions),
-            "embedding model",
-        )?;
+        let positions = load::positions(&files.config, cfg.max_position_embeddings)?;
+        let max_length = match opts.max_length {
+            Some(_) => {
+                load::max_length(opts.max_length, positions, || positions, "embedding model")?
+            }
+            None => seq_length_within(root, positions)?,
+        };
         let tokenizer = load::tokenizer(files, max_length, cfg.vocab_size, "embedding model")?;
         let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
         notes.extend(device_note);
+        let planner = memory::Planner::new(cfg.shape(), device.is_cpu())?;
         let vb = map_weights(&files.weights, dtype, &device)?;
         let encoder = bert::Encoder::load(&vb, &cfg, opts.kernels)
             .map_err(|e| misfit(&files.weights, "BERT", e))?;
@@ -125,6 +128,7 @@ impl Embedder {
             max_length,
             identity: files.identity.clone(),
             notes,
+            planner,
         })
     }
 
@@ -141,8 +145,30 @@ impl Embedder {
         self.tokenizer.encode(texts)
     }
 
-    /// One vector per text of a batch (padded to its longest text).
+    /// One vector per text of a batch: in passes that fit the memory at hand, each padded to its
+    /// longest text. Vectors that are not numbers (broken weights) are refused.
     pub fn embed(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>> {
+        let longest = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0);
+        let per_pass = self
+            .planner
+            .rows_per_pass(&self.name, batch.len(), longest)?;
+        let mut vectors = Vec::with_capacity(batch.len());
+        for pass in batch.chunks(per_pass) {
+            vectors.extend(self.pass(pass)?);
+        }
+        if vectors.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(not_finite(&self.name, "embeddings"));
+        }
+        Ok(vectors)
+    }
+
+    /// What the model should say once: that a batch ran in pieces.
+    pub fn take_note(&self) -> Option<String> {
+        self.planner.take_note()
+    }
+
+    /// One forward pass, padded to the longest text of `batch`.
+    fn pass(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -192,19 +218,28 @@ impl Embedder {
 }
 
 /// The truncation length an embedding model uses unless told otherwise: `max_seq_length`, else
-/// `max_position_embeddings`.
+/// `max_position_embeddings`; `None` when the model folder says something unusable.
 pub fn default_max_length(files: &ModelFiles) -> Option<usize> {
     let root = files.config.parent()?;
     let positions = super::max_positions(&files.config)?;
-    Some(seq_length_within(root, positions))
+    seq_length_within(root, positions).ok()
 }
 
 /// `sentence_bert_config.json`'s `max_seq_length`, capped at the position embeddings (longer
-/// would index past them); `positions` when the file does not say.
-fn seq_length_within(root: &Path, positions: usize) -> usize {
-    max_seq_length(&root.join("sentence_bert_config.json"))
-        .unwrap_or(positions)
-        .min(positions)
+/// would index past them); `positions` when the file does not say. Below 2 there is no room for
+/// `[CLS]` and `[SEP]`, and tokenizers would stop truncating: refused.
+fn seq_length_within(root: &Path, positions: usize) -> Result<usize> {
+    let path = root.join("sentence_bert_config.json");
+    match max_seq_length(&path) {
+        Some(n) if n < 2 => Err(Error::at_path(
+            &path,
+            format!(
+                "max_seq_length {n} leaves no room for the [CLS] and [SEP] tokens (at least 2); fix it, or pass --max-length"
+            ),
+        )),
+        Some(n) => Ok(n.min(positions)),
+        None => Ok(positions),
+    }
 }
 
 /// `config.json` as a BERT config; only BERT encoders are embedded (MiniLM is one).

@@ -44,7 +44,9 @@ impl ModelSource {
         } else if revision.as_deref() == Some("") {
             "the revision after @ is empty; name a branch, tag or commit after it, or leave out the @"
         } else {
-            return Ok(());
+            // The Hub's rules for ids and revisions, before either becomes a path.
+            let revision = revision.as_deref().unwrap_or("main");
+            return crate::hub::Repo::new(crate::hub::Kind::Model, repo, revision).map(|_| ());
         };
         Err(Error::input(self.name(), problem))
     }

@@ -6,11 +6,11 @@
 
 use std::path::PathBuf;
 
-use hf_hub::{Repo, RepoType};
-
 use super::files::ModelFiles;
 use crate::error::{Error, Result};
-use crate::hub::{HubEnv, Status, api, cached_snapshot, fetch_file, runtime};
+use crate::hub::{
+    HubEnv, Kind, Repo, Size, Status, api, cached_snapshot, fetch_file, info, runtime,
+};
 
 const REQUIRED: [&str; 2] = ["config.json", "model.safetensors"];
 /// The tokenizer's files, then sentence-transformers' (pooling, normalisation, max length), which
@@ -31,12 +31,11 @@ pub fn fetch(
     env: &HubEnv,
     status: &Status,
 ) -> Result<ModelFiles> {
-    let revision = revision.unwrap_or("main");
-    let place = format!("{repo}@{revision}");
+    let repo = Repo::new(Kind::Model, repo, revision.unwrap_or("main"))?;
     if env.offline {
-        return from_cache(repo, revision, env).ok_or_else(|| {
+        return from_cache(&repo, env).ok_or_else(|| {
             Error::input(
-                &place,
+                repo.place(),
                 format!(
                     "not in the Hugging Face cache at {} and HF_HUB_OFFLINE is set; run once online, or pass --model-dir",
                     env.cache.display()
@@ -44,31 +43,21 @@ pub fn fetch(
             )
         });
     }
-    runtime(&place)?.block_on(download(repo, revision, env, status, &place))
+    runtime(&repo.place())?.block_on(download(&repo, env, status))
 }
 
-async fn download(
-    repo: &str,
-    revision: &str,
-    env: &HubEnv,
-    status: &Status,
-    place: &str,
-) -> Result<ModelFiles> {
-    let api = api(env, place)?;
-    let api_repo = api.repo(Repo::with_revision(
-        repo.into(),
-        RepoType::Model,
-        revision.into(),
-    ));
+async fn download(repo: &Repo, env: &HubEnv, status: &Status) -> Result<ModelFiles> {
+    let place = repo.place();
+    let api_repo = repo.on(&api(env, &place)?);
     status(format!("asking the Hub about {place}"));
-    let info = match api_repo.info().await {
+    let info = match info(&api_repo, env).await {
         Ok(info) => info,
         // Unreachable Hub: what an earlier run (or Python) cached still works.
-        Err(e) => {
-            return from_cache(repo, revision, env).ok_or_else(|| {
+        Err(reason) => {
+            return from_cache(repo, env).ok_or_else(|| {
                 Error::input(
-                    place,
-                    format!("cannot reach the Hugging Face Hub ({e}) and the model is not cached; check the network, or pass --model-dir"),
+                    &place,
+                    format!("{reason}; the model is not in the cache either (or pass --model-dir)"),
                 )
             });
         }
@@ -79,7 +68,7 @@ async fn download(
         if !listed.contains(name) {
             if REQUIRED.contains(name) {
                 return Err(Error::input(
-                    place,
+                    &place,
                     format!(
                         "the repo has no {name}; reviewlens needs config.json and model.safetensors"
                     ),
@@ -88,24 +77,16 @@ async fn download(
             paths.push(None);
             continue;
         }
-        let path = fetch_file(
-            &api_repo,
-            env,
-            &format!("models--{}", repo.replace('/', "--")),
-            &info.sha,
-            name,
-            status,
-        )
-        .await
-        .map_err(|e| {
-            Error::input(
-                place,
-                format!("cannot download {name} ({e}); check the network and try again"),
-            )
-        })?;
+        let size = match *name {
+            "model.safetensors" => Size::Large,
+            _ => Size::Small,
+        };
+        let path = fetch_file(&api_repo, env, repo, &info.sha, name, size, status)
+            .await
+            .map_err(|e| Error::input(&place, format!("cannot download {name}: {e}")))?;
         paths.push(Some(path));
     }
-    files(repo, &info.sha, paths)
+    files(&repo.id, &info.sha, paths)
 }
 
 fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelFiles> {
@@ -130,17 +111,13 @@ fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelF
     })
 }
 
-/// The cached snapshot of `repo` at `revision`, when it holds the files a model needs.
-pub fn from_cache(repo: &str, revision: &str, env: &HubEnv) -> Option<ModelFiles> {
-    let (snapshot, commit) = cached_snapshot(
-        env,
-        &format!("models--{}", repo.replace('/', "--")),
-        revision,
-    )?;
+/// The cached snapshot of `repo`, when it holds the files a model needs.
+pub fn from_cache(repo: &Repo, env: &HubEnv) -> Option<ModelFiles> {
+    let (snapshot, commit) = cached_snapshot(env, repo)?;
     let get = |name: &str| Some(snapshot.join(name)).filter(|p| p.exists());
     if REQUIRED.iter().any(|n| get(n).is_none()) {
         return None;
     }
     let paths = REQUIRED.iter().chain(&OPTIONAL).map(|n| get(n)).collect();
-    files(repo, &commit, paths).ok()
+    files(&repo.id, &commit, paths).ok()
 }

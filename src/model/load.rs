@@ -27,6 +27,20 @@ pub(super) fn typed_config<T: DeserializeOwned>(
         .map_err(|e| Error::at_path(path, format!("bad {kind} config ({e})")))
 }
 
+/// `max_position_embeddings`, refused below 2: no room for the `[CLS]` and `[SEP]` tokens, and a
+/// truncation length under 2 would not truncate at all.
+pub(super) fn positions(config: &Path, positions: usize) -> Result<usize> {
+    if positions < 2 {
+        return Err(Error::at_path(
+            config,
+            format!(
+                "max_position_embeddings {positions} leaves no room for the [CLS] and [SEP] tokens (at least 2)"
+            ),
+        ));
+    }
+    Ok(positions)
+}
+
 /// Tokens per text: `--max-length` when the position embeddings cover it, else `default()`.
 /// `model` ("model", "embedding model") says whose limit was passed.
 pub(super) fn max_length(
@@ -45,8 +59,8 @@ pub(super) fn max_length(
     }
 }
 
-/// The model folder's tokenizer, refused when it has more tokens than the model has embeddings:
-/// it then belongs to another model, and its ids would index past the embedding table.
+/// The model folder's tokenizer, refused when it can give an id past the model's embedding table:
+/// it then belongs to another model (or was edited), and the id would fail every classification.
 pub(super) fn tokenizer(
     files: &ModelFiles,
     max_length: usize,
@@ -65,6 +79,16 @@ pub(super) fn tokenizer(
             format!(
                 "its tokenizer has {} tokens but the model's vocabulary has {vocab_size}; the tokenizer belongs to another model",
                 tokenizer.vocab_size()
+            ),
+        ));
+    }
+    let bound = tokenizer.id_bound()?;
+    if bound > vocab_size {
+        return Err(Error::input(
+            model,
+            format!(
+                "its tokenizer gives token ids up to {} but the model's vocabulary has {vocab_size}; the tokenizer does not fit the model",
+                bound - 1
             ),
         ));
     }

@@ -6,6 +6,7 @@ pub mod device;
 mod distilbert;
 pub mod embed;
 pub mod files;
+mod guard;
 pub mod heads;
 pub mod hub;
 pub mod labels;
@@ -13,6 +14,7 @@ mod layers;
 mod load;
 pub mod logreg;
 mod math;
+pub mod memory;
 pub mod tokenize;
 
 use std::path::Path;
@@ -74,6 +76,8 @@ pub struct Classifier {
     classes: usize,
     /// Why `auto` ended up on the CPU, when it did.
     pub device_note: Option<String>,
+    /// Cuts a batch too large for the memory at hand into passes that fit.
+    planner: memory::Planner,
 }
 
 impl Classifier {
@@ -86,10 +90,12 @@ impl Classifier {
             labels::match_labels(&id2label, dataset_labels, opts.label_map.as_deref())?;
         let net_config = NetConfig::parse(&files.config, architecture, config)?;
         let (max_positions, vocab_size) = net_config.sizes();
+        let max_positions = load::positions(&files.config, max_positions)?;
         let max_length =
             load::max_length(opts.max_length, max_positions, || max_positions, "model")?;
         let tokenizer = load::tokenizer(files, max_length, vocab_size, "model")?;
         let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
+        let planner = memory::Planner::new(net_config.shape(), device.is_cpu())?;
         let vb = files::map_weights(&files.weights, dtype, &device)?;
         let net = net_config
             .build(vb, id2label.len(), opts.kernels)
@@ -104,6 +110,7 @@ impl Classifier {
             class_of_output,
             classes: dataset_labels.len(),
             device_note,
+            planner,
         })
     }
 
@@ -130,8 +137,31 @@ impl Classifier {
             .collect())
     }
 
-    /// Raw logits of one batch, padded to its longest text, in the model's output order.
+    /// Raw logits of one batch, in the model's output order: in passes that fit the memory at
+    /// hand, each padded to its longest text. Scores that are not numbers (broken weights, an
+    /// overflow in f16) are refused rather than turned into a label.
     pub fn logits(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>> {
+        let longest = batch.iter().map(|e| e.ids.len()).max().unwrap_or(0);
+        let per_pass = self
+            .planner
+            .rows_per_pass(&self.name, batch.len(), longest)?;
+        let mut logits = Vec::with_capacity(batch.len());
+        for pass in batch.chunks(per_pass) {
+            logits.extend(self.pass(pass)?);
+        }
+        if logits.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(not_finite(&self.name, "scores"));
+        }
+        Ok(logits)
+    }
+
+    /// What the model should say once: that a batch ran in pieces.
+    pub fn take_note(&self) -> Option<String> {
+        self.planner.take_note()
+    }
+
+    /// One forward pass, padded to the longest text of `batch`.
+    fn pass(&self, batch: &[&Encoded]) -> Result<Vec<Vec<f32>>> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
@@ -162,6 +192,16 @@ impl Classifier {
             truncated: e.truncated,
         }
     }
+}
+
+/// A model whose outputs are not numbers: refused, naming it.
+fn not_finite(model: &str, what: &str) -> Error {
+    Error::input(
+        model,
+        format!(
+            "gave {what} that are not numbers (NaN or infinity); its weights are broken, or overflow in f16/bf16 (try --dtype f32)"
+        ),
+    )
 }
 
 /// `max_position_embeddings` from a `config.json`, the default truncation length.
@@ -237,6 +277,18 @@ impl NetConfig {
         match self {
             NetConfig::DistilBert(c) => (c.max_position_embeddings, c.vocab_size),
             NetConfig::Bert(c) => (c.max_position_embeddings, c.vocab_size),
+        }
+    }
+
+    /// The sizes that decide a batch's memory.
+    fn shape(&self) -> memory::Shape {
+        match self {
+            NetConfig::DistilBert(c) => memory::Shape {
+                hidden: c.dim,
+                intermediate: c.hidden_dim,
+                heads: c.n_heads,
+            },
+            NetConfig::Bert(c) => c.shape(),
         }
     }
 

@@ -11,6 +11,7 @@ use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::processors::bert::BertProcessing;
 use tokenizers::{Tokenizer, TruncationParams};
 
+use super::guard::contained;
 use crate::error::{Error, Result};
 
 /// One text's tokens.
@@ -81,16 +82,37 @@ impl TextTokenizer {
         (ids, mask, longest)
     }
 
-    /// Largest id plus one, including added tokens: must fit the model's embedding table.
+    /// Tokens in the vocabulary, added tokens included.
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
     }
 
+    /// Largest id the tokenizer can give plus one: its vocabulary's and added tokens' ids, and the
+    /// special tokens its post-processor adds (which need not be in either). Must fit the model's
+    /// embedding table.
+    pub fn id_bound(&self) -> Result<usize> {
+        let vocab = self.inner.get_vocab(true).into_values().max();
+        let special = self.encode(&[""])?.into_iter().flat_map(|e| e.ids).max();
+        Ok(vocab.max(special).map_or(0, |id| id as usize + 1))
+    }
+
+    /// One text at a time on this thread (tokenizers' batch call runs on rayon's threads, where a
+    /// panic could not be kept quiet), inside [`contained`]: a tokenizer that panics on a text is
+    /// an error, not a crash.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
-        let encodings = self
-            .inner
-            .encode_batch_fast(texts.to_vec(), true)
-            .map_err(|e| Error::input("tokenizer", format!("cannot tokenize ({e})")))?;
+        let encodings = contained(|| {
+            texts
+                .iter()
+                .map(|&text| self.inner.encode_fast(text, true))
+                .collect::<tokenizers::Result<Vec<_>>>()
+        })
+        .map_err(|panic| {
+            Error::input(
+                "tokenizer",
+                format!("crashed on a text ({panic}); the model's tokenizer.json cannot handle it"),
+            )
+        })?
+        .map_err(|e| Error::input("tokenizer", format!("cannot tokenize ({e})")))?;
         Ok(encodings
             .into_iter()
             .map(|e| Encoded {

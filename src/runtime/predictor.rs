@@ -77,11 +77,19 @@ impl Predict for Predictor {
         }
     }
 
-    /// Warnings about the embedding cache since the last call.
+    /// Warnings since the last call: about the embedding cache, and a batch run in pieces to fit
+    /// the memory at hand (said once).
     fn take_warnings(&mut self) -> Vec<String> {
         match self {
-            Predictor::Sequence(_) => Vec::new(),
-            Predictor::Embedding { vectors, .. } => vectors::lock(vectors).take_warnings(),
+            Predictor::Sequence(c) => c.take_note().into_iter().collect(),
+            Predictor::Embedding {
+                classifier,
+                vectors,
+            } => {
+                let mut warnings = vectors::lock(vectors).take_warnings();
+                warnings.extend(classifier.embedder.take_note());
+                warnings
+            }
         }
     }
 }

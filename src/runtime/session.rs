@@ -11,7 +11,7 @@ use super::vectors::Pool;
 use super::worker::Backend;
 use crate::data::{Dataset, TextField};
 use crate::error::Result;
-use crate::hub::{HubEnv, Status};
+use crate::hub::{HubEnv, Kind, Repo, Status};
 use crate::io::store::{CacheKey, Store};
 use crate::model::embed::Embedder;
 use crate::model::{self, Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
@@ -108,7 +108,8 @@ impl Session {
         match self.spec.model() {
             ModelSource::Dir(dir) => ModelFiles::from_dir(dir).ok(),
             ModelSource::Hub { repo, revision } => {
-                model::hub::from_cache(repo, revision.as_deref().unwrap_or("main"), &self.hub)
+                let repo = Repo::new(Kind::Model, repo, revision.as_deref().unwrap_or("main"));
+                model::hub::from_cache(&repo.ok()?, &self.hub)
             }
         }
     }
