@@ -11,6 +11,9 @@ pub enum Error {
     /// A complete one-line message (e.g. a model that would not load, reported by the worker). Exit 2.
     #[error("{0}")]
     Message(String),
+    /// The user stopped the work (e.g. training a head with `x`); says how far it got. Exit code 2.
+    #[error("{0}")]
+    Stopped(String),
     /// The terminal could not be set up or written to. Exit code 1.
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
@@ -30,7 +33,7 @@ impl Error {
 
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input { .. } | Error::Message(_) => 2,
+            Error::Input { .. } | Error::Message(_) | Error::Stopped(_) => 2,
             Error::Terminal(_) => 1,
         }
     }

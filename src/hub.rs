@@ -183,34 +183,9 @@ pub fn cached_snapshot(env: &HubEnv, repo: &Repo) -> Option<(PathBuf, String)> {
     (hf_hub::safe::is_commit_hash(&commit) && snapshot.is_dir()).then_some((snapshot, commit))
 }
 
-/// `bytes` as people read them: "0.2 MB", "268.0 MB", "10,000,000 MB".
-pub fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / 1e6;
-    if mb < 1000.0 {
-        return format!("{mb:.1} MB");
-    }
-    let digits = (mb.round() as u64).to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out} MB")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn megabytes_read_like_numbers() {
-        assert_eq!(megabytes(164_032), "0.2 MB");
-        assert_eq!(megabytes(268_000_000), "268.0 MB");
-        assert_eq!(megabytes(10_000_000_000_000), "10,000,000 MB");
-        assert_eq!(megabytes(1_000_000_000_000_000_000), "1,000,000,000,000 MB");
-    }
 
     fn env(cache: &std::path::Path, timeout: Option<&str>) -> HubEnv {
         HubEnv {

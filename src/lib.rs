@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod data;
 pub mod error;
+pub mod format;
 pub mod hash;
 pub mod hub;
 pub mod io;

@@ -125,22 +125,31 @@ fn need_a_terminal() -> Result<()> {
     ))
 }
 
-/// The request channels of the workers, by side. Dropping them stops the workers after their
-/// current batch.
+/// The workers, by side. Dropping them stops the workers after their current batch.
 struct Workers {
-    a: std::sync::mpsc::Sender<Request>,
-    b: Option<std::sync::mpsc::Sender<Request>>,
+    a: Handle,
+    b: Option<Handle>,
+}
+
+/// A worker's request channel, and what stops its load (it reads no request while it loads).
+struct Handle {
+    requests: std::sync::mpsc::Sender<Request>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Workers {
     /// Starts a worker per session; each one's reports arrive on `to_ui` tagged with its side.
     fn start(explorer: Explorer, to_ui: &UnboundedSender<Msg>) -> Self {
-        let spawn = |session, side: Side| {
+        let spawn = |session: Session, side: Side| {
             let to_ui = to_ui.clone();
             let out: worker::Out = Arc::new(move |m: WorkerMsg| {
                 let _ = to_ui.send(Msg::Worker(side, m)); // the UI is gone: nothing left to tell
             });
-            worker::spawn(session, explorer.batch_size, out)
+            let stop = session.stopper();
+            Handle {
+                requests: worker::spawn(session, explorer.batch_size, out),
+                stop,
+            }
         };
         let workers = Workers {
             a: spawn(explorer.session, Side::A),
@@ -152,13 +161,16 @@ impl Workers {
         workers
     }
 
-    fn send(&self, side: Side, request: Request) {
-        let to = match side {
+    fn side(&self, side: Side) -> Option<&Handle> {
+        match side {
             Side::A => Some(&self.a),
             Side::B => self.b.as_ref(),
-        };
-        if let Some(to) = to {
-            let _ = to.send(request);
+        }
+    }
+
+    fn send(&self, side: Side, request: Request) {
+        if let Some(to) = self.side(side) {
+            let _ = to.requests.send(request);
         }
     }
 
@@ -227,6 +239,11 @@ fn carry_out(state: &mut State, msg: Msg, workers: &Workers) -> bool {
                     workers.send(side, Request::Classify { job, rows, urgent });
                 }
                 Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
+                Command::StopLoading { side } => {
+                    if let Some(w) = workers.side(side) {
+                        w.stop.store(true, Ordering::Relaxed);
+                    }
+                }
                 Command::Export {
                     path,
                     rows,

@@ -269,3 +269,41 @@ fn cached_predictions_show_at_once() {
         "rows beyond the data are ignored"
     );
 }
+
+/// `x` while the classifier still loads (training its head: bug 18 of issue 14) stops the load; the
+/// worker's "stopped" report ends the job waiting for it with that report as the notice, and the
+/// job's own "cancelled" report after it changes nothing.
+#[test]
+fn x_while_a_head_trains_stops_the_training() {
+    let mut s = State::new(tiny(), (120, 40));
+    update(&mut s, ClassifyView.into());
+    report(
+        &mut s,
+        WorkerMsg::Status("embedding the train split 32/100, 40/s, ETA 0:02 · x stops".into()),
+    );
+    assert_eq!(
+        update(&mut s, CancelJob.into()),
+        vec![
+            Command::Cancel {
+                side: Side::A,
+                job: 1
+            },
+            Command::StopLoading { side: Side::A }
+        ]
+    );
+    let why = "training stopped: 32 of 100 train rows embedded (kept: C goes on from there)";
+    report(&mut s, WorkerMsg::LoadStopped(why.into()));
+    report(
+        &mut s,
+        WorkerMsg::Finished {
+            job: 1,
+            cancelled: true,
+        },
+    );
+    assert_eq!(s.preds.status, ModelStatus::Idle);
+    assert!(s.preds.job.is_none());
+    assert_eq!(s.notice.as_deref(), Some(why));
+    // Nothing loading, nothing running: x says so and asks nothing.
+    assert!(update(&mut s, CancelJob.into()).is_empty());
+    assert_eq!(s.notice.as_deref(), Some("no batch is running"));
+}

@@ -481,3 +481,74 @@ fn two_workers_with_one_pool_embed_each_review_once() {
     // The same without sharing: each worker embeds all 40 (so the count above means something).
     assert_eq!(two_heads_embed(false), 80);
 }
+
+/// `x` while a head trains (bug 18 of issue 14): the embedding of the train split stops after the
+/// batch in flight, the job waiting for it ends as cancelled, and asking again goes on from the rows
+/// already embedded, embedding none of them twice. The stop is set from the worker's own first
+/// progress report, so nothing depends on timing.
+#[test]
+fn stopping_a_head_in_training_keeps_what_was_embedded() {
+    let cache = tempfile::tempdir().unwrap();
+    let bert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-tiny");
+    let train: Vec<(u32, String, u32)> = (1000..1100)
+        .map(|i| {
+            (
+                i,
+                format!("train review {i} {}", "word ".repeat(i as usize % 7)),
+                i % 2,
+            )
+        })
+        .collect();
+    let spec = ClassifierSpec::Logistic {
+        model: ModelSource::Dir(bert),
+        train: Arc::new(train),
+    };
+    let b = session(spec, Some(cache.path().into()), "d");
+    let stop = b.stopper();
+    let (tx, rx) = channel();
+    let once = std::sync::Once::new();
+    let out: worker::Out = Arc::new(move |m| {
+        if matches!(&m, WorkerMsg::Status(s) if s.starts_with("embedding the train split")) {
+            once.call_once(|| stop.store(true, std::sync::atomic::Ordering::Relaxed));
+        }
+        let _ = tx.send(m);
+    });
+    let requests = worker::spawn(b, Some(8), out);
+    let classify = |job| Request::Classify {
+        job,
+        rows: rows(10),
+        urgent: false,
+    };
+    requests.send(classify(1)).unwrap();
+    let why = loop {
+        match next(&rx) {
+            WorkerMsg::LoadStopped(why) => break why,
+            WorkerMsg::Ready { .. } | WorkerMsg::Results { .. } => panic!("not stopped"),
+            _ => {}
+        }
+    };
+    assert_eq!(
+        why,
+        "training stopped: 32 of 100 train rows embedded (kept: C goes on from there)"
+    );
+    assert_eq!(
+        next(&rx),
+        WorkerMsg::Finished {
+            job: 1,
+            cancelled: true
+        }
+    );
+    assert_eq!(common::embedded_rows(cache.path()), 32);
+
+    // Asked again: the load starts afresh (the stop is spent) and embeds only the 68 left.
+    requests.send(classify(2)).unwrap();
+    let mut done = 0;
+    while done < 10 {
+        match next(&rx) {
+            WorkerMsg::Results { predictions, .. } => done += predictions.len(),
+            WorkerMsg::LoadStopped(why) | WorkerMsg::LoadFailed(why) => panic!("{why}"),
+            _ => {}
+        }
+    }
+    assert_eq!(common::embedded_rows(cache.path()), 100 + 10);
+}

@@ -146,6 +146,10 @@ pub enum Command {
         side: Side,
         job: JobId,
     },
+    /// Stop a classifier's load (training its head) between batches.
+    StopLoading {
+        side: Side,
+    },
     /// Write these rows (indices into `data.rows`) with their predictions to `path`.
     Export {
         path: PathBuf,

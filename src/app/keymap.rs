@@ -161,7 +161,10 @@ pub const BROWSE: Section = Section {
             &[b(&[ch('C')], ClassifyView)],
             "classify every review in view (length-sorted batches)",
         ),
-        row(&[b(&[ch('x')], CancelJob)], "cancel the running batch"),
+        row(
+            &[b(&[ch('x')], CancelJob)],
+            "cancel the running batch, or stop training a head",
+        ),
         row(
             &[b(&[ch('m')], ToggleMisclassified)],
             "misclassified only, on / off",

@@ -6,7 +6,6 @@
 mod action;
 mod filters;
 mod find;
-mod format;
 pub mod keymap;
 pub mod layout;
 mod predictions;
@@ -14,10 +13,10 @@ mod protocol;
 mod state;
 mod update;
 
+pub use crate::format::thousands;
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use filters::{Cell, CompareFilter, Filters};
 pub use find::{find_ci, matching};
-pub use format::thousands;
 pub use keymap::msg_for_event;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use protocol::{JobId, WorkerMsg};

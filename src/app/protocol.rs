@@ -21,6 +21,8 @@ pub enum WorkerMsg {
     },
     /// The model could not be had; the explorer goes on without it.
     LoadFailed(String),
+    /// The user stopped the load (training a head): how far it got. Asking again goes on.
+    LoadStopped(String),
     /// Predictions from the prediction cache, shown at once.
     Cached(Vec<(u32, Prediction)>),
     Results {

@@ -9,7 +9,8 @@ use hf_hub::api::RepoInfo;
 use hf_hub::api::tokio::{ApiError, ApiRepo};
 
 use super::progress::Reporter;
-use super::{HubEnv, Repo, Status, TRIES, megabytes, names, space};
+use super::{HubEnv, Repo, Status, TRIES, names, space};
+use crate::format::megabytes;
 
 /// What a file may weigh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

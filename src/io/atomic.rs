@@ -29,8 +29,8 @@ pub fn write(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<b
     builder.prefix(PREFIX).suffix(SUFFIX);
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    let mut tmp = builder.tempfile_in(dir).map_err(plain)?;
+    tmp.write_all(bytes).map_err(plain)?;
     let persisted = match existing {
         Existing::Replace => tmp.persist(path),
         Existing::Keep => tmp.persist_noclobber(path),
@@ -38,7 +38,18 @@ pub fn write(path: &Path, bytes: &[u8], existing: Existing) -> std::io::Result<b
     match persisted {
         Ok(_) => Ok(true),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(e.error),
+        Err(e) => Err(plain(e.error)),
+    }
+}
+
+/// The error without the temporary file's name, which tempfile adds and the user never chose
+/// (callers name the file they asked for).
+fn plain(e: std::io::Error) -> std::io::Error {
+    // tempfile wraps the system's error as "<error> at path <temporary file>", with no source.
+    let text = e.to_string();
+    match text.rfind(" at path \"") {
+        Some(end) => std::io::Error::new(e.kind(), &text[..end]),
+        None => e,
     }
 }
 
@@ -75,6 +86,18 @@ pub fn clear_stale(dir: &Path, age: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_names_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder").join("out.csv");
+        let e = replace(&path, b"x").unwrap_err();
+        assert!(
+            e.starts_with(&format!("cannot write {}", path.display())),
+            "{e}"
+        );
+        assert!(!e.contains(PREFIX) && !e.contains("at path"), "{e}");
+    }
 
     #[test]
     fn keeps_or_replaces_an_existing_file_and_leaves_no_temporary_file() {

@@ -3,6 +3,8 @@
 //! `ClassifierSpec`, never from command-line types.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::predictor::Predictor;
 use super::spec::ClassifierSpec;
@@ -31,6 +33,9 @@ pub struct Session {
     /// The files of the loaded model, once known.
     files: Option<ModelFiles>,
     store: Option<Store>,
+    /// Set from the UI thread to stop a load (training a head) between batches: the worker cannot
+    /// read its requests while it loads.
+    stop: Arc<AtomicBool>,
 }
 
 impl Session {
@@ -56,7 +61,13 @@ impl Session {
             vectors: Pool::default(),
             files: None,
             store: None,
+            stop: Arc::default(),
         }
+    }
+
+    /// What stops this session's load when set (see [`Session::load`]).
+    pub fn stopper(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
     }
 
     /// Sessions for classifier A and, with `--compare`, B over `data`, sharing one embedding pool
@@ -149,6 +160,7 @@ impl Session {
             classes: &self.labels,
             status,
             vectors: &self.vectors,
+            stop: &self.stop,
         };
         match &self.spec {
             ClassifierSpec::Sequence { .. } => Ok(Predictor::Sequence(Classifier::load(
@@ -185,6 +197,8 @@ impl Backend for Session {
     type Model = Predictor;
 
     fn load(&mut self, status: &Status) -> Result<Predictor> {
+        // A stop asked for during an earlier load is spent.
+        self.stop.store(false, Ordering::Relaxed);
         // A folder's files (and weights hash) found at start are reused; a Hub model is asked for
         // again, so a moved branch is noticed.
         let files = match (self.spec.model(), &self.files) {

@@ -3,11 +3,13 @@
 //! identity), or zero-shot label vectors from the descriptions.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::predictor::Predictor;
 use super::vectors::{self, Pool, Shared};
 use crate::error::{Error, Result};
+use crate::format::{clock, thousands};
 use crate::hub::Status;
 use crate::io::store::{self, CacheKey};
 use crate::model::embed::Embedder;
@@ -27,6 +29,8 @@ pub struct Context<'a> {
     pub status: &'a Status,
     /// The session's embedding caches, shared with the other classifier's worker.
     pub vectors: &'a Pool,
+    /// Set by the user (`x`): stop embedding the train split after the batch in flight.
+    pub stop: &'a AtomicBool,
 }
 
 /// The embedding cache's key for `embedder` (a row's embedding does not depend on the head, so
@@ -111,6 +115,19 @@ fn predictor(name: String, embedder: Embedder, head: Head, vectors: Shared) -> P
     }
 }
 
+/// "embedding the train split 320/10,000, 45/s, ETA 3:35 · x stops": what is left is timed by
+/// the rate so far (the rows go shortest first, so the estimate errs early).
+fn embedding_progress(done: usize, total: usize, elapsed: Duration) -> String {
+    let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
+    let left = Duration::from_secs_f64((total - done) as f64 / rate.max(1e-9));
+    format!(
+        "embedding the train split {}/{}, {rate:.0}/s, ETA {} · x stops",
+        thousands(done),
+        thousands(total),
+        clock(left.min(Duration::from_secs(360_000)))
+    )
+}
+
 /// Embeddings of the train rows, in `train`'s order and flattened (row-major): those `vectors`
 /// lacks computed in length-sorted batches, which it saves batch by batch.
 fn embed_train(
@@ -131,15 +148,20 @@ fn embed_train(
     let mut throttle = Throttle::new(Duration::from_millis(250));
     let total = todo.len();
     for (done, batch) in todo.chunks(EMBED_BATCH).enumerate() {
+        let n = done * EMBED_BATCH;
+        if ctx.stop.load(Ordering::Relaxed) {
+            return Err(Error::Stopped(format!(
+                "training stopped: {} of {} train rows embedded (kept: C goes on from there)",
+                thousands(n + train.len() - total),
+                thousands(train.len())
+            )));
+        }
         vectors::lock(vectors).embed(embedder, batch)?;
-        let n = (done * EMBED_BATCH + batch.len()).min(total);
+        let n = n + batch.len();
         if n < total && !throttle.ready() {
             continue;
         }
-        (ctx.status)(format!(
-            "embedding the train split: {n} of {total} ({:.0}/s)",
-            n as f64 / started.elapsed().as_secs_f64().max(1e-9)
-        ));
+        (ctx.status)(embedding_progress(n, total, started.elapsed()));
     }
     let known = vectors::lock(vectors);
     Ok(train

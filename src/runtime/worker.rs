@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::app::{JobId, WorkerMsg};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hub::Status;
 use crate::model::Prediction;
 
@@ -198,7 +198,10 @@ impl<B: Backend> Worker<B> {
             return;
         };
         if let Err(error) = self.ensure_loaded() {
-            self.fail(id, error);
+            // A stopped load has already ended every job.
+            if self.queue().front().is_some_and(|j| j.id == id) {
+                self.fail(id, error);
+            }
             return;
         }
         let size = self.rows_per_batch();
@@ -255,6 +258,16 @@ impl<B: Backend> Worker<B> {
         self.queue().pop_front();
     }
 
+    /// Ends every queued job as cancelled (the user stopped the load they were waiting for).
+    fn cancel_all(&mut self) {
+        for job in self.urgent.drain(..).chain(self.batch.drain(..)) {
+            (self.out)(WorkerMsg::Finished {
+                job: job.id,
+                cancelled: true,
+            });
+        }
+    }
+
     /// The queue whose job runs next.
     fn queue(&mut self) -> &mut VecDeque<Job> {
         if self.urgent.is_empty() {
@@ -304,6 +317,11 @@ impl<B: Backend> Worker<B> {
                 }
                 self.deliver_cached();
                 Ok(())
+            }
+            Err(Error::Stopped(why)) => {
+                (self.out)(WorkerMsg::LoadStopped(why.clone()));
+                self.cancel_all();
+                Err(why)
             }
             Err(e) => {
                 let e = e.to_string();

@@ -251,10 +251,7 @@ fn model_summary(preds: &Predictions) -> Option<String> {
     if let Some(job) = &preds.job {
         const WIDTH: usize = 12;
         let filled = (job.done * WIDTH).checked_div(job.total).unwrap_or(0);
-        let eta = job.eta().map_or("…".into(), |d| {
-            let s = d.as_secs();
-            format!("{}:{:02}", s / 60, s % 60)
-        });
+        let eta = job.eta().map_or("…".into(), crate::format::clock);
         // The batch size is known once the model is ready (the device picks it).
         let batch = match preds.status {
             ModelStatus::Ready { batch_size, .. } => format!(" (batches of {batch_size})"),

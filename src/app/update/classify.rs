@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use crate::app::action::{Command, Side};
-use crate::app::format::thousands;
 use crate::app::predictions::{BatchJob, ModelStatus, Predictions};
 use crate::app::protocol::WorkerMsg;
 use crate::app::state::{Order, State};
+use crate::format::thousands;
 
 /// `c`: the selected review, on each classifier, before any batch.
 pub(super) fn selected(state: &mut State) -> Vec<Command> {
@@ -71,12 +71,18 @@ pub(super) fn view(state: &mut State) -> Vec<Command> {
     commands
 }
 
-/// `x`: cancels the running batches (after the batch in flight).
+/// `x`: cancels the running batches (after the batch in flight), and stops a classifier that is
+/// still loading (training a head stops after its batch in flight).
 pub(super) fn cancel(state: &mut State) -> Vec<Command> {
-    let commands: Vec<Command> = sides(state)
-        .filter_map(|(side, preds)| preds.job.as_ref().map(|j| (side, j.id)))
-        .map(|(side, job)| Command::Cancel { side, job })
-        .collect();
+    let mut commands = Vec::new();
+    for (side, preds) in sides(state) {
+        if let Some(j) = &preds.job {
+            commands.push(Command::Cancel { side, job: j.id });
+        }
+        if matches!(preds.status, ModelStatus::Busy(_)) {
+            commands.push(Command::StopLoading { side });
+        }
+    }
     state.notice = Some(if commands.is_empty() {
         "no batch is running".into()
     } else {
@@ -155,6 +161,13 @@ fn take_report(
             preds.job = None;
             preds.pending = None;
             return Some(Report::Error(format!("model unavailable: {e}")));
+        }
+        WorkerMsg::LoadStopped(why) => {
+            // The jobs that waited for it end too; their "cancelled" reports then find no job.
+            preds.status = ModelStatus::Idle;
+            preds.job = None;
+            preds.pending = None;
+            return Some(Report::Notice(why));
         }
         WorkerMsg::Cached(rows) => insert(preds, rows, &gold),
         WorkerMsg::Results {

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::app::action::{Action, Command, Exported};
-use crate::app::format::thousands;
 use crate::app::state::{Mode, Order, State};
+use crate::format::thousands;
 use crate::io::table::output_format;
 
 pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
