@@ -15,6 +15,17 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `text` right-aligned in `width` characters, as `format!("{text:>width$}")` does, for any width:
+/// format!'s stops at 65,535 and panics past it, and a class name can be longer.
+pub fn right(text: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(text.chars().count())) + text
+}
+
+/// `text` left-aligned in `width` characters (see [`right`]).
+pub fn left(text: &str, width: usize) -> String {
+    text.to_owned() + &" ".repeat(width.saturating_sub(text.chars().count()))
+}
+
 /// Bytes in megabytes: "0.2 MB", "268.0 MB", "10,000,000 MB".
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / 1e6;
@@ -50,5 +61,14 @@ mod tests {
         assert_eq!(megabytes(1_000_000_000_000_000_000), "1,000,000,000,000 MB");
         assert_eq!(clock(Duration::from_secs(7)), "0:07");
         assert_eq!(clock(Duration::from_secs(185)), "3:05");
+    }
+
+    #[test]
+    fn any_width_aligns_as_format_does() {
+        assert_eq!(right("ab", 4), format!("{:>4}", "ab"));
+        assert_eq!(left("é", 3), format!("{:<3}", "é"));
+        assert_eq!(right("long", 2), "long");
+        let name = "x".repeat(70_000);
+        assert_eq!(right(&name, 70_001).len(), 70_001);
     }
 }

@@ -2,6 +2,8 @@
 //! digits=4, zero_division=0)` (per-class precision, recall, F1 and support; accuracy; macro and
 //! weighted averages) and `confusion_matrix`, computed the same way and printed in the same layout.
 
+use crate::format::right;
+
 /// Precision, recall, F1 and support of one class (or an average).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Scores {
@@ -97,21 +99,33 @@ impl Report {
             .unwrap_or(12);
         let row = |name: &str, s: &Scores| {
             format!(
-                "{name:>width$}  {:>9.digits$} {:>9.digits$} {:>9.digits$} {:>9}\n",
-                s.precision, s.recall, s.f1, s.support
+                "{}  {:>9.digits$} {:>9.digits$} {:>9.digits$} {:>9}\n",
+                right(name, width),
+                s.precision,
+                s.recall,
+                s.f1,
+                s.support
             )
         };
         let mut out = format!(
-            "{:>width$}  {:>9} {:>9} {:>9} {:>9}\n\n",
-            "", "precision", "recall", "f1-score", "support"
+            "{}  {:>9} {:>9} {:>9} {:>9}\n\n",
+            right("", width),
+            "precision",
+            "recall",
+            "f1-score",
+            "support"
         );
         for (name, s) in self.names.iter().zip(&self.classes) {
             out.push_str(&row(name, s));
         }
         out.push('\n');
         out.push_str(&format!(
-            "{:>width$}  {:>9} {:>9} {:>9.digits$} {:>9}\n",
-            "accuracy", "", "", self.accuracy, self.total
+            "{}  {:>9} {:>9} {:>9.digits$} {:>9}\n",
+            right("accuracy", width),
+            "",
+            "",
+            self.accuracy,
+            self.total
         ));
         out.push_str(&row("macro avg", &self.macro_avg));
         out.push_str(&row("weighted avg", &self.weighted_avg));

@@ -12,6 +12,7 @@ use super::style::Theme;
 use super::text::{ellipsize, thousands, whole_parts};
 use crate::app::layout::{MatrixFit, matrix_fit};
 use crate::app::{Cell, Mode, State};
+use crate::format::right;
 use crate::metrics::Report;
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
@@ -98,13 +99,13 @@ fn confusion_lines<'a>(
         _ => None,
     };
     let dim = Style::new().add_modifier(Modifier::DIM);
-    let mut header = vec![Span::styled(format!("{:>nw$}", fit.corner), dim)];
+    let mut header = vec![Span::styled(right(fit.corner, nw), dim)];
     header.extend(
         (names.iter()).map(|n| Span::styled(format!("{:>cw$}", ellipsize(n, cw - 1)), dim)),
     );
     let mut lines = vec![Line::from(header)];
     for (g, row) in report.confusion.iter().enumerate() {
-        let mut spans = vec![Span::styled(format!("{:>nw$}", names[g]), dim)];
+        let mut spans = vec![Span::styled(right(&names[g], nw), dim)];
         for (p, &count) in row.iter().enumerate() {
             let cell = Cell {
                 gold: g as u32,

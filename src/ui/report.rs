@@ -6,6 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 
 use crate::app::State;
+use crate::format::right;
 use crate::metrics::{Report, Scores};
 
 /// A column of the report.
@@ -46,7 +47,7 @@ impl Fit {
 
     /// A line: `name` right-aligned, then each column's text right-aligned (blank where `None`).
     fn line(&self, name: &str, text: impl Fn(Col) -> Option<String>) -> String {
-        let mut out = format!("{name:>w$}", w = self.name);
+        let mut out = right(name, self.name);
         for &(col, _, w) in &self.cols {
             out.push_str(&format!("{:>w$}", text(col).unwrap_or_default()));
         }
@@ -167,19 +168,24 @@ pub fn side_by_side<'a>(state: &State, a: &Report, b: &Report, width: usize) -> 
             .collect()
     };
     let row = |name: &str, sa: &Scores, sb: &Scores| {
-        Line::raw(format!("{name:>nw$}{}{}", values(sa), values(sb)))
+        Line::raw(format!("{}{}{}", right(name, nw), values(sa), values(sb)))
     };
     let mut lines = vec![
-        Line::styled(format!("{:nw$}{}{}", "", group("A"), group("B")), bold),
-        Line::styled(format!("{:nw$}{heads}{heads}", ""), bold),
+        Line::styled(
+            format!("{}{}{}", right("", nw), group("A"), group("B")),
+            bold,
+        ),
+        Line::styled(format!("{}{heads}{heads}", right("", nw)), bold),
     ];
     for (c, name) in state.data.label_names.iter().enumerate() {
         lines.push(row(name, &a.classes[c], &b.classes[c]));
     }
     lines.push(Line::styled(
         format!(
-            "{:>nw$}{:>side$.d$}{:>side$.d$}",
-            "accuracy", a.accuracy, b.accuracy
+            "{}{:>side$.d$}{:>side$.d$}",
+            right("accuracy", nw),
+            a.accuracy,
+            b.accuracy
         ),
         bold,
     ));

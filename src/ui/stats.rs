@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use super::style::Theme;
 use super::text::{thousands, whole_parts};
 use crate::app::{SplitView, State, Tally};
+use crate::format::left;
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     draw_with(state, area, frame, super::theme());
@@ -73,8 +74,8 @@ fn class_line(
     let count = data.label_counts(split)[label];
     let share = count as f64 / data.splits[split].rows.len().max(1) as f64;
     let gold = format!(
-        " {:<name_width$} {:>count_width$} {:>6.2}% ",
-        data.label_names[label],
+        " {} {:>count_width$} {:>6.2}% ",
+        left(&data.label_names[label], name_width),
         thousands(count),
         share * 100.0
     );
