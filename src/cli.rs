@@ -5,11 +5,13 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
 use crate::data::{Columns, Count, Dataset, Sampling, TextField};
 use crate::error::Result;
+use crate::label_issues::{FilterBy, ScoreMethod};
 use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
 use crate::model::{DTypePref, DevicePref, Kernels, ModelSource, RunOptions, labels};
 use crate::runtime::{ClassifierSpec, Session};
@@ -306,6 +308,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Find rows whose given label is likely wrong, as cleanlab does (confident learning), on
+    /// out-of-sample probabilities: the classifier's predictions, or K-fold cross-validated ones for
+    /// --classifier embed (its head would otherwise have trained on the rows). Prints a summary.
+    LabelIssues(LabelIssuesArgs),
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).
     Snapshot {
         /// Columns of the screen drawn.
@@ -315,6 +321,42 @@ pub enum Command {
         #[arg(long, default_value_t = 40)]
         height: u16,
     },
+}
+
+/// `reviewlens label-issues`' options; the names are cleanlab's.
+#[derive(Debug, Clone, Args)]
+pub struct LabelIssuesArgs {
+    /// Only this split [default: every split].
+    #[arg(long)]
+    pub split: Option<String>,
+    /// The label quality score (cleanlab's `get_label_quality_scores` method).
+    #[arg(long, default_value = "self_confidence", value_parser = PossibleValuesParser::new(
+        ScoreMethod::ALL.map(ScoreMethod::name)))]
+    pub method: String,
+    /// Score with cleanlab's `adjust_pred_probs` (probabilities less each class's threshold).
+    #[arg(long)]
+    pub adjust_pred_probs: bool,
+    /// How the issue set is chosen (cleanlab's `find_label_issues` `filter_by`).
+    #[arg(long, default_value = "prune_by_noise_rate", value_parser = PossibleValuesParser::new(
+        FilterBy::ALL.map(FilterBy::name)))]
+    pub filter_by: String,
+    /// Folds of the cross-validation (--classifier embed), stratified by label.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub folds: usize,
+    /// Seed of the folds' shuffle (scikit-learn's `StratifiedKFold` random_state; `--seed` is the
+    /// sample's).
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub fold_seed: u32,
+    /// Also write one row per checked review (.parquet, .csv or .jsonl): split, row_index, label,
+    /// suggested_label, label_quality, is_label_issue, issue_rank, p_label, fold.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// One JSON object with the summary instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Subcommands that classify nothing: their help leaves out the model options (which are global,

@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
             commands::eval::run(&data, m, split.as_deref(), json, cache)
         }
         Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
+        Some(Command::LabelIssues(args)) => commands::label_issues::run(&data, m, &args, cache),
         Some(Command::Sample { output, force }) => commands::sample::run(&data, &output, force),
         Some(Command::Predict {
             split,

@@ -4,6 +4,7 @@
 pub mod check;
 mod classify;
 pub mod eval;
+pub mod label_issues;
 pub mod predict;
 pub mod sample;
 pub mod snapshot;

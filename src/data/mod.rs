@@ -131,6 +131,13 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The name of the split holding row `row` ("" when none does).
+    pub fn split_of(&self, row: usize) -> &str {
+        (self.splits.iter())
+            .find(|s| s.rows.contains(&row))
+            .map_or("", |s| s.name.as_str())
+    }
+
     pub fn new(
         source: String,
         label_names: Vec<String>,

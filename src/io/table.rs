@@ -43,12 +43,37 @@ pub fn write_predictions(
 ) -> Result<()> {
     super::output::refuse_inputs(path, &data.inputs)?;
     let bytes = encode_rows(path, data, rows, sides, false)?;
+    write_bytes(path, &bytes, force)
+}
+
+/// Any table, given as named columns (a column with nulls is nullable), written as
+/// [`write_predictions`] writes: never over an input, over an existing file only with `force`.
+pub fn write_columns(
+    path: &Path,
+    inputs: &crate::data::Inputs,
+    columns: Vec<(&str, ArrayRef)>,
+    force: bool,
+) -> Result<()> {
+    super::output::refuse_inputs(path, inputs)?;
+    let fields: Vec<Field> = (columns.iter())
+        .map(|(name, c)| Field::new(*name, c.data_type().clone(), c.null_count() > 0))
+        .collect();
+    let arrays = columns.into_iter().map(|(_, c)| c).collect();
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
+    let bytes = encode(&batch, output_format(path)?)
+        .map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))?;
+    write_bytes(path, &bytes, force)
+}
+
+/// `bytes` to `path` atomically; an existing file replaced only with `force`.
+fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let existing = if force {
         Existing::Replace
     } else {
         Existing::Keep
     };
-    match atomic::write(path, &bytes, existing) {
+    match atomic::write(path, bytes, existing) {
         Ok(true) => Ok(()),
         Ok(false) => Err(super::output::exists(path)),
         Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
@@ -88,12 +113,6 @@ fn encode_rows(
     with_text: bool,
 ) -> Result<Vec<u8>> {
     let format = output_format(path)?;
-    let split_of = |row: usize| {
-        data.splits
-            .iter()
-            .find(|s| s.rows.contains(&row))
-            .map_or("", |s| s.name.as_str())
-    };
     let mut fields = vec![
         Field::new("split", DataType::Utf8, false),
         Field::new("row_index", DataType::Int64, false),
@@ -101,7 +120,7 @@ fn encode_rows(
     ];
     let mut columns: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|&r| split_of(r)),
+            rows.iter().map(|&r| data.split_of(r)),
         )),
         Arc::new(Int64Array::from_iter_values(
             rows.iter().map(|&r| data.rows[r].row_index as i64),
@@ -223,7 +242,7 @@ fn encode(
 /// One cell as JSON (numbers stay numbers; f32 probabilities keep their shortest exact form).
 fn cell(col: &ArrayRef, row: usize) -> serde_json::Value {
     use arrow::array::{Array, AsArray};
-    use arrow::datatypes::{Float32Type, Int64Type, UInt32Type};
+    use arrow::datatypes::{Float32Type, Float64Type, Int64Type, UInt32Type};
     if col.is_null(row) {
         return serde_json::Value::Null;
     }
@@ -231,6 +250,10 @@ fn cell(col: &ArrayRef, row: usize) -> serde_json::Value {
         DataType::Utf8 => col.as_string::<i32>().value(row).into(),
         DataType::Int64 => col.as_primitive::<Int64Type>().value(row).into(),
         DataType::UInt32 => col.as_primitive::<UInt32Type>().value(row).into(),
+        DataType::Float64 => {
+            serde_json::Number::from_f64(col.as_primitive::<Float64Type>().value(row))
+                .map_or(serde_json::Value::Null, Into::into)
+        }
         DataType::Float32 => {
             let v = col.as_primitive::<Float32Type>().value(row);
             serde_json::Number::from_f64(v.to_string().parse().unwrap_or(v as f64))

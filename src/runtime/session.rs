@@ -150,10 +150,9 @@ impl Session {
         })
     }
 
-    /// The classifier the spec names, on `files`.
-    fn build(&self, files: &ModelFiles, status: &Status) -> Result<Predictor> {
-        let embedder = || Embedder::load(files, &self.opts);
-        let ctx = training::Context {
+    /// Where the training steps cache, report and stop.
+    fn context<'a>(&'a self, status: &'a Status) -> training::Context<'a> {
+        training::Context {
             cache_root: self.cache_root.as_deref(),
             data_fingerprint: &self.data_fingerprint,
             text: &self.text,
@@ -161,7 +160,27 @@ impl Session {
             status,
             vectors: &self.vectors,
             stop: &self.stop,
-        };
+        }
+    }
+
+    /// Out-of-fold probabilities of `rows` (row, text, label) from this session's embedding model
+    /// and `k` stratified folds (see [`training::cross_validated`]), and each row's fold.
+    pub fn cross_validated(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        folds: (usize, u32),
+        status: &Status,
+    ) -> Result<(Vec<Vec<f32>>, Vec<usize>)> {
+        let files = self.files(status)?;
+        status(format!("loading {}", files.name));
+        let embedder = Embedder::load(&files, &self.opts)?;
+        training::cross_validated(&embedder, rows, folds, &self.context(status))
+    }
+
+    /// The classifier the spec names, on `files`.
+    fn build(&self, files: &ModelFiles, status: &Status) -> Result<Predictor> {
+        let embedder = || Embedder::load(files, &self.opts);
+        let ctx = self.context(status);
         match &self.spec {
             ClassifierSpec::Sequence { .. } => Ok(Predictor::Sequence(Classifier::load(
                 files,

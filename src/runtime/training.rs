@@ -81,7 +81,7 @@ pub fn logistic(
     let model = match cached {
         Some(m) => m,
         None => {
-            let x = embed_train(&embedder, train, &vectors, ctx)?;
+            let x = embed_rows(&embedder, train, &vectors, ctx, "the train split")?;
             let m = train_head(&x, train, embedder.dim, ctx)?;
             if let (Some(p), Some(root)) = (&head_path, ctx.cache_root)
                 && let Err(e) = store::cache_write(root, || write_head(p, &key, &m))
@@ -117,24 +117,26 @@ fn predictor(name: String, embedder: Embedder, head: Head, vectors: Shared) -> P
 
 /// "embedding the train split 320/10,000, 45/s, ETA 3:35 · x stops": what is left is timed by
 /// the rate so far (the rows go shortest first, so the estimate errs early).
-fn embedding_progress(done: usize, total: usize, elapsed: Duration) -> String {
+fn embedding_progress(what: &str, done: usize, total: usize, elapsed: Duration) -> String {
     let rate = done as f64 / elapsed.as_secs_f64().max(1e-9);
     let left = Duration::from_secs_f64((total - done) as f64 / rate.max(1e-9));
     format!(
-        "embedding the train split {}/{}, {rate:.0}/s, ETA {} · x stops",
+        "embedding {what} {}/{}, {rate:.0}/s, ETA {} · x stops",
         thousands(done),
         thousands(total),
         clock(left.min(Duration::from_secs(360_000)))
     )
 }
 
-/// Embeddings of the train rows, in `train`'s order and flattened (row-major): those `vectors`
-/// lacks computed in length-sorted batches, which it saves batch by batch.
-fn embed_train(
+/// Embeddings of `train` (row, text, label), in its order and flattened (row-major): those
+/// `vectors` lacks computed in length-sorted batches, which it saves batch by batch. `what` names
+/// the rows in progress reports ("the train split").
+fn embed_rows(
     embedder: &Embedder,
     train: &[(u32, String, u32)],
     vectors: &Shared,
     ctx: &Context,
+    what: &str,
 ) -> Result<Vec<f32>> {
     let known = vectors::lock(vectors);
     let mut todo: Vec<(u32, &str)> = train
@@ -161,7 +163,7 @@ fn embed_train(
         if n < total && !throttle.ready() {
             continue;
         }
-        (ctx.status)(embedding_progress(n, total, started.elapsed()));
+        (ctx.status)(embedding_progress(what, n, total, started.elapsed()));
     }
     let known = vectors::lock(vectors);
     Ok(train
@@ -172,6 +174,48 @@ fn embed_train(
 }
 
 /// `x`: the train rows' embeddings, row-major.
+/// Out-of-fold probabilities for `rows` (row, text, label): `k` stratified folds drawn as
+/// scikit-learn's `StratifiedKFold(k, shuffle=True, random_state=seed)`, each fold's rows scored by
+/// a logistic regression trained on the other folds' embeddings (cleanlab's
+/// `estimate_cv_predicted_probabilities`). The embeddings go through the embedding cache, so a second
+/// run, or one after the explorer embedded the rows, only trains. Also each row's fold.
+pub fn cross_validated(
+    embedder: &Embedder,
+    rows: &[(u32, String, u32)],
+    (k, seed): (usize, u32),
+    ctx: &Context,
+) -> Result<(Vec<Vec<f32>>, Vec<usize>)> {
+    let labels: Vec<usize> = rows.iter().map(|r| r.2 as usize).collect();
+    let folds = crate::label_issues::stratified_folds(&labels, k, seed)
+        .map_err(|e| Error::input("--folds", e.to_string()))?;
+    let (_, vectors) = embedding_cache(embedder, ctx);
+    let x = embed_rows(embedder, rows, &vectors, ctx, "the rows to check")?;
+    let dim = embedder.dim;
+    let mut probs = vec![Vec::new(); rows.len()];
+    for fold in 0..k {
+        (ctx.status)(format!(
+            "cross-validating: training fold {} of {k}",
+            fold + 1
+        ));
+        let (train, test): (Vec<usize>, Vec<usize>) =
+            (0..rows.len()).partition(|&i| folds[i] != fold);
+        let xs: Vec<f32> = train
+            .iter()
+            .flat_map(|&i| &x[i * dim..(i + 1) * dim])
+            .copied()
+            .collect();
+        let fold_rows: Vec<(u32, String, u32)> = train
+            .iter()
+            .map(|&i| (rows[i].0, String::new(), rows[i].2))
+            .collect();
+        let model = train_head(&xs, &fold_rows, dim, ctx)?;
+        for i in test {
+            probs[i] = model.probs(&x[i * dim..(i + 1) * dim]);
+        }
+    }
+    Ok((probs, folds))
+}
+
 fn train_head(
     x: &[f32],
     train: &[(u32, String, u32)],

@@ -1,0 +1,309 @@
+//! `reviewlens label-issues`: the rows whose given label is likely wrong, as cleanlab finds them
+//! (confident learning), on out-of-sample probabilities: the sequence or zero-shot classifier's
+//! predictions (neither trained on the data), or K-fold cross-validated ones for the embedding head.
+//! Prints a summary (or `--json`) and writes one row per checked review with `--output`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+
+use super::classify::{predict_rows, split_rows};
+use crate::cli::{LabelIssuesArgs, ModelArgs};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::format::thousands;
+use crate::hub::Status;
+use crate::io::stdout::println;
+use crate::io::table;
+use crate::label_issues::{
+    Estimation, FilterBy, FilterOptions, LabelProbs, ScoreMethod, find_label_issues,
+    label_errors_per_class_pair, label_quality_scores, num_label_issues, rank_label_issues,
+    suggested_labels,
+};
+use crate::runtime::{ClassifierSpec, Session};
+
+/// Where the probabilities came from, as every output says.
+struct Source {
+    /// "out-of-fold: 5-fold stratified cross-validation (seed 0) of …".
+    text: String,
+    /// Each row's test fold, with cross-validation.
+    folds: Option<Vec<usize>>,
+}
+
+/// What was found, row by row (in the order of the checked rows).
+struct Found {
+    input: LabelProbs,
+    scores: Vec<f64>,
+    issues: Vec<bool>,
+    /// Indices into the checked rows, most likely label error first.
+    ranked: Vec<usize>,
+    suggested: Vec<usize>,
+    estimated: usize,
+    per_pair: Vec<Vec<i64>>,
+}
+
+pub fn run(
+    data: &Dataset,
+    m: &ModelArgs,
+    args: &LabelIssuesArgs,
+    cache_root: Option<PathBuf>,
+) -> Result<()> {
+    let method = ScoreMethod::from_name(&args.method).expect("clap checks the name");
+    let filter_by = FilterBy::from_name(&args.filter_by).expect("clap checks the name");
+    if args.folds < 2 {
+        let e = crate::label_issues::LabelIssuesError::TooFewFolds { folds: args.folds };
+        return Err(Error::input("--folds", e.to_string()));
+    }
+    if let Some(out) = &args.output {
+        table::output_format(out)?;
+        crate::io::output::check_file(out, &data.inputs, args.force)?;
+    }
+    let rows = split_rows(data, args.split.as_deref())?;
+    let (session, _) = m.sessions(data, cache_root)?;
+    let (probs, source) = probabilities(data, m, session, &rows, args)?;
+    let found = find(
+        data,
+        &rows,
+        probs,
+        method,
+        args.adjust_pred_probs,
+        filter_by,
+    )
+    .map_err(|e| Error::input("label-issues", e.to_string()))?;
+    if let Some(out) = &args.output {
+        write(out, data, &rows, &found, &source, args.force)?;
+        eprintln!("wrote {} rows to {}", rows.len(), out.display());
+    }
+    let summary = Summary {
+        data,
+        rows: &rows,
+        found: &found,
+        source: &source,
+        args,
+    };
+    match args.json {
+        true => println(summary.json()),
+        false => println(summary.text()),
+    }
+}
+
+/// Out-of-sample probabilities for `rows`: cross-validated for the embedding head (it trains on the
+/// data), the classifier's own predictions otherwise.
+fn probabilities(
+    data: &Dataset,
+    m: &ModelArgs,
+    mut session: Session,
+    rows: &[usize],
+    args: &LabelIssuesArgs,
+) -> Result<(Vec<Vec<f32>>, Source)> {
+    if !matches!(session.spec, ClassifierSpec::Logistic { .. }) {
+        let name = session.name();
+        let predictions = predict_rows(data, m, session, rows)?;
+        let probs = rows
+            .iter()
+            .map(|&r| predictions[r].as_ref().map(|p| p.probs.clone()))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Error::Message("a row was left without a prediction".into()))?;
+        let text = format!("out-of-sample: {name}'s predictions (it never trained on these rows)");
+        return Ok((probs, Source { text, folds: None }));
+    }
+    let checked: Vec<(u32, String, u32)> = (rows.iter())
+        .map(|&r| (r as u32, m.text.text(&data.rows[r]), data.rows[r].label))
+        .collect();
+    let status: Status = Arc::new(|s| eprintln!("{s}"));
+    let name = session.name();
+    let (probs, folds) =
+        session.cross_validated(&checked, (args.folds, args.fold_seed), &status)?;
+    let text = format!(
+        "out-of-fold: {}-fold stratified cross-validation (seed {}) of {name} embeddings + logistic regression",
+        args.folds, args.fold_seed
+    );
+    let folds = Some(folds);
+    Ok((probs, Source { text, folds }))
+}
+
+/// Scores, the issue set, its order, suggestions and counts, as cleanlab computes them.
+fn find(
+    data: &Dataset,
+    rows: &[usize],
+    probs: Vec<Vec<f32>>,
+    method: ScoreMethod,
+    adjust: bool,
+    filter_by: FilterBy,
+) -> std::result::Result<Found, crate::label_issues::LabelIssuesError> {
+    let classes = data.label_names.len();
+    let flat: Vec<f64> = probs.iter().flatten().map(|&p| p as f64).collect();
+    let labels = rows.iter().map(|&r| data.rows[r].label as usize).collect();
+    let input = LabelProbs::new(flat, classes, labels)?;
+    let scores = label_quality_scores(&input, method, adjust)?;
+    let issues = find_label_issues(&input, &FilterOptions::with_filter(filter_by))?;
+    let ranked = rank_label_issues(&input, &issues, method, adjust)?;
+    Ok(Found {
+        suggested: suggested_labels(&input),
+        estimated: num_label_issues(&input, Estimation::default_for(classes)),
+        per_pair: label_errors_per_class_pair(&input),
+        scores,
+        issues,
+        ranked,
+        input,
+    })
+}
+
+/// One row per checked review: split, row_index, label, suggested_label, label_quality,
+/// is_label_issue, issue_rank (1 = most likely label error), p_label, fold.
+fn write(
+    path: &std::path::Path,
+    data: &Dataset,
+    rows: &[usize],
+    found: &Found,
+    source: &Source,
+    force: bool,
+) -> Result<()> {
+    let mut rank = vec![None; rows.len()];
+    for (position, &i) in found.ranked.iter().enumerate() {
+        rank[i] = Some(position as i64 + 1);
+    }
+    let k = found.input.classes();
+    let given = |i: usize| found.input.row(i)[found.input.labels()[i]];
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        (
+            "split",
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|&r| data.split_of(r)),
+            )),
+        ),
+        (
+            "row_index",
+            Arc::new(Int64Array::from_iter_values(
+                rows.iter().map(|&r| data.rows[r].row_index as i64),
+            )),
+        ),
+        (
+            "label",
+            Arc::new(StringArray::from_iter_values(
+                rows.iter().map(|&r| data.label_name(data.rows[r].label)),
+            )),
+        ),
+        (
+            "suggested_label",
+            Arc::new(StringArray::from_iter_values(
+                found.suggested.iter().map(|&s| data.label_name(s as u32)),
+            )),
+        ),
+        (
+            "label_quality",
+            Arc::new(Float64Array::from(found.scores.clone())),
+        ),
+        (
+            "is_label_issue",
+            Arc::new(BooleanArray::from(found.issues.clone())),
+        ),
+        ("issue_rank", Arc::new(Int64Array::from(rank))),
+        (
+            "p_label",
+            Arc::new(Float64Array::from_iter_values((0..rows.len()).map(given))),
+        ),
+        (
+            "fold",
+            Arc::new(Int64Array::from_iter(
+                source.folds.as_ref().map_or(vec![None; rows.len()], |f| {
+                    f.iter().map(|&f| Some(f as i64)).collect()
+                }),
+            )),
+        ),
+    ];
+    debug_assert_eq!(found.input.rows() * k, found.input.probs().len());
+    table::write_columns(path, &data.inputs, columns, force)
+}
+
+/// The summary printed: counts, where the probabilities came from, the estimated errors per class
+/// pair, and the first flagged rows.
+struct Summary<'a> {
+    data: &'a Dataset,
+    rows: &'a [usize],
+    found: &'a Found,
+    source: &'a Source,
+    args: &'a LabelIssuesArgs,
+}
+
+impl Summary<'_> {
+    fn flagged(&self) -> usize {
+        self.found.issues.iter().filter(|&&f| f).count()
+    }
+
+    /// Accuracy of the probabilities' top class against the given labels.
+    fn accuracy(&self) -> f64 {
+        let f = self.found;
+        let right = (0..f.input.rows())
+            .filter(|&i| f.suggested[i] == f.input.labels()[i])
+            .count();
+        right as f64 / f.input.rows().max(1) as f64
+    }
+
+    fn text(&self) -> String {
+        let (names, f) = (&self.data.label_names, self.found);
+        let mut out = format!(
+            "{} of {} rows flagged as label issues ({}); cleanlab estimates {} label errors ({})\n",
+            thousands(self.flagged()),
+            thousands(self.rows.len()),
+            self.args.filter_by,
+            thousands(f.estimated),
+            Estimation::default_for(names.len()).name(),
+        );
+        out += &format!(
+            "probabilities: {}; their accuracy against the given labels {:.4}\n",
+            self.source.text,
+            self.accuracy()
+        );
+        out += "estimated label errors per class pair (given → true):\n";
+        for (g, row) in f.per_pair.iter().enumerate() {
+            for (t, &n) in row.iter().enumerate().filter(|(t, _)| *t != g) {
+                out += &format!("  {} → {}: {}\n", names[g], names[t], thousands(n as usize));
+            }
+        }
+        out += &format!("most likely label errors first ({}):\n", self.args.method);
+        for &i in f.ranked.iter().take(10) {
+            let r = self.rows[i];
+            let review = &self.data.rows[r];
+            out += &format!(
+                "  {} row {}: given {}, suggested {}, score {:.4}: {}\n",
+                self.data.split_of(r),
+                review.row_index,
+                names[f.input.labels()[i]],
+                names[f.suggested[i]],
+                f.scores[i],
+                review.title.chars().take(60).collect::<String>()
+            );
+        }
+        out.trim_end().to_owned()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let (names, f) = (&self.data.label_names, self.found);
+        let mut pairs = serde_json::Map::new();
+        for (g, row) in f.per_pair.iter().enumerate() {
+            let to: serde_json::Map<_, _> = (row.iter().enumerate())
+                .map(|(t, &n)| (names[t].clone(), n.into()))
+                .collect();
+            pairs.insert(names[g].clone(), to.into());
+        }
+        let ranked: Vec<serde_json::Value> = (f.ranked.iter())
+            .map(|&i| {
+                let r = self.rows[i];
+                serde_json::json!({"split": self.data.split_of(r), "row_index": self.data.rows[r].row_index})
+            })
+            .collect();
+        serde_json::json!({
+            "rows": self.rows.len(),
+            "probabilities": {"source": self.source.text, "out_of_sample": true, "accuracy": self.accuracy()},
+            "method": self.args.method,
+            "adjust_pred_probs": self.args.adjust_pred_probs,
+            "filter_by": self.args.filter_by,
+            "issues": self.flagged(),
+            "num_label_issues": {"estimation": Estimation::default_for(names.len()).name(), "count": f.estimated},
+            "label_errors_per_class_pair": pairs,
+            "ranked": ranked,
+        })
+    }
+}

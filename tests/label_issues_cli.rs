@@ -1,0 +1,170 @@
+//! `reviewlens label-issues` through the binary: the summary, the JSON and the output file agree
+//! with each other; cross-validation folds are stratified and reuse the embedding cache; bad input
+//! is one line and exit code 2. (The numbers themselves are cleanlab's: tests/label_issues.rs.)
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models")
+        .join(name)
+}
+
+fn run(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reviewlens"))
+        .args(args)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap()
+}
+
+fn rows_of(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_summary_the_json_and_the_file_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("issues.jsonl");
+    let model = fixture("distilbert-tiny");
+    let args = [
+        "--model-dir",
+        model.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=negative,POSITIVE=positive",
+        "label-issues",
+        "--split",
+        "test",
+        "--json",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let o = run(dir.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows_of(&out);
+    assert_eq!(summary["rows"], rows.len());
+    let flagged: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["is_label_issue"] == true)
+        .collect();
+    assert_eq!(summary["issues"], flagged.len());
+    assert!(!flagged.is_empty());
+    // The ranked list is the flagged rows by issue_rank, lowest score first.
+    let mut by_rank = flagged.clone();
+    by_rank.sort_by_key(|r| r["issue_rank"].as_i64().unwrap());
+    let ranked: Vec<&serde_json::Value> = summary["ranked"].as_array().unwrap().iter().collect();
+    assert_eq!(ranked.len(), by_rank.len());
+    for (r, s) in by_rank.iter().zip(&ranked) {
+        assert_eq!(r["row_index"], s["row_index"]);
+    }
+    let scores: Vec<f64> = by_rank
+        .iter()
+        .map(|r| r["label_quality"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] <= w[1]),
+        "lowest score first"
+    );
+    // self_confidence is the probability of the given label.
+    assert!(
+        rows.iter()
+            .all(|r| r["label_quality"] == r["p_label"] && r["fold"].is_null())
+    );
+    let source = summary["probabilities"]["source"].as_str().unwrap();
+    assert!(source.starts_with("out-of-sample"), "{source}");
+    assert_eq!(
+        summary["num_label_issues"]["estimation"],
+        "off_diagonal_calibrated"
+    );
+}
+
+#[test]
+fn the_embedding_head_is_cross_validated_on_stratified_folds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("issues.csv");
+    let model = fixture("bert-tiny");
+    let args = [
+        "--classifier",
+        "embed",
+        "--embed-model-dir",
+        model.to_str().unwrap(),
+        "--test",
+        "300",
+        "label-issues",
+        "--split",
+        "test",
+        "--folds",
+        "3",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let o = run(dir.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("out-of-fold: 3-fold stratified cross-validation (seed 0)"),
+        "{stdout}"
+    );
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let mut per_fold = std::collections::BTreeMap::<(String, String), usize>::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        *per_fold
+            .entry((r[8].to_string(), r[2].to_string()))
+            .or_default() += 1;
+    }
+    // Every row has a fold of 0..3, and each class is spread over the folds within one row.
+    let folds: std::collections::BTreeSet<&String> = per_fold.keys().map(|(f, _)| f).collect();
+    assert_eq!(
+        folds.into_iter().cloned().collect::<Vec<_>>(),
+        ["0", "1", "2"]
+    );
+    for class in ["negative", "positive"] {
+        let sizes: Vec<usize> = (per_fold.iter())
+            .filter(|((_, c), _)| c == class)
+            .map(|(_, n)| *n)
+            .collect();
+        assert!(
+            sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+            "{sizes:?}"
+        );
+    }
+    // A second run finds every embedding in the cache.
+    let embedded = common::embedded_rows(&dir.path().join("reviewlens"));
+    assert_eq!(embedded, 300);
+    let o = run(dir.path(), &args[..args.len() - 2]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(common::embedded_rows(&dir.path().join("reviewlens")), 300);
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bert = fixture("bert-tiny");
+    let embed = [
+        "--classifier",
+        "embed",
+        "--embed-model-dir",
+        bert.to_str().unwrap(),
+    ];
+    let cases: [(&[&str], &str); 3] = [
+        (&["label-issues", "--split", "nope"], "no split \"nope\""),
+        (&["label-issues", "--folds", "1"], "--folds"),
+        (&["label-issues", "--method", "vibes"], "possible values"),
+    ];
+    for (args, fragment) in cases {
+        let all: Vec<&str> = embed.iter().chain(args).copied().collect();
+        let o = run(dir.path(), &all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(fragment), "{args:?}: {stderr}");
+    }
+}
