@@ -168,3 +168,46 @@ fn bad_input_is_one_line_and_exit_code_2() {
         assert!(stderr.contains(fragment), "{args:?}: {stderr}");
     }
 }
+
+/// `eval --json` carries cleanlab's estimate for the evaluated rows, the same as `label-issues`
+/// gives on the same predictions.
+#[test]
+fn eval_json_estimates_the_label_errors_as_label_issues_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = fixture("distilbert-tiny");
+    let common = [
+        "--model-dir",
+        model.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=negative,POSITIVE=positive",
+    ];
+    let eval = run(dir.path(), &[&common[..], &["eval", "--json"]].concat());
+    assert!(
+        eval.status.success(),
+        "{}",
+        String::from_utf8_lossy(&eval.stderr)
+    );
+    let eval: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let issues = run(
+        dir.path(),
+        &[&common[..], &["label-issues", "--split", "test", "--json"]].concat(),
+    );
+    assert!(
+        issues.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issues.stderr)
+    );
+    let issues: serde_json::Value = serde_json::from_slice(&issues.stdout).unwrap();
+    let estimate = &eval["label_issues"];
+    assert_eq!(estimate["estimation"], "off_diagonal_calibrated");
+    assert_eq!(estimate["count"], issues["num_label_issues"]["count"]);
+    let pairs = &issues["label_errors_per_class_pair"];
+    assert_eq!(
+        estimate["per_class_pair"][0][1],
+        pairs["negative"]["positive"]
+    );
+    assert_eq!(
+        estimate["per_class_pair"][1][0],
+        pairs["positive"]["negative"]
+    );
+}

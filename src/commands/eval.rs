@@ -6,6 +6,7 @@ use crate::cli::{ClassifierKind, ModelArgs};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::io::stdout::println;
+use crate::label_issues::{Estimation, LabelProbs, label_errors_per_class_pair, num_label_issues};
 use crate::metrics::Report;
 use crate::model::Prediction;
 
@@ -31,7 +32,9 @@ pub fn run(
     let (Some(session_b), Some(kind_b)) = (session_b, m.compare) else {
         let report = report(data, &rows, &a);
         return if json {
-            println(report.json())
+            let mut out = report.json();
+            out["label_issues"] = estimated_label_errors(data, &rows, &a);
+            println(out)
         } else {
             println(format!("{}\n{}", report.text(4), report.confusion_text()))
         };
@@ -39,6 +42,41 @@ pub fn run(
     let b = predict_rows(data, m, session_b, &rows)?;
     let sides = [(m.classifier, a), (kind_b, b)];
     print_comparison(data, m, &rows, &sides, json)
+}
+
+/// cleanlab's estimate of the label errors among `rows` (`num_label_issues`, calibrated below four
+/// classes, and per class pair, `[given][true]`), from their predicted probabilities; or why there is
+/// none (e.g. a class with a single row). Out-of-sample unless the embedding head is evaluated on
+/// its own train split.
+fn estimated_label_errors(
+    data: &Dataset,
+    rows: &[usize],
+    predictions: &[Option<Prediction>],
+) -> serde_json::Value {
+    let have: Vec<(usize, &Prediction)> = (rows.iter())
+        .filter_map(|&r| predictions[r].as_ref().map(|p| (r, p)))
+        .collect();
+    let probs = have
+        .iter()
+        .flat_map(|(_, p)| &p.probs)
+        .map(|&p| p as f64)
+        .collect();
+    let labels = have
+        .iter()
+        .map(|(r, _)| data.rows[*r].label as usize)
+        .collect();
+    let classes = data.label_names.len();
+    match LabelProbs::new(probs, classes, labels) {
+        Ok(input) => {
+            let estimation = Estimation::default_for(classes);
+            serde_json::json!({
+                "estimation": estimation.name(),
+                "count": num_label_issues(&input, estimation),
+                "per_class_pair": label_errors_per_class_pair(&input),
+            })
+        }
+        Err(e) => serde_json::json!({ "error": e.to_string() }),
+    }
 }
 
 /// The classification report of `rows` that have a prediction.
