@@ -351,6 +351,11 @@ pub struct LabelIssuesArgs {
     /// suggested_label, label_quality, is_label_issue, issue_rank, p_label, fold.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also find near duplicates (as cleanlab's Datalab defines them) among every row of the data,
+    /// from --embed-model's embeddings: conflicting labels, and test rows with a near duplicate in
+    /// train (leakage).
+    #[arg(long)]
+    pub duplicates: bool,
     /// Replace the output file if it exists.
     #[arg(long)]
     pub force: bool,

@@ -211,3 +211,77 @@ fn eval_json_estimates_the_label_errors_as_label_issues_does() {
         pairs["positive"]["negative"]
     );
 }
+
+/// `--duplicates`: a review copied from train into test is leaked, a copy labelled the other way
+/// conflicts, and the output names each row's near duplicates by split and row_index.
+#[test]
+fn duplicates_find_copies_conflicts_and_leakage() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let line = |label: u32, text: &str| {
+        format!("{{\"label\": {label}, \"title\": \"\", \"content\": \"{text}\"}}\n")
+    };
+    let words = [
+        "battery", "screen", "plot", "cover", "sound", "price", "strap", "lid", "wheel",
+    ];
+    let mut train: String = (0..24)
+        .map(|i| {
+            line(
+                i % 2,
+                &format!(
+                    "the {} of item {i} was {}",
+                    words[i as usize % 9],
+                    ["bad", "fine"][i as usize % 2]
+                ),
+            )
+        })
+        .collect();
+    train += &line(0, "Stopped working after a week, sent it back."); // train row 24
+    train += &line(1, "Stopped working after a week, sent it back."); // row 25: its copy, other label
+    let mut test: String = (0..12)
+        .map(|i| {
+            line(
+                i % 2,
+                &format!("a different {} entirely, number {i}", words[i as usize % 9]),
+            )
+        })
+        .collect();
+    test += &line(0, "Stopped working after a week, sent it back."); // test row 12: leaked
+    std::fs::write(data.join("train.jsonl"), train).unwrap();
+    std::fs::write(data.join("test.jsonl"), test).unwrap();
+    let out = dir.path().join("issues.jsonl");
+    let (seq, bert) = (fixture("distilbert-tiny"), fixture("bert-tiny"));
+    let args = [
+        "--data",
+        data.to_str().unwrap(),
+        "--model-dir",
+        seq.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=0,POSITIVE=1",
+        "--embed-model-dir",
+        bert.to_str().unwrap(),
+        "label-issues",
+        "--duplicates",
+        "--json",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let o = run(dir.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = rows_of(&out);
+    let row = |split: &str, index: u64| {
+        rows.iter()
+            .find(|r| r["split"] == split && r["row_index"] == index)
+            .unwrap()
+    };
+    assert_eq!(row("test", 12)["near_duplicates"], "train:24 train:25");
+    assert_eq!(row("test", 12)["leaked"], true);
+    assert_eq!(row("train", 24)["conflicting_label"], true);
+    assert_eq!(row("train", 25)["near_duplicates"], "train:24 test:12");
+    assert_eq!(row("train", 24)["leaked"], false, "only test rows leak");
+    let d = &summary["duplicates"];
+    assert_eq!(d["leaked_test_rows"], 1);
+    assert!(d["conflicting_label"].as_u64().unwrap() >= 3, "{d}");
+}

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
 
 use super::classify::{predict_rows, split_rows};
+use super::duplicates::{self, Duplicates};
 use crate::cli::{LabelIssuesArgs, ModelArgs};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -60,6 +61,10 @@ pub fn run(
         crate::io::output::check_file(out, &data.inputs, args.force)?;
     }
     let rows = split_rows(data, args.split.as_deref())?;
+    let dups = match args.duplicates {
+        true => Some(duplicates::find(data, m, cache_root.clone())?),
+        false => None,
+    };
     let (session, _) = m.sessions(data, cache_root)?;
     let (probs, source) = probabilities(data, m, session, &rows, args)?;
     let found = find(
@@ -72,7 +77,13 @@ pub fn run(
     )
     .map_err(|e| Error::input("label-issues", e.to_string()))?;
     if let Some(out) = &args.output {
-        write(out, data, &rows, &found, &source, args.force)?;
+        write(
+            out,
+            data,
+            &rows,
+            (&found, &source, dups.as_ref()),
+            args.force,
+        )?;
         eprintln!("wrote {} rows to {}", rows.len(), out.display());
     }
     let summary = Summary {
@@ -80,6 +91,7 @@ pub fn run(
         rows: &rows,
         found: &found,
         source: &source,
+        dups: dups.as_ref(),
         args,
     };
     match args.json {
@@ -151,13 +163,13 @@ fn find(
 }
 
 /// One row per checked review: split, row_index, label, suggested_label, label_quality,
-/// is_label_issue, issue_rank (1 = most likely label error), p_label, fold.
+/// is_label_issue, issue_rank (1 = most likely label error), p_label, fold; with `--duplicates`,
+/// near_duplicates, conflicting_label and leaked.
 fn write(
     path: &std::path::Path,
     data: &Dataset,
     rows: &[usize],
-    found: &Found,
-    source: &Source,
+    (found, source, dups): (&Found, &Source, Option<&Duplicates>),
     force: bool,
 ) -> Result<()> {
     let mut rank = vec![None; rows.len()];
@@ -214,6 +226,10 @@ fn write(
         ),
     ];
     debug_assert_eq!(found.input.rows() * k, found.input.probs().len());
+    let mut columns = columns;
+    if let Some(d) = dups {
+        columns.extend(d.columns(data, rows));
+    }
     table::write_columns(path, &data.inputs, columns, force)
 }
 
@@ -224,6 +240,7 @@ struct Summary<'a> {
     rows: &'a [usize],
     found: &'a Found,
     source: &'a Source,
+    dups: Option<&'a Duplicates>,
     args: &'a LabelIssuesArgs,
 }
 
@@ -261,6 +278,9 @@ impl Summary<'_> {
             for (t, &n) in row.iter().enumerate().filter(|(t, _)| *t != g) {
                 out += &format!("  {} → {}: {}\n", names[g], names[t], thousands(n as usize));
             }
+        }
+        if let Some(d) = self.dups {
+            out += &format!("{}\n", d.text(self.data, self.rows));
         }
         out += &format!("most likely label errors first ({}):\n", self.args.method);
         for &i in f.ranked.iter().take(10) {
@@ -304,6 +324,7 @@ impl Summary<'_> {
             "num_label_issues": {"estimation": Estimation::default_for(names.len()).name(), "count": f.estimated},
             "label_errors_per_class_pair": pairs,
             "ranked": ranked,
+            "duplicates": self.dups.map(|d| d.json(self.data, self.rows)),
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod check;
 mod classify;
+mod duplicates;
 pub mod eval;
 pub mod label_issues;
 pub mod predict;

@@ -177,6 +177,20 @@ impl Session {
         training::cross_validated(&embedder, rows, folds, &self.context(status))
     }
 
+    /// The embeddings of `rows` (row, text, label) from this session's embedding model, row-major,
+    /// through the embedding cache; and their dimension.
+    pub fn embeddings(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        status: &Status,
+    ) -> Result<(Vec<f32>, usize)> {
+        let files = self.files(status)?;
+        status(format!("loading {}", files.name));
+        let embedder = Embedder::load(&files, &self.opts)?;
+        let x = training::embeddings(&embedder, rows, &self.context(status))?;
+        Ok((x, embedder.dim))
+    }
+
     /// The classifier the spec names, on `files`.
     fn build(&self, files: &ModelFiles, status: &Status) -> Result<Predictor> {
         let embedder = || Embedder::load(files, &self.opts);

@@ -216,6 +216,16 @@ pub fn cross_validated(
     Ok((probs, folds))
 }
 
+/// The embeddings of `rows` (row, text, label), row-major, through the embedding cache.
+pub fn embeddings(
+    embedder: &Embedder,
+    rows: &[(u32, String, u32)],
+    ctx: &Context,
+) -> Result<Vec<f32>> {
+    let (_, vectors) = embedding_cache(embedder, ctx);
+    embed_rows(embedder, rows, &vectors, ctx, "every row")
+}
+
 fn train_head(
     x: &[f32],
     train: &[(u32, String, u32)],
