@@ -110,7 +110,7 @@ fn logistic_regression_trains_caches_its_head_and_evaluates() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("embedding the train split: 60 of 60"),
+        stderr.contains("embedding the train split 60/60"),
         "{stderr}"
     );
     assert!(stderr.contains("logistic regression: "), "{stderr}");
