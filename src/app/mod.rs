@@ -16,10 +16,10 @@ mod update;
 
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use filters::{Cell, CompareFilter, Filters};
-pub use find::{find_ci, matching};
+pub use find::{find_ci, matching, matching_from};
 pub use format::thousands;
 pub use keymap::msg_for_event;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use protocol::{JobId, WorkerMsg};
-pub use state::{Mode, Order, Search, SplitView, State};
+pub use state::{Mode, Order, Search, SearchRun, SplitView, State};
 pub use update::{default_export_name, update};
