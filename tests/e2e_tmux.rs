@@ -109,6 +109,14 @@ impl Tmux {
         assert!(paste.unwrap().success());
     }
 
+    /// Pastes the contents of `file` (too long for a command line), as `paste` does.
+    fn paste_file(&self, file: &std::path::Path) {
+        let load = (self.cmd(&["load-buffer", "-b", "e2e"]).arg(file)).status();
+        assert!(load.unwrap().success());
+        let paste = (self.cmd(&["paste-buffer", "-p", "-b", "e2e", "-t", "e2e"])).status();
+        assert!(paste.unwrap().success());
+    }
+
     /// The shell's terminal is back: not in the alternate screen, canonical mode and echo on.
     fn assert_restored(&self) {
         assert_eq!(
@@ -382,6 +390,20 @@ fn a_paste_goes_into_the_prompt_and_never_runs_as_keys() {
     tmux.wait_for("Enter keep");
     tmux.paste("battery\nGGGlq");
     tmux.wait_for_all(&["/battery GGGlq", "Enter keep", "1 of 6,000"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Enter keep");
+
+    // 100 kB at once: one search, not one a character (it froze the explorer for 43 s).
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("paste.txt");
+    std::fs::write(&big, "charger battery ".repeat(6_400)).unwrap();
+    tmux.keys(&["/"]);
+    tmux.wait_for("Enter keep");
+    tmux.paste_file(&big);
+    tmux.wait_for_all(&["/charger battery charger battery", "1 of 6,000"]);
+    tmux.keys(&["C-u"]);
+    tmux.wait_for_all(&["Enter keep", "1 of 6,000"]);
+    tmux.wait_gone("/charger");
     tmux.keys(&["Escape"]);
     tmux.wait_gone("Enter keep");
 

@@ -380,3 +380,27 @@ fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
         "the first match is selected when the search is done"
     );
 }
+
+/// A 100 kB paste over a large view is one search: it starts once, for the whole text.
+#[test]
+fn a_100_kb_paste_is_one_search() {
+    use reviewlens::app::SearchRun;
+    let mut s = State::new(large(40), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    update(&mut s, Msg::Paste("needle in it\n".repeat(7_700)));
+    let run = SearchRun {
+        next: 0,
+        select_from: Some(0),
+    };
+    assert_eq!(s.search_run, Some(run));
+    let query = &s.search.as_ref().unwrap().query;
+    assert_eq!(query.len(), 100_100);
+    assert!(!query.contains('\n'));
+    let mut slices = 0;
+    while s.search_run.is_some() {
+        update(&mut s, Msg::SearchStep);
+        slices += 1;
+    }
+    assert!(slices < 10, "one pass over the view: {slices} slices");
+    assert!(s.search.as_ref().unwrap().matches.is_empty());
+}
