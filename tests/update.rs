@@ -379,6 +379,24 @@ fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
         s.selected, 999,
         "the first match is selected when the search is done"
     );
+
+    // Moving while a search runs: it no longer jumps when it is done.
+    apply(
+        &mut s,
+        &[
+            SearchConfirm,
+            StartSearch,
+            SearchBackspace,
+            SearchConfirm,
+            Down,
+        ],
+    );
+    assert!(s.search_run.is_some());
+    while s.search_run.is_some() {
+        update(&mut s, Msg::SearchStep);
+    }
+    assert_eq!(s.selected, 1000);
+    assert_eq!(s.search.as_ref().unwrap().matches.len(), 40);
 }
 
 /// A 100 kB paste over a large view is one search: it starts once, for the whole text.

@@ -49,8 +49,9 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     ]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let side_a = state.preds_b.as_ref().map(|_| "A ");
-    let mut title = one_line(clip(&review.title, TITLE_CHARS));
-    if title.len() < review.title.len() && review.title.chars().nth(TITLE_CHARS).is_some() {
+    let shown = clip(&review.title, TITLE_CHARS);
+    let mut title = one_line(shown);
+    if shown.len() < review.title.len() {
         title.push('…');
     }
     let mut lines = vec![
@@ -127,7 +128,7 @@ pub fn draw_measured(state: &State, area: Rect, frame: &mut Frame) -> Option<(us
 const MEASURED_AT_LEAST: usize = 2_000;
 
 /// Lines measured beyond the window, so that scrolling on always has lines to go to. A longer
-/// review's length is given as what is measured so far ("of 2,288+"), growing as it scrolls.
+/// review's length is given as what is measured so far ("of 2,361+"), growing as it scrolls.
 const MEASURED_AHEAD: usize = 256;
 
 /// `draw_measured` in the given theme. Only what is on screen is wrapped and drawn; the text's

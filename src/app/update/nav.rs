@@ -59,7 +59,12 @@ pub(super) fn move_by(state: &mut State, delta: isize) {
 }
 
 /// Selects position `pos` of the view (clamped), resetting the detail scroll when the review changes.
+/// A search still running over a large view then no longer jumps when it is done: the user has
+/// moved on.
 pub(super) fn select(state: &mut State, pos: usize) {
+    if let Some(run) = &mut state.search_run {
+        run.select_from = None;
+    }
     state.select(pos);
 }
 
