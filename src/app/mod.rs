@@ -16,7 +16,7 @@ mod update;
 
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use filters::{Cell, CompareFilter, Filters};
-pub use find::{find_ci, matching, matching_from};
+pub use find::{find_ci, matching};
 pub use format::thousands;
 pub use keymap::msg_for_event;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
