@@ -11,19 +11,25 @@ use std::thread::ThreadId;
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Command, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update};
+use crate::app::{Action, Command, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update};
 use crate::error::{Error, Result};
 use crate::io::table::export_view;
 use crate::runtime::Session;
 use crate::runtime::worker::{self, Request};
 use crate::ui;
+
+/// The terminal as the explorer runs in it, in one type.
+type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Whether the terminal is in our raw, alternate-screen state (so restoring twice is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -36,11 +42,29 @@ fn restore() {
         let _ = disable_raw_mode();
         let _ = execute!(
             stdout(),
+            DisableBracketedPaste,
             DisableMouseCapture,
             LeaveAlternateScreen,
             ratatui::crossterm::cursor::Show
         );
     }
+}
+
+/// Raw mode, the alternate screen, the mouse and bracketed paste (a paste arrives as one event, so
+/// its line breaks are not Enter keys); undone by `restore` if any step fails.
+fn take_terminal() -> Result<()> {
+    enable_raw_mode().map_err(Error::Terminal)?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let modes = execute!(
+        stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    );
+    modes.map_err(|e| {
+        restore();
+        Error::Terminal(e)
+    })
 }
 
 /// Restores the terminal before a panic on the UI thread is printed. Other threads' panics leave
@@ -60,22 +84,43 @@ fn install_panic_hook() {
 
 /// Owns the terminal while the UI runs; dropping it gives the terminal back.
 struct Guard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Term,
 }
 
 impl Guard {
     fn enter() -> Result<Self> {
         install_panic_hook();
-        enable_raw_mode().map_err(Error::Terminal)?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let undo = |e: std::io::Error| {
+        take_terminal()?;
+        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(|e| {
             restore();
             Error::Terminal(e)
-        };
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(undo)?;
-        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(undo)?;
+        })?;
         Ok(Guard { terminal })
     }
+}
+
+/// Ctrl-Z or SIGTSTP: gives the shell its terminal back, then stops as SIGTSTP's default action
+/// would, so the shell sees a stopped job. Continued (`fg`), it takes the terminal again and draws
+/// everything.
+fn suspend(terminal: &mut Term) -> Result<()> {
+    restore();
+    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)
+        .map_err(Error::Terminal)?;
+    redraw(terminal)
+}
+
+/// Ctrl-L or SIGCONT: sets the terminal's modes again (whoever ran meanwhile may have changed them)
+/// and draws every cell on the next frame.
+fn redraw(terminal: &mut Term) -> Result<()> {
+    // crossterm skips enabling raw mode when it believes it is on: switch it off first.
+    let _ = disable_raw_mode();
+    take_terminal()?;
+    // Clears the screen and forgets the last frame, so the next one draws every cell. Not
+    // `terminal.clear()`: it asks the terminal where the cursor is, and the answer cannot be read
+    // while crossterm's event thread holds the input waiting for a key (it hung until one came).
+    let size = terminal.size().map_err(Error::Terminal)?;
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    terminal.resize(area).map_err(Error::Terminal)
 }
 
 impl Drop for Guard {
@@ -102,8 +147,10 @@ pub fn run(state: State, explorer: Explorer) -> Result<()> {
         .build()
         .map_err(Error::Terminal)?;
     let mut guard = Guard::enter()?;
-    end_on_signals()?;
-    let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer));
+    let (to_ui, reports) = tokio::sync::mpsc::unbounded_channel();
+    handle_signals(to_ui.clone())?;
+    let inbox = Inbox { to_ui, reports };
+    let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer, inbox));
     drop(guard);
     result
 }
@@ -180,14 +227,21 @@ impl Workers {
     }
 }
 
+/// What reaches the UI besides terminal events: workers' reports and signals, as messages.
+struct Inbox {
+    to_ui: UnboundedSender<Msg>,
+    reports: tokio::sync::mpsc::UnboundedReceiver<Msg>,
+}
+
 async fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    terminal: &mut Term,
     mut state: State,
     explorer: Explorer,
+    inbox: Inbox,
 ) -> Result<()> {
     let size = terminal.size().map_err(Error::Terminal)?;
     update(&mut state, Msg::Resize(size.width, size.height));
-    let (to_ui, mut reports) = tokio::sync::mpsc::unbounded_channel();
+    let Inbox { to_ui, mut reports } = inbox;
     let workers = Workers::start(explorer, &to_ui);
     let mut events = EventStream::new();
     let mut dirty = true;
@@ -211,10 +265,13 @@ async fn event_loop(
                 dirty = false;
                 None
             }
+            // A large search goes on a slice at a time, after input and a frame: typing ahead
+            // replaces it rather than waiting for it.
+            () = std::future::ready(()), if state.search_run.is_some() => Some(Msg::SearchStep),
         };
         if let Some(msg) = msg {
             dirty = true;
-            if !carry_out(&mut state, msg, &workers) {
+            if !carry_out(terminal, &mut state, msg, &workers)? {
                 return Ok(());
             }
         }
@@ -223,12 +280,14 @@ async fn event_loop(
 
 /// Runs `msg` through `update` and carries out the commands it returns; a command's outcome (an
 /// export's) comes back as a message of its own. `false` when the user quit.
-fn carry_out(state: &mut State, msg: Msg, workers: &Workers) -> bool {
+fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers) -> Result<bool> {
     let mut queue = VecDeque::from([msg]);
     while let Some(msg) = queue.pop_front() {
         for command in update(state, msg) {
             match command {
-                Command::Quit => return false,
+                Command::Quit => return Ok(false),
+                Command::Suspend => suspend(terminal)?,
+                Command::Redraw => redraw(terminal)?,
                 Command::Classify {
                     side,
                     job,
@@ -252,7 +311,7 @@ fn carry_out(state: &mut State, msg: Msg, workers: &Workers) -> bool {
             }
         }
     }
-    true
+    Ok(true)
 }
 
 /// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).
@@ -268,22 +327,31 @@ fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) 
     }
 }
 
-/// SIGHUP, SIGINT, SIGQUIT and SIGTERM end the explorer from a thread of their own, which restores
-/// the terminal and exits with 128 + the signal, as shells report it. Not from the event loop: the
-/// UI thread may be busy, and after a hang-up crossterm's reader spins on the closed terminal and
-/// never returns to it. (Raw mode turns Ctrl-C into a key; `kill`, a closed window or a dropped ssh
-/// session still arrive as signals.) Nothing is lost: every file we write is renamed into place
-/// whole.
-fn end_on_signals() -> Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGHUP, SIGINT, SIGQUIT, SIGTERM])
-        .map_err(Error::Terminal)?;
+/// Signals, on a thread of their own. SIGHUP, SIGINT, SIGQUIT and SIGTERM end the explorer from
+/// there: it restores the terminal and exits with 128 + the signal, as shells report it. Not from
+/// the event loop: the UI thread may be busy, and after a hang-up crossterm's reader spins on the
+/// closed terminal and never returns to it. (Raw mode turns Ctrl-C into a key; `kill`, a closed
+/// window or a dropped ssh session still arrive as signals.) Nothing is lost: every file we write
+/// is renamed into place whole. SIGTSTP (`kill -TSTP`) and SIGCONT go to the event loop as Ctrl-Z
+/// and Ctrl-L would, since only it may write to the terminal: it restores the terminal before
+/// stopping, and after any stop (SIGSTOP included) sets its modes again and redraws.
+fn handle_signals(to_ui: UnboundedSender<Msg>) -> Result<()> {
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let watched = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGCONT];
+    let mut signals = signal_hook::iterator::Signals::new(watched).map_err(Error::Terminal)?;
     std::thread::Builder::new()
         .name("reviewlens-signals".into())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                restore();
-                std::process::exit(128 + signal);
+            for signal in signals.forever() {
+                let action = match signal {
+                    SIGTSTP => Action::Suspend,
+                    SIGCONT => Action::Redraw,
+                    _ => {
+                        restore();
+                        std::process::exit(128 + signal);
+                    }
+                };
+                let _ = to_ui.send(Msg::Action(action)); // the UI is gone: nothing to redraw
             }
         })
         .map_err(Error::Terminal)?;

@@ -71,15 +71,21 @@ impl Tmux {
     /// writes of one frame (rows are redrawn top to bottom), so what a test checks together is
     /// waited for together rather than asserted on the first capture that shows one of them.
     fn wait_for_all(&self, texts: &[&str]) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        self.wait_until(&[], texts, Instant::now() + Duration::from_secs(30))
+    }
+
+    /// Waits until the screen shows every one of `texts` and none of `gone`, by `deadline`.
+    fn wait_until(&self, gone: &[&str], texts: &[&str], deadline: Instant) -> String {
         loop {
             let screen = self.screen();
-            if texts.iter().all(|text| screen.contains(text)) {
+            if texts.iter().all(|text| screen.contains(text))
+                && !gone.iter().any(|text| screen.contains(text))
+            {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "never saw all of {texts:?}; screen:\n{screen}"
+                "never saw all of {texts:?} without {gone:?}; screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -92,6 +98,23 @@ impl Tmux {
             assert!(Instant::now() < deadline, "{text:?} never went away");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Pastes `text` as a terminal does: inside bracketed-paste codes when the program asked for
+    /// them, else as plain typing (line feeds become carriage returns, as tmux sends them).
+    fn paste(&self, text: &str) {
+        let set = self.cmd(&["set-buffer", "-b", "e2e", "--", text]).status();
+        assert!(set.unwrap().success());
+        let paste = (self.cmd(&["paste-buffer", "-p", "-b", "e2e", "-t", "e2e"])).status();
+        assert!(paste.unwrap().success());
+    }
+
+    /// Pastes the contents of `file` (too long for a command line), as `paste` does.
+    fn paste_file(&self, file: &std::path::Path) {
+        let load = (self.cmd(&["load-buffer", "-b", "e2e"]).arg(file)).status();
+        assert!(load.unwrap().success());
+        let paste = (self.cmd(&["paste-buffer", "-p", "-b", "e2e", "-t", "e2e"])).status();
+        assert!(paste.unwrap().success());
     }
 
     /// The shell's terminal is back: not in the alternate screen, canonical mode and echo on.
@@ -353,4 +376,212 @@ fn classify_one_then_all_then_show_the_mistakes() {
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
     tmux.assert_restored();
+}
+
+/// A paste arrives whole, in bracketed-paste codes: its line breaks go into the prompt as spaces
+/// instead of running the rest as commands (`battery⏎GGGlq` used to search, jump, filter and quit),
+/// and a paste while no prompt is open does nothing.
+#[test]
+fn a_paste_goes_into_the_prompt_and_never_runs_as_keys() {
+    let tmux = Tmux::start("paste");
+    launch(&tmux);
+    tmux.wait_for("1 of 6,000");
+    tmux.keys(&["/"]);
+    tmux.wait_for("Enter keep");
+    tmux.paste("battery\nGGGlq");
+    tmux.wait_for_all(&["/battery GGGlq", "Enter keep", "1 of 6,000"]);
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Enter keep");
+
+    // 100 kB at once: one search, not one a character (it froze the explorer for 43 s).
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("paste.txt");
+    std::fs::write(&big, "charger battery ".repeat(6_400)).unwrap();
+    tmux.keys(&["/"]);
+    tmux.wait_for("Enter keep");
+    tmux.paste_file(&big);
+    tmux.wait_for_all(&["/charger battery charger battery", "1 of 6,000"]);
+    tmux.keys(&["C-u"]);
+    tmux.wait_for_all(&["Enter keep", "1 of 6,000"]);
+    tmux.wait_gone("/charger");
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Enter keep");
+
+    // Browsing: the paste is ignored, not typed (q would quit, G would jump to the end).
+    tmux.paste("G\nq");
+    tmux.keys(&["j"]);
+    tmux.wait_for_all(&["2 of 6,000", "label: all"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+/// Ctrl-Z gives the shell its terminal back (cooked mode, main screen) and stops the explorer;
+/// `fg` brings it back drawn in full, where it was.
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_explorer_back() {
+    let tmux = Tmux::start("suspend");
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    // No `; echo` after it: a shell goes on with a list once its job stops.
+    tmux.keys(&[bin, "Enter"]);
+    tmux.wait_for("Reviews · train");
+    tmux.keys(&["j"]);
+    tmux.wait_for("2 of 6,000");
+    tmux.keys(&["C-z"]);
+    tmux.wait_for("Stopped");
+    tmux.assert_restored();
+    tmux.keys(&["clear; fg", "Enter"]);
+    tmux.wait_for_all(&[
+        "Reviews · train",
+        "2 of 6,000",
+        "train · row 1 · gold positive",
+    ]);
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "back on the alternate screen"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_gone("Reviews · train");
+    tmux.keys(&["echo EXIT=$?", "Enter"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+/// `kill -TSTP` from outside suspends the same way: the terminal is restored before it stops.
+#[test]
+fn sigtstp_from_outside_restores_the_terminal_before_stopping() {
+    let tmux = Tmux::start("sigtstp");
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    tmux.keys(&[bin, "Enter"]);
+    tmux.wait_for("Reviews · train");
+    let pid = reviewlens_pid(&tmux);
+    assert!(
+        Command::new("kill")
+            .args(["-TSTP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("Stopped");
+    tmux.assert_restored();
+    tmux.keys(&["clear; fg", "Enter"]);
+    tmux.wait_for_all(&["Reviews · train", "1 of 6,000"]);
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "1",
+        "back on the alternate screen"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_gone("Reviews · train");
+    tmux.keys(&["echo EXIT=$?", "Enter"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+#[test]
+fn sigquit_quits_with_131_and_restores() {
+    let tmux = Tmux::start("sigquit");
+    launch(&tmux);
+    let pid = reviewlens_pid(&tmux);
+    assert!(
+        Command::new("kill")
+            .args(["-QUIT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_for("EXIT=131"); // 128 + SIGQUIT
+    tmux.assert_restored();
+}
+
+/// Ctrl-L draws the whole screen again, over whatever another program wrote on it.
+#[test]
+fn ctrl_l_redraws_a_garbled_screen() {
+    use std::io::Write;
+    let tmux = Tmux::start("redraw");
+    launch(&tmux);
+    tmux.wait_for_all(&["Stuning even for the non-gamer", "1 of 6,000"]);
+    let tty = tmux.display("#{pane_tty}");
+    let mut tty = std::fs::OpenOptions::new().write(true).open(tty).unwrap();
+    // What a stray `wall` or a background job would do: clear the screen and write over it.
+    tty.write_all(b"\x1b[2J\x1b[HGARBLED").unwrap();
+    tmux.wait_until(&["Reviews · train"], &["GARBLED"], deadline(30));
+    tmux.keys(&["C-l"]);
+    tmux.wait_until(
+        &["GARBLED"],
+        &[
+            "Reviews · train",
+            "Stuning even for the non-gamer",
+            "1 of 6,000",
+        ],
+        deadline(30),
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+fn deadline(secs: u64) -> Instant {
+    Instant::now() + Duration::from_secs(secs)
+}
+
+/// A table whose first review is 10 MB on one line and whose second has a 1 MB title: `snapshot`
+/// draws it, and the explorer answers key after key with the huge review selected (it took 3.5 s a
+/// key). One generous deadline for the whole conversation, not a measurement of any key.
+#[test]
+fn a_ten_megabyte_review_keeps_the_explorer_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("huge_test.jsonl");
+    let words = "lorem ipsum dolor sit amet consectetur ";
+    let mut content = words.repeat(10_000_000 / words.len());
+    content.push_str("zebra");
+    content.push_str(&"x".repeat(10_000_000 - content.len()));
+    let rows = [
+        serde_json::json!({"label": 0, "title": "The huge one", "content": content}),
+        serde_json::json!({"label": 1, "title": "t".repeat(1_000_000), "content": "short"}),
+        serde_json::json!({"label": 1, "title": "A short one", "content": "fine"}),
+    ];
+    let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+    std::fs::write(&data, lines.join("\n")).unwrap();
+    let end = deadline(60);
+
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    let out = Command::new(bin)
+        .args(["snapshot", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("10,000,000 chars"), "{screen}");
+    assert!(screen.contains("lines 1–"), "{screen}");
+
+    let tmux = Tmux::start("huge");
+    launch_args(&tmux, &format!("--no-cache --data {}", data.display()));
+    tmux.wait_until(&[], &["10,000,000 chars", "1 of 3"], end);
+    for line in 2..=41 {
+        tmux.keys(&["J"]);
+        tmux.wait_until(&[], &[&format!(" J/K scroll · lines {line}–")], end);
+    }
+    tmux.keys(&["j"]);
+    tmux.wait_until(&[], &["2 of 3", "ttttttttttttttttttttttttttttttt"], end);
+    tmux.keys(&["j"]);
+    tmux.wait_until(&[], &["3 of 3", "A short one"], end);
+    tmux.keys(&["g"]);
+    tmux.wait_until(&[], &["1 of 3", " J/K scroll · lines 1–"], end);
+    tmux.keys(&["/", "zebra"]);
+    tmux.wait_until(&[], &["/zebra", "1 match"], end);
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(&["Enter keep"], &["/zebra"], end);
+    tmux.keys(&["q"]);
+    tmux.wait_until(&[], &["EXIT=0"], end);
+    tmux.assert_restored();
+}
+
+/// Starts the binary with `args` and waits for its first frame (any split).
+fn launch_args(tmux: &Tmux, args: &str) {
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    tmux.keys(&[&format!("{bin} {args}; echo EXIT=$?"), "Enter"]);
+    tmux.wait_for("Reviews · ");
 }

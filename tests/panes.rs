@@ -264,3 +264,45 @@ fn status_bar_shows_a_running_batch_with_the_batch_size_the_worker_chose() {
         lines[0]
     );
 }
+
+/// The detail pane wraps only the part of a review it shows: every window of a long, many-lined
+/// review reads exactly as the same lines of the review drawn whole.
+#[test]
+fn every_window_of_a_long_review_reads_as_the_review_drawn_whole() {
+    use reviewlens::data::{Dataset, Review, Split};
+    let mut content = String::new();
+    for i in 0..60 {
+        let words = "lorem ipsum dolor sit amet ".repeat(i % 7);
+        content.push_str(&format!("{i}\t{words}end of paragraph {i}\n"));
+        if i % 9 == 0 {
+            content.push_str("\r\n");
+        }
+    }
+    content.push_str(&"x".repeat(300));
+    let review = Review {
+        row_index: 0,
+        label: 0,
+        title: "A long review with a title that wraps onto a second line".into(),
+        content,
+    };
+    let split = Split {
+        name: "train".into(),
+        rows: 0..1,
+    };
+    let data = Dataset::new("t".into(), vec!["neg".into()], vec![review], vec![split]);
+    let mut s = State::new(data, (120, 40));
+    // The whole review in a pane tall enough for all of it.
+    let whole = pane(40, 400, |area, f| ui::detail::draw(&s, area, f));
+    let lines: Vec<String> = (whole[1..].iter())
+        .take_while(|l| !l.starts_with('└'))
+        .cloned()
+        .collect();
+    let end = lines.iter().rposition(|l| l.contains('x')).unwrap() + 1;
+    for top in [0, 1, 3, 4, 5, 17, 100, end - 10] {
+        s.detail_scroll = top as u16;
+        let window = pane(40, 12, |area, f| ui::detail::draw(&s, area, f));
+        assert_eq!(&window[1..11], &lines[top..top + 10], "scrolled to {top}");
+        let hint = format!("lines {}–{} of {end}", top + 1, top + 10);
+        assert!(window[11].contains(&hint), "{} has {hint}", window[11]);
+    }
+}

@@ -265,3 +265,160 @@ fn an_empty_view_is_safe_to_navigate() {
     assert_eq!(s.selected_row(), None);
     assert_eq!(s.notice.as_deref(), Some("no matches for \"great\""));
 }
+
+/// A paste goes into the search at once: one query, its line breaks and tabs as spaces (never
+/// Enter), and the search runs on the whole text.
+#[test]
+fn a_paste_types_into_the_search_at_once_with_line_breaks_as_spaces() {
+    let mut s = state();
+    apply(&mut s, &[Down, Down, StartSearch]);
+    let commands = update(&mut s, Msg::Paste("great\r\nvalue\tq\u{1b}".into()));
+    assert!(commands.is_empty(), "nothing pasted acts as a key");
+    let Mode::Search { input, .. } = &s.mode else {
+        panic!("still searching: {:?}", s.mode)
+    };
+    assert_eq!(input, "great value q ");
+    let search = s.search.as_ref().unwrap();
+    assert_eq!(search.query, "great value q ");
+    assert!(search.matches.is_empty());
+    update(&mut s, Msg::Action(SearchClear));
+    update(&mut s, Msg::Paste("great".into()));
+    assert_eq!(s.search.as_ref().unwrap().matches, [0, 2, 4]);
+    assert_eq!(
+        selected_title(&s),
+        "Works fine",
+        "the first match from where it started"
+    );
+}
+
+/// A paste into the export prompt adds to the file name, as one line.
+#[test]
+fn a_paste_adds_to_the_export_file_name() {
+    let mut s = state();
+    apply(&mut s, &[StartExport, ExportClear]);
+    update(&mut s, Msg::Paste("/tmp/out\n.csv".into()));
+    assert_eq!(
+        s.mode,
+        Mode::Export {
+            input: "/tmp/out .csv".into()
+        }
+    );
+}
+
+/// Browsing, a paste is dropped: `q` in it does not quit, `G` does not move.
+#[test]
+fn a_paste_while_browsing_does_nothing() {
+    let mut s = state();
+    apply(&mut s, &[Down]);
+    let commands = update(&mut s, Msg::Paste("G\nq".into()));
+    assert!(commands.is_empty());
+    assert_eq!((s.selected, &s.mode, &s.search), (1, &Mode::Browse, &None));
+}
+
+/// 200,000 reviews: `count` of them say "needle", the rest do not.
+fn large(count: usize) -> Dataset {
+    use reviewlens::data::{Review, Split};
+    let rows = (0..200_000u64)
+        .map(|i| Review {
+            row_index: i,
+            label: (i % 2) as u32,
+            title: format!("review {i}"),
+            content: if (i as usize) < count * 1000 && i % 1000 == 999 {
+                format!("a review with a needle in it, number {i}")
+            } else {
+                format!("a long enough review text number {i} about nothing in particular")
+            },
+        })
+        .collect();
+    let split = Split {
+        name: "train".into(),
+        rows: 0..200_000,
+    };
+    Dataset::new(
+        "large".into(),
+        vec!["neg".into(), "pos".into()],
+        rows,
+        vec![split],
+    )
+}
+
+/// Keys typed ahead over a large view do not each start a full search: every key replaces the
+/// running search with its own, so the backlog ends with one search, of the last query, run a slice
+/// at a time (`Msg::SearchStep`, which the event loop sends when no input waits).
+#[test]
+fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
+    use reviewlens::app::{SearchRun, matching};
+    let mut s = State::new(large(40), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "needle in");
+    let fresh = SearchRun {
+        next: 0,
+        select_from: Some(0),
+    };
+    assert_eq!(
+        s.search_run,
+        Some(fresh.clone()),
+        "no query scanned a row yet"
+    );
+    update(&mut s, Msg::SearchStep);
+    let partway = s.search_run.clone().expect("a slice, not the whole view");
+    assert!(partway.next > 0 && partway.next < 200_000, "{partway:?}");
+    type_text(&mut s, " it");
+    assert_eq!(s.search_run, Some(fresh), "the newer query starts over");
+    let mut slices = 0;
+    while s.search_run.is_some() {
+        update(&mut s, Msg::SearchStep);
+        slices += 1;
+    }
+    assert!(slices < 10, "one pass over the view: {slices} slices");
+    let search = s.search.as_ref().unwrap();
+    assert_eq!(search.query, "needle in it");
+    assert_eq!(search.matches, matching(&s.data, &s.view, "needle in it"));
+    assert_eq!(search.matches.len(), 40);
+    assert_eq!(
+        s.selected, 999,
+        "the first match is selected when the search is done"
+    );
+
+    // Moving while a search runs: it no longer jumps when it is done.
+    apply(
+        &mut s,
+        &[
+            SearchConfirm,
+            StartSearch,
+            SearchBackspace,
+            SearchConfirm,
+            Down,
+        ],
+    );
+    assert!(s.search_run.is_some());
+    while s.search_run.is_some() {
+        update(&mut s, Msg::SearchStep);
+    }
+    assert_eq!(s.selected, 1000);
+    assert_eq!(s.search.as_ref().unwrap().matches.len(), 40);
+}
+
+/// A 100 kB paste over a large view is one search: it starts once, for the whole text.
+#[test]
+fn a_100_kb_paste_is_one_search() {
+    use reviewlens::app::SearchRun;
+    let mut s = State::new(large(40), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    update(&mut s, Msg::Paste("needle in it\n".repeat(7_700)));
+    let run = SearchRun {
+        next: 0,
+        select_from: Some(0),
+    };
+    assert_eq!(s.search_run, Some(run));
+    let query = &s.search.as_ref().unwrap().query;
+    assert_eq!(query.len(), 100_100);
+    assert!(!query.contains('\n'));
+    let mut slices = 0;
+    while s.search_run.is_some() {
+        update(&mut s, Msg::SearchStep);
+        slices += 1;
+    }
+    assert!(slices < 10, "one pass over the view: {slices} slices");
+    assert!(s.search.as_ref().unwrap().matches.is_empty());
+}

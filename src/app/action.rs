@@ -89,6 +89,10 @@ pub enum Action {
     /// order), else cancels the running batch, else quits.
     Escape,
     Quit,
+    /// Ctrl-Z (or SIGTSTP): give the shell its terminal back and stop until `fg`.
+    Suspend,
+    /// Ctrl-L (or SIGCONT): draw the whole screen again, whatever is on it.
+    Redraw,
 }
 
 /// Everything `update` reacts to.
@@ -103,6 +107,11 @@ pub enum Msg {
     Worker(Side, WorkerMsg),
     /// How an export the edge was asked for went.
     Exported(Exported),
+    /// Text pasted in one piece (bracketed paste): typed into the open prompt all at once.
+    Paste(String),
+    /// Time for the next slice of a search too large to run in one go (the event loop sends it
+    /// when no input is waiting).
+    SearchStep,
 }
 
 /// Which classifier: A (`--classifier`) or B (`--compare`).
@@ -156,4 +165,8 @@ pub enum Command {
         rows: Vec<u32>,
         overwrite: bool,
     },
+    /// Restore the terminal and stop the process; on `fg`, take the terminal again and redraw.
+    Suspend,
+    /// Clear the screen and draw every cell again.
+    Redraw,
 }

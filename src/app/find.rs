@@ -9,20 +9,39 @@ use crate::data::Dataset;
 
 /// Positions (into `view`) of the rows whose title or content contains `query`, case-insensitively.
 pub fn matching(data: &Dataset, view: &[u32], query: &str) -> Vec<usize> {
+    matching_from(data, view, query, 0, usize::MAX).0
+}
+
+/// Bytes a row costs beyond its text, so a slice of many tiny rows ends too.
+const ROW_COST: usize = 64;
+
+/// `matching` for view positions `from..`, stopping after the row that takes the bytes scanned past
+/// `budget`: the positions found (ascending) and where to go on, `None` once the view is done. A
+/// large search runs in such slices, so input is looked at between them.
+pub fn matching_from(
+    data: &Dataset,
+    view: &[u32],
+    query: &str,
+    from: usize,
+    budget: usize,
+) -> (Vec<usize>, Option<usize>) {
     let needle = query.to_lowercase();
     if needle.is_empty() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let finder = memmem::Finder::new(needle.as_bytes());
-    view.iter()
-        .enumerate()
-        .filter(|&(_, &row)| {
-            finder
-                .find(data.haystack(row as usize).as_bytes())
-                .is_some()
-        })
-        .map(|(pos, _)| pos)
-        .collect()
+    let (mut found, mut spent) = (Vec::new(), 0usize);
+    for (pos, &row) in view.iter().enumerate().skip(from) {
+        if spent >= budget {
+            return (found, Some(pos));
+        }
+        let haystack = data.haystack(row as usize).as_bytes();
+        if finder.find(haystack).is_some() {
+            found.push(pos);
+        }
+        spent = spent.saturating_add(haystack.len() + ROW_COST);
+    }
+    (found, None)
 }
 
 /// Byte ranges of `text` where `query` occurs, case-insensitively, for highlighting.
@@ -70,5 +89,35 @@ mod tests {
         assert_eq!(&text[found[0].clone()], "İ");
         assert!(find_ci("abc", "").is_empty());
         assert!(find_ci("abc", "abcd").is_empty());
+    }
+
+    #[test]
+    fn a_search_in_slices_finds_what_one_pass_finds() {
+        let review = |title: &str| crate::data::Review {
+            row_index: 0,
+            label: 0,
+            title: title.into(),
+            content: "x".repeat(100),
+        };
+        let rows: Vec<_> = (0..50)
+            .map(|i| review(if i % 7 == 0 { "Battery" } else { "other" }))
+            .collect();
+        let split = crate::data::Split {
+            name: "train".into(),
+            rows: 0..50,
+        };
+        let data = Dataset::new("t".into(), vec!["neg".into()], rows, vec![split]);
+        let view: Vec<u32> = (0..50).rev().collect();
+        let whole = matching(&data, &view, "BATTERY");
+        let (mut sliced, mut from, mut slices) = (Vec::new(), Some(0), 0);
+        while let Some(at) = from {
+            let (found, next) = matching_from(&data, &view, "BATTERY", at, 500);
+            sliced.extend(found);
+            from = next;
+            slices += 1;
+        }
+        assert_eq!(sliced, whole);
+        assert_eq!(whole.len(), 8);
+        assert!(slices > 5, "{slices} slices of about 500 bytes");
     }
 }

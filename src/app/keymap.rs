@@ -205,6 +205,11 @@ pub const BROWSE: Section = Section {
             &[b(&[plain(KeyCode::Esc)], Escape)],
             "undo one: search, cell, m/d, label, order, batch; then quit",
         ),
+        row(
+            &[b(&[ctrl('z')], Suspend)],
+            "suspend to the shell; fg brings it back",
+        ),
+        row(&[b(&[ctrl('l')], Redraw)], "redraw the whole screen"),
         row(&[b(&[ch('q'), ctrl('c')], Quit)], "quit"),
     ],
 };
@@ -339,11 +344,25 @@ fn lookup(section: &Section, e: &KeyEvent) -> Option<Action> {
     found.next().map(|b| b.action.clone())
 }
 
+/// Keys that mean the same in every mode, an open error included: Ctrl-C quits, Ctrl-Z suspends,
+/// Ctrl-L redraws (in raw mode the terminal sends them as keys, not signals).
+fn global_action(e: &KeyEvent) -> Option<Action> {
+    if !e.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    match e.code {
+        KeyCode::Char('c') => Some(Quit),
+        KeyCode::Char('z') => Some(Suspend),
+        KeyCode::Char('l') => Some(Redraw),
+        _ => None,
+    }
+}
+
 /// A key in `mode`: its table's binding, else what the mode does with any other key.
 fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
     let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && e.code == KeyCode::Char('c') {
-        return Some(Quit);
+    if let Some(action) = global_action(e) {
+        return Some(action);
     }
     // Typing into a prompt: characters go in, Backspace takes one out.
     let text = |input: fn(char) -> Action, backspace: Action| match e.code {
@@ -370,13 +389,15 @@ fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
 pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
     let mode = &state.mode;
     match event {
-        // An error is on screen: the key dismisses it and does nothing else (Ctrl-C still quits).
+        // An error is on screen: the key dismisses it and does nothing else (Ctrl-C, Ctrl-Z and
+        // Ctrl-L still do theirs).
         Event::Key(key) if key.kind != KeyEventKind::Release && state.alert.is_some() => {
-            let ctrl_c =
-                key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-            Some(Msg::Action(if ctrl_c { Quit } else { DismissAlert }))
+            Some(Msg::Action(global_action(key).unwrap_or(DismissAlert)))
         }
-        Event::Mouse(_) if state.alert.is_some() => None,
+        Event::Mouse(_) | Event::Paste(_) if state.alert.is_some() => None,
+        // A paste goes into the open prompt whole; with none open it is dropped, never typed.
+        Event::Paste(text) => matches!(mode, Mode::Search { .. } | Mode::Export { .. })
+            .then(|| Msg::Paste(text.clone())),
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             key_action(key, mode).map(Msg::Action)
         }
@@ -432,6 +453,15 @@ mod tests {
         KeyEvent::new(code, modifiers)
     }
 
+    fn empty_state() -> State {
+        let split = crate::data::Split {
+            name: "train".into(),
+            rows: 0..0,
+        };
+        let data = crate::data::Dataset::new("t".into(), vec!["neg".into()], vec![], vec![split]);
+        State::new(data, (80, 24))
+    }
+
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
@@ -456,7 +486,72 @@ mod tests {
         let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
         assert_eq!(key_action(&e, &Mode::Browse), Some(DetailUp));
         let e = key(KeyCode::Char('l'), KeyModifiers::CONTROL);
-        assert_eq!(key_action(&e, &Mode::Browse), None, "Ctrl-L is not l");
+        assert_eq!(
+            key_action(&e, &Mode::Browse),
+            Some(Redraw),
+            "Ctrl-L is not l"
+        );
+    }
+
+    /// Ctrl-Z and Ctrl-L do their job in every mode (typing into a prompt included) and even over
+    /// an error, which any other key only dismisses.
+    #[test]
+    fn ctrl_z_suspends_and_ctrl_l_redraws_in_every_mode() {
+        let ctrl_z = key(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        let ctrl_l = key(KeyCode::Char('l'), KeyModifiers::CONTROL);
+        let modes = [
+            Mode::Browse,
+            Mode::Help,
+            Mode::Search {
+                input: String::new(),
+                previous: None,
+                selected_before: 0,
+            },
+            Mode::Export {
+                input: String::new(),
+            },
+            Mode::ConfirmOverwrite {
+                input: "out.csv".into(),
+            },
+        ];
+        for mode in &modes {
+            assert_eq!(key_action(&ctrl_z, mode), Some(Suspend), "{mode:?}");
+            assert_eq!(key_action(&ctrl_l, mode), Some(Redraw), "{mode:?}");
+        }
+        let mut state = empty_state();
+        state.alert = Some("model failed".into());
+        for (e, action) in [(ctrl_z, Suspend), (ctrl_l, Redraw)] {
+            let msg = msg_for_event(&Event::Key(e), &state);
+            assert_eq!(msg, Some(Msg::Action(action)));
+        }
+    }
+
+    /// A paste is one message for the open prompt, and nothing at all anywhere else.
+    #[test]
+    fn a_paste_is_for_the_open_prompt_only() {
+        let mut state = empty_state();
+        let paste = Event::Paste("battery\nGGGlq".into());
+        assert_eq!(msg_for_event(&paste, &state), None, "browsing");
+        state.mode = Mode::Search {
+            input: String::new(),
+            previous: None,
+            selected_before: 0,
+        };
+        let expected = Some(Msg::Paste("battery\nGGGlq".into()));
+        assert_eq!(msg_for_event(&paste, &state), expected);
+        state.mode = Mode::Export {
+            input: String::new(),
+        };
+        assert_eq!(msg_for_event(&paste, &state), expected);
+        for mode in [
+            Mode::Help,
+            Mode::ConfirmOverwrite {
+                input: "a.csv".into(),
+            },
+        ] {
+            state.mode = mode;
+            assert_eq!(msg_for_event(&paste, &state), None);
+        }
     }
 
     #[test]

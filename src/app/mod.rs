@@ -20,5 +20,5 @@ pub use find::{find_ci, matching};
 pub use keymap::msg_for_event;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use protocol::{JobId, WorkerMsg};
-pub use state::{Mode, Order, Search, SplitView, State};
+pub use state::{Mode, Order, Search, SearchRun, SplitView, State};
 pub use update::{default_export_name, update};

@@ -53,6 +53,24 @@ pub struct Search {
     pub matches: Vec<usize>,
 }
 
+/// A search still going through a view too large to search between two keys. It always belongs
+/// to the query in `State::search`: a new query (or a new view) replaces it, so a stale search is
+/// dropped where it stands instead of running to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRun {
+    /// The next view position to look at.
+    pub next: usize,
+    /// When it is done, select the first match at or after this position (typing does this).
+    pub select_from: Option<usize>,
+}
+
+/// Views up to this many rows are searched at once (a few milliseconds); larger ones in slices
+/// between input events.
+const SEARCH_AT_ONCE_ROWS: usize = 50_000;
+
+/// Bytes of text one slice of a search looks through (a few milliseconds with memchr).
+const SEARCH_SLICE_BYTES: usize = 16 << 20;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Browse,
@@ -94,6 +112,8 @@ pub struct State {
     pub offset: usize,
     pub detail_scroll: u16,
     pub search: Option<Search>,
+    /// The search of a large view still running (`Msg::SearchStep` goes on with it).
+    pub search_run: Option<SearchRun>,
     pub mode: Mode,
     /// Terminal size (columns, rows); panes' sizes follow from it through `layout::layout`.
     pub size: (u16, u16),
@@ -128,6 +148,7 @@ impl State {
             offset: 0,
             detail_scroll: 0,
             search: None,
+            search_run: None,
             mode: Mode::Browse,
             size,
             facts: ViewFacts::default(),
@@ -314,10 +335,62 @@ impl State {
         }
     }
 
+    /// Searches the view again (it changed), keeping the jump a search being typed still owes.
     pub(crate) fn refresh_search(&mut self) {
-        if let Some(search) = &mut self.search {
-            search.matches = super::find::matching(&self.data, &self.view, &search.query);
+        let select_from = self.search_run.as_ref().and_then(|r| r.select_from);
+        self.start_search(select_from);
+    }
+
+    /// Starts the search in `search` over the view from the top, dropping what a run for an older
+    /// query or view had found. A small view is searched at once; a large one in slices
+    /// (`search_step`), so that keys typed meanwhile are handled and only the last query runs on.
+    pub(crate) fn start_search(&mut self, select_from: Option<usize>) {
+        let Some(search) = &mut self.search else {
+            self.search_run = None;
+            return;
+        };
+        search.matches.clear();
+        self.search_run = Some(SearchRun {
+            next: 0,
+            select_from,
+        });
+        if self.view.len() <= SEARCH_AT_ONCE_ROWS {
+            self.search_step();
         }
+    }
+
+    /// Looks through the next slice of the view for the running search; once the view is done,
+    /// selects the first match at or after the position the run was asked to jump from.
+    pub(crate) fn search_step(&mut self) {
+        let (Some(search), Some(run)) = (&mut self.search, &mut self.search_run) else {
+            self.search_run = None;
+            return;
+        };
+        let (data, view) = (&self.data, &self.view);
+        let (found, next) =
+            super::find::matching_from(data, view, &search.query, run.next, SEARCH_SLICE_BYTES);
+        search.matches.extend(found);
+        if let Some(next) = next {
+            run.next = next;
+            return;
+        }
+        let from = self.search_run.take().and_then(|r| r.select_from);
+        if let (Some(from), Some(search)) = (from, &self.search) {
+            let matches = &search.matches;
+            let first = matches.iter().find(|&&m| m >= from).or(matches.first());
+            self.select(first.copied().unwrap_or(from));
+        }
+    }
+
+    /// Selects position `pos` of the view (clamped), resetting the detail scroll when the review
+    /// changes, and scrolls the list to it.
+    pub(crate) fn select(&mut self, pos: usize) {
+        let pos = pos.min(self.view.len().saturating_sub(1));
+        if pos != self.selected {
+            self.selected = pos;
+            self.detail_scroll = 0;
+        }
+        self.keep_selection_visible();
     }
 
     /// Moves the list window so the selection is on screen.

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::style::Theme;
-use super::text::{highlighted, one_line, paragraphs, thousands};
+use super::text::{clip, highlighted, one_line, paragraph_line, thousands};
+use super::wrap;
 use crate::app::{ModelStatus, Predictions, State};
 
 fn block() -> Block<'static> {
@@ -16,8 +17,11 @@ fn block() -> Block<'static> {
         .padding(Padding::horizontal(1))
 }
 
-/// The review's text, unscrolled and without its frame: its line breaks kept.
-fn paragraph(state: &State, row: usize, theme: Theme) -> Paragraph<'static> {
+/// Characters of a title the pane shows; the rest of a pathological megabyte title is left out.
+const TITLE_CHARS: usize = 2_000;
+
+/// The lines above the review's text: title, where it comes from, the prediction(s), a blank line.
+fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<Line<'static>> {
     let review = &state.data.rows[row];
     let query = state.active_query();
     let split = state
@@ -39,31 +43,27 @@ fn paragraph(state: &State, row: usize, theme: Theme) -> Paragraph<'static> {
             theme.label(review.label),
         ),
         Span::styled(
-            format!(" · {} chars", thousands(review.content.chars().count())),
+            format!(" · {} chars", thousands(content_chars)),
             Style::new().add_modifier(Modifier::DIM),
         ),
     ]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let side_a = state.preds_b.as_ref().map(|_| "A ");
-    let mut text = Text::from(vec![
-        Line::from(highlighted(
-            &one_line(&review.title),
-            query,
-            bold,
-            theme.matched(),
-        )),
+    let shown = clip(&review.title, TITLE_CHARS);
+    let mut title = one_line(shown);
+    if shown.len() < review.title.len() {
+        title.push('…');
+    }
+    let mut lines = vec![
+        Line::from(highlighted(&title, query, bold, theme.matched())),
         meta,
         prediction_line(state, &state.preds, row, side_a, theme),
-    ]);
+    ];
     if let Some(b) = &state.preds_b {
-        (text.lines).push(prediction_line(state, b, row, Some("B "), theme));
+        lines.push(prediction_line(state, b, row, Some("B "), theme));
     }
-    text.lines.push(Line::default());
-    for line in paragraphs(&review.content) {
-        let spans = highlighted(&line, query, Style::new(), theme.matched());
-        text.lines.push(Line::from(spans));
-    }
-    Paragraph::new(text).wrap(Wrap { trim: false })
+    lines.push(Line::default());
+    lines
 }
 
 /// "predicted negative ✗ · negative 0.93 positive 0.07 · 87 tokens · 41 ms", or how to get one.
@@ -124,7 +124,16 @@ pub fn draw_measured(state: &State, area: Rect, frame: &mut Frame) -> Option<(us
     draw_with(state, area, frame, super::theme())
 }
 
-/// `draw_measured` in the given theme.
+/// Lines of a review measured at least: all of any ordinary review, so its length is exact.
+const MEASURED_AT_LEAST: usize = 2_000;
+
+/// Lines measured beyond the window, so that scrolling on always has lines to go to. A longer
+/// review's length is given as what is measured so far ("of 2,361+"), growing as it scrolls.
+const MEASURED_AHEAD: usize = 256;
+
+/// `draw_measured` in the given theme. Only what is on screen is wrapped and drawn; the text's
+/// wrapped length comes from `wrap::measure`, which measures each piece of it once per review and
+/// width, and only as far as scrolling needs.
 pub fn draw_with(
     state: &State,
     area: Rect,
@@ -135,14 +144,22 @@ pub fn draw_with(
         frame.render_widget(block(), area);
         return None;
     };
-    let paragraph = paragraph(state, row, theme);
     let inner = block().inner(area);
-    let (lines, height) = (paragraph.line_count(inner.width), inner.height as usize);
+    let (width, height) = (inner.width, inner.height as usize);
+    let content = &state.data.rows[row].content;
+    let want = (state.detail_scroll as usize + height).max(MEASURED_AT_LEAST) + MEASURED_AHEAD;
+    let measured = wrap::measure(row, content, width, want);
+    let header = header(state, row, measured.chars, theme);
+    let header_lines = Paragraph::new(header.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(width);
+    let lines = header_lines + measured.lines;
     let max = lines.saturating_sub(height).min(u16::MAX as usize);
     let top = (state.detail_scroll as usize).min(max);
     let mut block = block();
     if lines > height {
-        let at = format!("{}–{} of {}", top + 1, top + height, lines);
+        let more = if measured.complete { "" } else { "+" };
+        let at = format!("{}–{} of {}{more}", top + 1, top + height, thousands(lines));
         let hint = format!(" J/K scroll · lines {at} ");
         // On a narrow pane the numbers alone, rather than cut.
         let hint = if hint.chars().count() + 2 <= area.width as usize {
@@ -152,6 +169,26 @@ pub fn draw_with(
         };
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
-    frame.render_widget(paragraph.scroll((top as u16, 0)).block(block), area);
+    let query = state.active_query();
+    // The window's first lines come from the header while it is in view, else from the text.
+    let (text, skip) = if top < header_lines {
+        let below = (top + height).saturating_sub(header_lines);
+        let (pieces, _) = measured.window(content, 0, below);
+        let mut text = Text::from(header);
+        (text.lines).extend(pieces.iter().map(|p| body_line(p, query, theme)));
+        (text, top)
+    } else {
+        let (pieces, skip) = measured.window(content, top - header_lines, height);
+        let lines: Vec<Line> = pieces.iter().map(|p| body_line(p, query, theme)).collect();
+        (Text::from(lines), skip)
+    };
+    let paragraph = Paragraph::new(text).wrap(Wrap { trim: false });
+    frame.render_widget(paragraph.scroll((skip as u16, 0)).block(block), area);
     Some((row, max as u16))
+}
+
+/// A piece of the review's text as drawn: cleaned, tabs expanded, matches highlighted.
+fn body_line(piece: &str, query: Option<&str>, theme: Theme) -> Line<'static> {
+    let line = paragraph_line(piece);
+    Line::from(highlighted(&line, query, Style::new(), theme.matched()))
 }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::style::Theme;
-use super::text::{ellipsize, highlighted, one_line, thousands};
+use super::text::{clip, ellipsize, highlighted, one_line, thousands};
 use crate::app::layout::list_rows;
 use crate::app::{CompareFilter, Predictions, State};
 
@@ -177,6 +177,9 @@ impl Columns {
     }
 }
 
+/// Characters of a title the list looks at: more than any terminal is wide.
+const SHOWN_CHARS: usize = 500;
+
 /// The list row at view position `pos`.
 fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'static> {
     let data = &state.data;
@@ -188,13 +191,14 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
     } else {
         Span::raw(" ")
     };
+    // Only the start of a title (or of the text) can show: a text megabytes long on one line is cut
+    // before anything cleans or measures it.
     let title = if review.title.is_empty() {
         let dim = Style::new().add_modifier(Modifier::DIM);
-        // Only the start can show: no need to clean a whole long review.
-        let start: String = review.content.chars().take(500).collect();
-        Line::from(Span::styled(one_line(&start), dim))
+        let start = clip(&review.content, SHOWN_CHARS);
+        Line::from(Span::styled(one_line(start), dim))
     } else {
-        let title = one_line(&review.title);
+        let title = one_line(clip(&review.title, SHOWN_CHARS));
         let query = state.active_query();
         Line::from(highlighted(&title, query, Style::new(), theme.matched()))
     };

@@ -13,6 +13,7 @@ pub mod stats;
 pub mod status;
 mod style;
 mod text;
+mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};

@@ -140,7 +140,7 @@ fn search(state: &State, input: &str, base: Style) -> (Vec<Part>, Option<u16>) {
             base.add_modifier(Modifier::DIM),
         ),
     ];
-    (parts, Some(2 + width(input) as u16))
+    (parts, Some(columns(2 + width(input))))
 }
 
 /// The export prompt, or the overwrite question; the cursor only while typing.
@@ -174,7 +174,12 @@ fn export(state: &State, input: &str, base: Style, theme: Theme) -> (Vec<Part>, 
         " · .csv .parquet .jsonl · Enter write · Esc cancel · Ctrl-U clear",
         base.add_modifier(Modifier::DIM),
     ));
-    (parts, Some(12 + width(input) as u16))
+    (parts, Some(columns(12 + width(input))))
+}
+
+/// A cursor column, however long the text before it (a paste can be longer than `u16` columns).
+fn columns(n: usize) -> u16 {
+    n.min(u16::MAX as usize) as u16
 }
 
 fn pick(state: &State, cell: Cell, base: Style) -> Vec<Part> {
@@ -288,6 +293,10 @@ fn match_summary(state: &State) -> String {
     };
     let n = search.matches.len();
     let noun = if n == 1 { "match" } else { "matches" };
+    if let Some(run) = &state.search_run {
+        let done = run.next * 100 / state.view.len().max(1);
+        return format!("searching… {done}% · {} {noun} so far", thousands(n));
+    }
     match search.matches.binary_search(&state.selected) {
         Ok(i) => format!(
             "{} {noun} ({} of {})",

@@ -25,21 +25,31 @@ pub fn one_line(text: &str) -> String {
     })
 }
 
-/// `text` as lines for a wrapped paragraph: line breaks kept (`\r\n`, `\n`, `\r`), tabs expanded.
-pub fn paragraphs(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.split('\n')
-        .map(|line| {
-            drawable(line, |c, out| match c {
-                '\t' => {
-                    let col = width(out.as_str());
-                    out.extend(std::iter::repeat_n(' ', TAB - col % TAB));
-                }
-                c if c.is_control() => out.push(' '),
-                _ => {}
-            })
-        })
-        .collect()
+/// One line of a paragraph (no line breaks in it; `wrap` splits the text at them) made drawable,
+/// tabs expanded to 4-column stops.
+pub fn paragraph_line(line: &str) -> String {
+    // Columns and bytes of the line up to the last tab, so a tab measures only what follows it.
+    let upto = std::cell::Cell::new((0, 0));
+    drawable(line, |c, out| match c {
+        '\t' => {
+            let (columns, bytes) = upto.get();
+            let col = columns + width(&out[bytes..]);
+            let pad = TAB - col % TAB;
+            out.extend(std::iter::repeat_n(' ', pad));
+            upto.set((col + pad, out.len()));
+        }
+        c if c.is_control() => out.push(' '),
+        _ => {}
+    })
+}
+
+/// The first `max` characters of `text`: what a pane can show of a text that may be megabytes long
+/// on one line, cut before anything measures or cleans it.
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
 }
 
 /// `text` with control characters handed to `control` (which pushes what stands for them), and the
@@ -154,10 +164,18 @@ mod tests {
     #[test]
     fn review_text_is_made_drawable() {
         assert_eq!(one_line("a\nb\tc\r\nd"), "a b c  d");
-        assert_eq!(paragraphs("a\r\nb\rc\n\td"), ["a", "b", "c", "    d"]);
-        assert_eq!(paragraphs("ab\tc"), ["ab  c"]);
+        assert_eq!(paragraph_line("\td"), "    d");
+        assert_eq!(paragraph_line("ab\tc"), "ab  c");
+        assert_eq!(paragraph_line("a\tbcdef\tg\t\th"), "a   bcdef   g       h");
         assert_eq!(one_line("🇫🇷🇮🇹 and 🇫"), "[FR][IT] and [F]");
         assert_eq!(one_line("👨\u{200D}👩 ❤\u{FE0F}"), "👨👩 ❤");
+    }
+
+    #[test]
+    fn clip_cuts_at_a_character() {
+        assert_eq!(clip("négatif", 2), "né");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abc", 10), "abc");
     }
 
     #[test]

@@ -68,6 +68,11 @@ fn start(state: &mut State) {
     };
 }
 
+/// Pasted text (already one line) added to the file name.
+pub(super) fn insert(state: &mut State, text: &str) {
+    edit(state, |input| input.push_str(text));
+}
+
 fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
     if let Mode::Export { input } = &mut state.mode {
         edit(input);

@@ -10,7 +10,7 @@ mod nav;
 mod search;
 
 use super::action::{Action, Command, Msg};
-use super::state::State;
+use super::state::{Mode, State};
 
 pub use export::default_name as default_export_name;
 
@@ -39,6 +39,29 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             export::outcome(state, outcome);
             Vec::new()
         }
+        Msg::Paste(text) => {
+            state.notice = None;
+            paste(state, &text);
+            Vec::new()
+        }
+        Msg::SearchStep => {
+            state.search_step();
+            Vec::new()
+        }
+    }
+}
+
+/// A paste goes into the open prompt in one piece and runs one search. Line breaks, tabs and other
+/// control characters become spaces, so nothing pasted can act as a key; with no prompt open the
+/// paste is dropped.
+fn paste(state: &mut State, text: &str) {
+    let text: String = (text.replace("\r\n", "\n").chars())
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match state.mode {
+        Mode::Search { .. } => search::insert(state, &text),
+        Mode::Export { .. } => export::insert(state, &text),
+        _ => {}
     }
 }
 
@@ -47,6 +70,8 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
     use Action::*;
     match action {
         Quit => return vec![Command::Quit],
+        Suspend => return vec![Command::Suspend],
+        Redraw => return vec![Command::Redraw],
         Escape => return escape::escape(state),
         DismissAlert => state.alert = None,
         Up

@@ -59,13 +59,13 @@ pub(super) fn move_by(state: &mut State, delta: isize) {
 }
 
 /// Selects position `pos` of the view (clamped), resetting the detail scroll when the review changes.
+/// A search still running over a large view then no longer jumps when it is done: the user has
+/// moved on.
 pub(super) fn select(state: &mut State, pos: usize) {
-    let pos = pos.min(state.view.len().saturating_sub(1));
-    if pos != state.selected {
-        state.selected = pos;
-        state.detail_scroll = 0;
+    if let Some(run) = &mut state.search_run {
+        run.select_from = None;
     }
-    state.keep_selection_visible();
+    state.select(pos);
 }
 
 fn cycle_split(state: &mut State, forward: bool) {

@@ -2,7 +2,6 @@
 
 use super::nav::select;
 use crate::app::action::Action;
-use crate::app::find::matching;
 use crate::app::state::{Mode, Search, State};
 
 pub(super) fn act(state: &mut State, action: Action) {
@@ -36,7 +35,7 @@ pub(super) fn act(state: &mut State, action: Action) {
             } = std::mem::replace(&mut state.mode, Mode::Browse)
             {
                 state.search = previous;
-                state.refresh_search();
+                state.start_search(None);
                 select(state, selected_before);
             }
         }
@@ -46,8 +45,14 @@ pub(super) fn act(state: &mut State, action: Action) {
     }
 }
 
+/// Pasted text (already one line) typed into the search at once: one search, not one a character.
+pub(super) fn insert(state: &mut State, text: &str) {
+    edit(state, |input| input.push_str(text));
+}
+
 /// Applies an edit to the search being typed, re-runs it, and moves to the first match at or after
-/// where the search started (as incremental search does in less and vim).
+/// where the search started (as incremental search does in less and vim). Over a large view the
+/// search runs in slices, replaced by the next edit's: typed ahead, only the last query runs on.
 fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
     let Mode::Search {
         input,
@@ -60,15 +65,11 @@ fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
     edit(input);
     let query = input.clone();
     let from = *selected_before;
-    let matches = matching(&state.data, &state.view, &query);
-    let target = matches
-        .iter()
-        .find(|&&m| m >= from)
-        .or(matches.first())
-        .copied()
-        .unwrap_or(from);
-    state.search = Some(Search { query, matches });
-    select(state, target);
+    state.search = Some(Search {
+        query,
+        matches: Vec::new(),
+    });
+    state.start_search(Some(from));
 }
 
 fn jump_to_match(state: &mut State, forward: bool) {
