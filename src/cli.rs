@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
-use crate::data::{Columns, Count, Dataset, Sampling, TextField};
+use crate::data::{Columns, Count, CsvHeader, Dataset, Sampling, TextField};
 use crate::error::Result;
 use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
 use crate::model::{DTypePref, DevicePref, Kernels, ModelSource, RunOptions, labels};
@@ -31,9 +31,10 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// A parquet, JSONL or amazon_review_polarity CSV file, or a directory in the Hub's layout
-    /// (<config>/train-*.parquet, train.parquet / test.parquet, train.csv / test.csv).
-    /// Without it: the bundled 16,980-row amazon_polarity sample.
+    /// A parquet, JSONL, CSV or TSV file (with a header row, or the headerless
+    /// amazon_review_polarity CSV), or a directory in the Hub's layout (<config>/train-*.parquet,
+    /// train.parquet / test.parquet, train.csv / test.csv). Without it: the bundled 16,980-row
+    /// amazon_polarity sample.
     #[arg(long, value_name = "PATH", global = true)]
     pub data: Option<PathBuf>,
     /// Column holding the review text.
@@ -42,9 +43,14 @@ pub struct DataArgs {
     /// Column holding the title [default: title, when the file has it].
     #[arg(long, value_name = "NAME", global = true)]
     pub title_column: Option<String>,
-    /// Column holding the integer class id.
+    /// Column holding the class: an integer id, or a string label (classes are then the sorted
+    /// values, or the file's ClassLabel names).
     #[arg(long, value_name = "NAME", default_value = "label", global = true)]
     pub label_column: String,
+    /// Whether a CSV/TSV file's first row names its columns: auto (when it names the label and
+    /// text columns), yes, or no (the headerless amazon_review_polarity layout class,title,text).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = CsvHeader::Auto, global = true)]
+    pub csv_header: CsvHeader,
     /// A parquet dataset from the Hugging Face Hub (listed through the Hub API, fetched with hf-hub
     /// into the HF cache). Sampled 10,000 train / 2,000 test with seed 42 unless told otherwise.
     #[arg(long, value_name = "REPO", num_args = 0..=1, require_equals = true, default_missing_value = DEFAULT_DATASET, conflicts_with = "data", global = true)]
@@ -84,6 +90,7 @@ impl DataArgs {
             text: self.text_column.clone(),
             label: self.label_column.clone(),
             title: self.title_column.clone(),
+            csv_header: self.csv_header,
         }
     }
 }
@@ -267,7 +274,7 @@ pub enum Command {
         /// Only this split [default: every split].
         #[arg(long)]
         split: Option<String>,
-        /// Where to write (.parquet, .csv or .jsonl); written atomically, never over the data.
+        /// Where to write (.parquet, .csv, .tsv or .jsonl); written atomically, never over the data.
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
         /// Replace the output file if it exists.
