@@ -294,13 +294,11 @@ pub enum Command {
     /// Check the sequence classifier code on --device/--dtype against golden logits (the fixture
     /// models beside the goldens file): one line per model, exit code 2 if any is off.
     Check {
-        /// The goldens file: expected logits per fixture model, the models in folders beside it.
-        #[arg(
-            long,
-            value_name = "FILE",
-            default_value = "tests/fixtures/models/goldens.json"
-        )]
-        goldens: PathBuf,
+        /// The goldens file: expected logits per fixture model, the models in folders beside it
+        /// [default: tests/fixtures/models/goldens.json, found when run from a reviewlens checkout's
+        /// root].
+        #[arg(long, value_name = "FILE")]
+        goldens: Option<PathBuf>,
     },
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.

@@ -27,7 +27,7 @@ use error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Check { goldens }) = &cli.command {
-        return commands::check::run(goldens, &cli.model.run_options()?);
+        return commands::check::run(goldens.as_deref(), &cli.model.run_options()?);
     }
     let data = load_data(&cli.data)?;
     if matches!(
