@@ -15,7 +15,7 @@ use crate::format::megabytes;
 /// What a file may weigh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Size {
-    /// A config or tokenizer file: at most [`SMALL_CAP`] (the largest tokenizer.json on the Hub
+    /// A config or tokenizer file: at most `SMALL_CAP` (the largest tokenizer.json on the Hub
     /// is a few tens of MB).
     Small,
     /// Weights or a data shard: whatever fits the free space.

@@ -102,7 +102,7 @@ impl TextTokenizer {
     }
 
     /// One text at a time on this thread (tokenizers' batch call runs on rayon's threads, where a
-    /// panic could not be kept quiet), inside [`contained`]: a tokenizer that panics on a text is
+    /// panic could not be kept quiet), inside `contained`: a tokenizer that panics on a text is
     /// an error, not a crash.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
         let encodings = contained(|| {
