@@ -9,7 +9,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::data::hub::DEFAULT_REPO as DEFAULT_DATASET;
-use crate::data::{Columns, Count, Dataset, Sampling, TextField};
+use crate::data::{Columns, Count, CsvHeader, Dataset, Sampling, TextField};
 use crate::error::Result;
 use crate::label_issues::{FilterBy, ScoreMethod};
 use crate::model::files::{DEFAULT_EMBED_MODEL, DEFAULT_MODEL};
@@ -33,9 +33,10 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// A parquet, JSONL or amazon_review_polarity CSV file, or a directory in the Hub's layout
-    /// (<config>/train-*.parquet, train.parquet / test.parquet, train.csv / test.csv).
-    /// Without it: the bundled 16,980-row amazon_polarity sample.
+    /// A parquet, JSONL, CSV or TSV file (with a header row, or the headerless
+    /// amazon_review_polarity CSV), or a directory in the Hub's layout (<config>/train-*.parquet,
+    /// train.parquet / test.parquet, train.csv / test.csv). Without it: the bundled 16,980-row
+    /// amazon_polarity sample.
     #[arg(long, value_name = "PATH", global = true)]
     pub data: Option<PathBuf>,
     /// Column holding the review text.
@@ -44,9 +45,14 @@ pub struct DataArgs {
     /// Column holding the title [default: title, when the file has it].
     #[arg(long, value_name = "NAME", global = true)]
     pub title_column: Option<String>,
-    /// Column holding the integer class id.
+    /// Column holding the class: an integer id, or a string label (classes are then the sorted
+    /// values, or the file's ClassLabel names).
     #[arg(long, value_name = "NAME", default_value = "label", global = true)]
     pub label_column: String,
+    /// Whether a CSV/TSV file's first row names its columns: auto (when it names the label and
+    /// text columns), yes, or no (the headerless amazon_review_polarity layout class,title,text).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = CsvHeader::Auto, global = true)]
+    pub csv_header: CsvHeader,
     /// A parquet dataset from the Hugging Face Hub (listed through the Hub API, fetched with hf-hub
     /// into the HF cache). Sampled 10,000 train / 2,000 test with seed 42 unless told otherwise.
     #[arg(long, value_name = "REPO", num_args = 0..=1, require_equals = true, default_missing_value = DEFAULT_DATASET, conflicts_with = "data", global = true)]
@@ -86,6 +92,7 @@ impl DataArgs {
             text: self.text_column.clone(),
             label: self.label_column.clone(),
             title: self.title_column.clone(),
+            csv_header: self.csv_header,
         }
     }
 }
@@ -269,7 +276,7 @@ pub enum Command {
         /// Only this split [default: every split].
         #[arg(long)]
         split: Option<String>,
-        /// Where to write (.parquet, .csv or .jsonl); written atomically, never over the data.
+        /// Where to write (.parquet, .csv, .tsv or .jsonl); written atomically, never over the data.
         #[arg(long, value_name = "FILE")]
         output: PathBuf,
         /// Replace the output file if it exists.
@@ -289,13 +296,11 @@ pub enum Command {
     /// Check the sequence classifier code on --device/--dtype against golden logits (the fixture
     /// models beside the goldens file): one line per model, exit code 2 if any is off.
     Check {
-        /// The goldens file: expected logits per fixture model, the models in folders beside it.
-        #[arg(
-            long,
-            value_name = "FILE",
-            default_value = "tests/fixtures/models/goldens.json"
-        )]
-        goldens: PathBuf,
+        /// The goldens file: expected logits per fixture model, the models in folders beside it
+        /// [default: tests/fixtures/models/goldens.json, found when run from a reviewlens checkout's
+        /// root].
+        #[arg(long, value_name = "FILE")]
+        goldens: Option<PathBuf>,
     },
     /// Write the sample (the Hub's columns + row_index, label names in the metadata) as
     /// <DIR>/<split>.parquet, readable by pandas, polars and DuckDB as they are.

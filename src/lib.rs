@@ -27,9 +27,17 @@ use error::Result;
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Check { goldens }) = &cli.command {
-        return commands::check::run(goldens, &cli.model.run_options()?);
+        return commands::check::run(goldens.as_deref(), &cli.model.run_options()?);
     }
     let data = load_data(&cli.data)?;
+    if matches!(
+        cli.command,
+        Some(Command::Eval { .. } | Command::Predict { .. } | Command::Sample { .. })
+    ) {
+        if let Some(note) = data.classes_note() {
+            eprintln!("reviewlens: note: {note}");
+        }
+    }
     let m = &cli.model;
     let cache = io::store::root(m.no_cache);
     match cli.command {

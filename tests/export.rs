@@ -239,7 +239,7 @@ fn bad_names_and_places_are_one_line_errors() {
     let e = export_view(&dir.path().join("view.xlsx"), &data, &rows, &none, false).unwrap_err();
     assert!(
         e.to_string()
-            .contains("end the name in .parquet, .csv or .jsonl"),
+            .contains("end the name in .parquet, .csv, .tsv or .jsonl"),
         "{e}"
     );
     let missing = dir.path().join("no/such/dir/view.csv");

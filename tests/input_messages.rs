@@ -204,3 +204,37 @@ fn names_with_control_characters_stay_on_one_line() {
         &["column \"content\" is missing", "con\\ntent"],
     );
 }
+
+#[test]
+fn check_outside_a_checkout_says_which_goldens_file_to_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_reviewlens"))
+        .arg("check")
+        .current_dir(dir.path())
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    for f in [
+        "tests/fixtures/models/goldens.json",
+        "reviewlens checkout",
+        "--goldens",
+    ] {
+        assert!(stderr.contains(f), "{stderr:?} should contain {f:?}");
+    }
+    assert!(!stderr.contains("os error"), "{stderr}");
+    // From the checkout's root the default is found.
+    let out = Command::new(env!("CARGO_BIN_EXE_reviewlens"))
+        .args(["check", "--device", "cpu"])
+        .current_dir(root())
+        .env("XDG_CACHE_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

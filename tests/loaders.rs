@@ -6,8 +6,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
-    UInt8Array,
+    ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    StringViewArray, UInt8Array,
 };
 use arrow::datatypes::{Field, Metadata, Schema};
 use parquet::arrow::ArrowWriter;
@@ -202,6 +202,7 @@ fn other_column_names() {
         text: "text".into(),
         label: "stars".into(),
         title: None,
+        ..Columns::default()
     };
     let d = load(Some(&path), &cols).unwrap();
     assert_eq!(d.label_names, ["0", "1", "2", "3", "4"]);
@@ -376,7 +377,7 @@ fn column_of_the_wrong_type() {
     write_parquet(
         &path,
         vec![
-            ("label", strings(&["positive"])),
+            ("label", Arc::new(Float64Array::from(vec![1.0])) as ArrayRef),
             ("content", Arc::new(Int64Array::from(vec![3])) as ArrayRef),
         ],
         false,
@@ -384,7 +385,7 @@ fn column_of_the_wrong_type() {
     refused(
         &path,
         &[],
-        &["column \"label\" has type Utf8, expected integer class ids"],
+        &["column \"label\" has type Float64, expected integer class ids or string labels"],
     );
     refused(
         &path,
@@ -468,13 +469,13 @@ fn malformed_jsonl_line() {
     refused(&path, &[], &["line 3: malformed JSON"]);
     std::fs::write(
         &path,
-        "{\"label\": 1, \"content\": \"ok\"}\n{\"label\": \"pos\", \"content\": \"x\"}\n",
+        "{\"label\": 1, \"content\": \"ok\"}\n{\"label\": [1], \"content\": \"x\"}\n",
     )
     .unwrap();
     refused(
         &path,
         &[],
-        &["line 2: field \"label\" is \"pos\", expected an integer class id"],
+        &["line 2: field \"label\" is [1], expected an integer class id or a string"],
     );
     std::fs::write(&path, "{\"label\": 1, \"text\": \"ok\"}\n").unwrap();
     refused(
@@ -488,7 +489,11 @@ fn malformed_jsonl_line() {
 fn a_directory_without_data() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("README.md"), "hi").unwrap();
-    refused(dir.path(), &[], &["no .parquet, .jsonl or .csv files"]);
+    refused(
+        dir.path(),
+        &[],
+        &["no .parquet, .jsonl, .csv or .tsv files"],
+    );
     for config in ["a", "b"] {
         std::fs::create_dir(dir.path().join(config)).unwrap();
         good_parquet(&dir.path().join(config), "train.parquet", &[0]);

@@ -321,7 +321,7 @@ fn export_writes_the_view_in_order_with_a_search_active_and_checks_the_name() {
         s.notice
             .as_deref()
             .unwrap()
-            .contains("end the name in .parquet, .csv or .jsonl")
+            .contains("end the name in .parquet, .csv, .tsv or .jsonl")
     );
     apply(&mut s, &[ExportBackspace, ExportBackspace, ExportBackspace]);
     for c in "parquet".chars() {

@@ -54,14 +54,36 @@ pub fn tolerance(dtype: DTypePref) -> f32 {
     }
 }
 
+/// Where the goldens are in a checkout of the repository, relative to its root.
+pub const DEFAULT_GOLDENS: &str = "tests/fixtures/models/goldens.json";
+
+/// The default goldens file, which only a checkout has: run elsewhere, one line saying what to pass.
+fn default_goldens() -> Result<&'static Path> {
+    let path = Path::new(DEFAULT_GOLDENS);
+    if path.is_file() {
+        return Ok(path);
+    }
+    let here = std::env::current_dir().map_or_else(|_| "here".into(), |d| d.display().to_string());
+    Err(Error::input(
+        "check",
+        format!(
+            "the goldens file {DEFAULT_GOLDENS} is not in {here}: it comes with a reviewlens checkout (with the fixture models beside it); run check from the checkout's root, or pass --goldens <checkout>/{DEFAULT_GOLDENS}"
+        ),
+    ))
+}
+
 /// Checks every model the goldens name (folders beside the goldens file); prints a line per model
 /// and fails, naming the worst one, when any logit is off by more than the tolerance or any label
 /// differs.
-pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
+pub fn run(goldens: Option<&Path>, opts: &RunOptions) -> Result<()> {
+    let goldens = match goldens {
+        Some(path) => path,
+        None => default_goldens()?,
+    };
     let text = std::fs::read_to_string(goldens).map_err(|e| {
         Error::at_path(
             goldens,
-            format!("cannot read ({e}); pass --goldens tests/fixtures/models/goldens.json"),
+            format!("cannot read ({e}); pass --goldens <checkout>/{DEFAULT_GOLDENS}"),
         )
     })?;
     let g: Goldens = serde_json::from_str(&text)
@@ -75,7 +97,7 @@ pub fn run(goldens: &Path, opts: &RunOptions) -> Result<()> {
         return Err(Error::at_path(
             goldens,
             format!(
-                "{missing}, so there is nothing to check; pass --goldens tests/fixtures/models/goldens.json"
+                "{missing}, so there is nothing to check; pass --goldens <checkout>/{DEFAULT_GOLDENS}"
             ),
         ));
     }

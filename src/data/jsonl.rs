@@ -1,10 +1,12 @@
-//! JSON Lines: one object per line, e.g. `{"label": 1, "title": "...", "content": "..."}`.
-//! An optional integer `row_index` field keeps the row's position in a larger split.
+//! JSON Lines: one object per line, e.g. `{"label": 1, "title": "...", "content": "..."}`; labels are
+//! integers or strings (`"pos"`), one kind per file. An optional integer `row_index` field keeps the
+//! row's position in a larger split.
 
 use std::path::Path;
 
 use serde_json::Value;
 
+use super::labels::LabelColumn;
 use super::{Columns, RawRows};
 use crate::error::{Error, Result};
 
@@ -14,6 +16,7 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
     // A byte order mark, as some editors write one (the CSV reader skips it too).
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     let mut out = RawRows::default();
+    let mut labels = LabelColumn::default();
     let mut row_index = Vec::new();
     let mut all_have_row_index = true;
     for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -48,16 +51,12 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
                 "field \"{name}\" is {other}, expected a string"
             ))),
         };
-        let label = field(&columns.label, "--label-column")?;
-        let label = label.as_i64().ok_or_else(|| {
-            let why = if label.is_u64() {
-                "too large for a class id; fix the line or pick another --label-column"
-            } else {
-                "expected an integer class id"
-            };
-            bad(format!("field \"{}\" is {label}, {why}", columns.label))
-        })?;
-        out.labels.push(label);
+        push_label(
+            field(&columns.label, "--label-column")?,
+            &columns.label,
+            &mut labels,
+        )
+        .map_err(bad)?;
         out.contents.push(string(
             &columns.text,
             field(&columns.text, "--text-column")?,
@@ -78,5 +77,30 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
     if all_have_row_index && !row_index.is_empty() {
         out.row_index = Some(row_index);
     }
+    (out.labels, out.label_values) = labels.finish();
     Ok(out)
+}
+
+/// One line's label: an integer class id or a string; `Err` says what is wrong with it.
+fn push_label(
+    label: &Value,
+    name: &str,
+    labels: &mut LabelColumn,
+) -> std::result::Result<(), String> {
+    match label {
+        Value::String(s) => labels.push_str(s),
+        Value::Null => Err("label is empty (null); every row needs a class".into()),
+        Value::Number(n) => match n.as_i64() {
+            Some(id) => labels.push_int(id),
+            None if n.is_u64() => Err(format!(
+                "field \"{name}\" is {n}, too large for a class id; fix the line or pick another --label-column"
+            )),
+            None => Err(format!(
+                "field \"{name}\" is {n}, expected an integer class id or a string"
+            )),
+        },
+        other => Err(format!(
+            "field \"{name}\" is {other}, expected an integer class id or a string"
+        )),
+    }
 }

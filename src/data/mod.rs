@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
 
+pub use csv_file::CsvHeader;
 pub use sampling::{Count, Sampling};
 pub use source::{DataFile, Format, Inputs, SplitFiles, resolve};
 
@@ -74,6 +75,8 @@ pub struct Columns {
     pub label: String,
     /// `None`: use `title` when the file has it, else show no title.
     pub title: Option<String>,
+    /// Whether a CSV/TSV file's first row names its columns (`--csv-header`).
+    pub csv_header: CsvHeader,
 }
 
 impl Default for Columns {
@@ -82,6 +85,7 @@ impl Default for Columns {
             text: "content".into(),
             label: "label".into(),
             title: None,
+            csv_header: CsvHeader::Auto,
         }
     }
 }
@@ -95,7 +99,10 @@ impl Columns {
 /// Rows read from one file, before labels are checked against the dataset's classes.
 #[derive(Debug, Default)]
 pub(crate) struct RawRows {
+    /// Integer labels; with `label_values`, indices into them.
     pub labels: Vec<i64>,
+    /// String labels (`"neg"`, `"pos"`): the file's distinct values, which `labels` index.
+    pub label_values: Option<Vec<String>>,
     pub titles: Vec<String>,
     pub contents: Vec<String>,
     /// Present when the file carries its rows' positions in the full split.
@@ -117,6 +124,9 @@ pub struct Dataset {
     /// replace.
     pub inputs: Inputs,
     pub label_names: Vec<String>,
+    /// Where the class names came from when the labels are strings ("sorted label values",
+    /// "ClassLabel names"); `None` for integer labels (named by the metadata, or numbered).
+    pub classes_from: Option<&'static str>,
     pub rows: Vec<Review>,
     pub splits: Vec<Split>,
     /// Parquet row groups decoded while loading (sampling reads only those holding sampled rows).
@@ -163,6 +173,7 @@ impl Dataset {
             label_counts,
             source,
             label_names,
+            classes_from: None,
             rows,
             splits,
             haystacks: OnceLock::new(),
@@ -183,6 +194,18 @@ impl Dataset {
                 })
                 .collect()
         })[i]
+    }
+
+    /// Where string labels' class names came from, for a line on stderr: "data.csv: classes neg,
+    /// pos from the sorted label values". `None` for integer labels.
+    pub fn classes_note(&self) -> Option<String> {
+        const SHOWN: usize = 10;
+        let from = self.classes_from?;
+        let mut names = self.label_names[..self.label_names.len().min(SHOWN)].join(", ");
+        if self.label_names.len() > SHOWN {
+            names += &format!(", … ({} classes)", self.label_names.len());
+        }
+        Some(format!("{}: classes {names} from the {from}", self.source))
     }
 
     pub fn label_name(&self, label: u32) -> &str {
@@ -243,6 +266,9 @@ fn fingerprint(splits: &[SplitFiles], columns: &Columns) -> String {
     h.field(&columns.text)
         .field(&columns.label)
         .field(columns.title_or_default());
+    if columns.csv_header != CsvHeader::Auto {
+        h.field(&format!("{:?}", columns.csv_header));
+    }
     for split in splits {
         h.field(&split.name);
         for f in &split.files {
@@ -316,7 +342,8 @@ fn read_file(file: &DataFile, columns: &Columns) -> Result<RawRows> {
             parquet::read(f, &file.path.display().to_string(), columns, None)
         }
         Format::Jsonl => jsonl::read(&file.path, columns),
-        Format::Csv => csv_file::read(&file.path),
+        Format::Csv => csv_file::read(&file.path, columns, b','),
+        Format::Tsv => csv_file::read(&file.path, columns, b'\t'),
     }
 }
 
@@ -326,7 +353,8 @@ pub(crate) fn assemble(
     source: String,
     parts: Vec<(String, Vec<(String, RawRows)>)>,
 ) -> Result<Dataset> {
-    let names = labels::settle(&parts)?;
+    let classes = labels::settle(&parts)?;
+    let names = classes.names;
     let row_groups_read = parts
         .iter()
         .flat_map(|(_, files)| files.iter().map(|(_, raw)| raw.row_groups_read))
@@ -338,23 +366,7 @@ pub(crate) fn assemble(
         let mut position = 0u64;
         let mut last_place = String::new();
         for (place, raw) in files {
-            let row_index = raw.row_index;
-            for (i, ((label, title), content)) in raw
-                .labels
-                .into_iter()
-                .zip(raw.titles)
-                .zip(raw.contents)
-                .enumerate()
-            {
-                let row_index = row_index.as_ref().map_or(position, |ri| ri[i]);
-                position += 1;
-                rows.push(Review {
-                    row_index,
-                    label: labels::check(label, &names, &place, i)?,
-                    title,
-                    content,
-                });
-            }
+            push_rows(raw, &names, &place, &mut position, &mut rows)?;
             last_place = place;
         }
         if rows.len() == start {
@@ -377,5 +389,44 @@ pub(crate) fn assemble(
     }
     let mut data = Dataset::new(source, names, rows, splits);
     data.row_groups_read = row_groups_read;
+    data.classes_from = classes.from;
     Ok(data)
+}
+
+/// Appends one file's rows, each label checked against the classes `names`; rows without a
+/// `row_index` are numbered on from `position`.
+fn push_rows(
+    raw: RawRows,
+    names: &[String],
+    place: &str,
+    position: &mut u64,
+    rows: &mut Vec<Review>,
+) -> Result<()> {
+    let value_classes = labels::classes_of_values(&raw, names);
+    let row_index = raw.row_index;
+    let values = raw.label_values.unwrap_or_default();
+    for (i, ((label, title), content)) in raw
+        .labels
+        .into_iter()
+        .zip(raw.titles)
+        .zip(raw.contents)
+        .enumerate()
+    {
+        let row_index = row_index.as_ref().map_or(*position, |ri| ri[i]);
+        *position += 1;
+        let label = match &value_classes {
+            Some(classes) => {
+                let v = label as usize;
+                labels::check_value(classes[v], &values[v], names, place, i)?
+            }
+            None => labels::check(label, names, place, i)?,
+        };
+        rows.push(Review {
+            row_index,
+            label,
+            title,
+            content,
+        });
+    }
+    Ok(())
 }

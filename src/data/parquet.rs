@@ -1,5 +1,7 @@
 //! Parquet files in the Hub's layout (or any layout, given the column names). Only the needed columns
-//! are decoded (projection); text may be `Utf8`, `LargeUtf8` or `Utf8View`, labels any integer width.
+//! are decoded (projection); text may be `Utf8`, `LargeUtf8`, `Utf8View` or a dictionary of any of
+//! them (pandas categoricals, `dictionary_encode()`); labels any integer type, or strings, either
+//! of them dictionary-encoded too.
 
 use std::sync::Arc;
 
@@ -15,7 +17,8 @@ use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataR
 use parquet::file::reader::ChunkReader;
 
 use super::contain::{contain, one_line};
-use super::{Columns, RawRows, footer, labels};
+use super::labels::{self, LabelColumn};
+use super::{Columns, RawRows, footer};
 use crate::error::{Error, Result};
 
 /// Rows reserved up front at most: a footer's row count is a claim until the pages are decoded.
@@ -86,25 +89,27 @@ fn read_checked<R: ChunkReader + 'static>(
         .and_then(|json| labels::from_hf_metadata(json, &columns.label));
     let (reader, total, row_groups_read) = decoder(builder, &found, rows, place)?;
     let reserve = total.min(RESERVE_AT_MOST);
+    let mut labels = LabelColumn::with_capacity(reserve);
     let mut out = RawRows {
-        labels: Vec::with_capacity(reserve),
         titles: Vec::with_capacity(reserve),
         contents: Vec::with_capacity(reserve),
         row_index: found.row_index.map(|_| Vec::with_capacity(reserve)),
         label_names,
         row_groups_read,
+        ..RawRows::default()
     };
     for batch in reader {
         let batch = batch.map_err(|e| corrupt(place, e))?;
-        found.append(&batch, &schema, columns, place, &mut out)?;
+        found.append(&batch, &schema, place, &mut out, &mut labels)?;
     }
-    if out.labels.len() != total {
+    if labels.len() != total {
         let problem = format!(
             "the footer promises {total} rows, the pages hold {}",
-            out.labels.len()
+            labels.len()
         );
         return Err(corrupt(place, problem));
     }
+    (out.labels, out.label_values) = labels.finish();
     Ok(out)
 }
 
@@ -161,7 +166,7 @@ impl Found {
         let check = |idx: usize, ok: fn(&DataType) -> bool, expected: &str| {
             check_type(schema.field(idx), ok, expected, place)
         };
-        check(label, DataType::is_integer, "integer class ids")?;
+        check(label, is_label, LABEL_TYPES)?;
         check(text, is_text, TEXT_TYPES)?;
         if let Some(i) = title {
             check(i, is_text, TEXT_TYPES)?;
@@ -192,28 +197,25 @@ impl Found {
         &self,
         batch: &RecordBatch,
         schema: &Schema,
-        columns: &Columns,
         place: &str,
         out: &mut RawRows,
+        labels: &mut LabelColumn,
     ) -> Result<()> {
         let column = |idx: usize| {
             batch
                 .column_by_name(schema.field(idx).name())
                 .expect("projected")
         };
-        let base = out.labels.len();
-        let label_col = as_i64(column(self.label), &columns.label, place)?;
-        for i in 0..label_col.len() {
-            if label_col.is_null(i) {
-                return Err(unusable_label(column(self.label), i, base + i + 1, place));
-            }
-            out.labels
-                .push(label_col.as_primitive::<Int64Type>().value(i));
-        }
-        push_text(column(self.text), &mut out.contents);
+        push_labels(
+            column(self.label),
+            schema.field(self.label).name(),
+            place,
+            labels,
+        )?;
+        push_text(&plain_text(column(self.text), place)?, &mut out.contents);
         match self.title {
-            Some(idx) => push_text(column(idx), &mut out.titles),
-            None => out.titles.resize(out.labels.len(), String::new()),
+            Some(idx) => push_text(&plain_text(column(idx), place)?, &mut out.titles),
+            None => out.titles.resize(labels.len(), String::new()),
         }
         if let (Some(idx), Some(ri)) = (self.row_index, out.row_index.as_mut()) {
             let col = as_i64(column(idx), "row_index", place)?;
@@ -222,6 +224,32 @@ impl Found {
         }
         Ok(())
     }
+}
+
+/// Appends a batch's labels: integers of any width, or strings (either maybe dictionary-encoded).
+/// A null label, or an integer too large for a class id, is refused with its row.
+fn push_labels(raw: &ArrayRef, name: &str, place: &str, labels: &mut LabelColumn) -> Result<()> {
+    let base = labels.len();
+    let at_row = |i: usize, problem: String| {
+        Error::input(place, one_line(&format!("row {}: {problem}", base + i + 1)))
+    };
+    if is_text(value_type(raw.data_type())) {
+        let col = plain_text(raw, place)?;
+        for (i, value) in text_values(&col).enumerate() {
+            let value = value.ok_or_else(|| unusable_label(&col, i, base + i + 1, place))?;
+            labels.push_str(value).map_err(|e| at_row(i, e))?;
+        }
+        return Ok(());
+    }
+    let col = as_i64(raw, name, place)?;
+    for i in 0..col.len() {
+        if col.is_null(i) {
+            return Err(unusable_label(raw, i, base + i + 1, place));
+        }
+        let value = col.as_primitive::<Int64Type>().value(i);
+        labels.push_int(value).map_err(|e| at_row(i, e))?;
+    }
+    Ok(())
 }
 
 /// Why the label at `i` did not become a class id: it is empty, or (cast to i64, it became null)
@@ -239,7 +267,8 @@ fn unusable_label(raw: &ArrayRef, i: usize, row: usize, place: &str) -> Error {
     Error::input(place, format!("row {row}: {problem}"))
 }
 
-const TEXT_TYPES: &str = "text (Utf8, LargeUtf8 or Utf8View)";
+const TEXT_TYPES: &str = "text (Utf8, LargeUtf8 or Utf8View, or a dictionary of them)";
+const LABEL_TYPES: &str = "integer class ids or string labels";
 
 /// Refuses a column whose type cannot be read as `expected` says, naming both types.
 fn check_type(field: &Field, ok: fn(&DataType) -> bool, expected: &str, place: &str) -> Result<()> {
@@ -326,8 +355,35 @@ fn plan(
     ))
 }
 
+/// A text type, or a dictionary of one.
 fn is_text(t: &DataType) -> bool {
-    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+    matches!(
+        value_type(t),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    )
+}
+
+/// An integer or text type, or a dictionary of one.
+fn is_label(t: &DataType) -> bool {
+    value_type(t).is_integer() || is_text(t)
+}
+
+/// What a dictionary holds; any other type is itself.
+fn value_type(t: &DataType) -> &DataType {
+    match t {
+        DataType::Dictionary(_, values) => values,
+        other => other,
+    }
+}
+
+/// A text column as `Utf8`, `LargeUtf8` or `Utf8View`: a dictionary is unpacked.
+fn plain_text(col: &ArrayRef, place: &str) -> Result<ArrayRef> {
+    match col.data_type() {
+        DataType::Dictionary(_, values) => {
+            arrow::compute::cast(col, values).map_err(|e| corrupt(place, e))
+        }
+        _ => Ok(col.clone()),
+    }
 }
 
 fn as_i64(col: &ArrayRef, name: &str, place: &str) -> Result<ArrayRef> {
@@ -335,15 +391,17 @@ fn as_i64(col: &ArrayRef, name: &str, place: &str) -> Result<ArrayRef> {
         .map_err(|e| Error::input(place, one_line(&format!("column \"{name}\": {e}"))))
 }
 
-/// Appends a text column's values; nulls become empty strings.
+/// Appends a plain text column's values; nulls become empty strings.
 fn push_text(col: &ArrayRef, out: &mut Vec<String>) {
-    fn extend<'a>(out: &mut Vec<String>, values: impl Iterator<Item = Option<&'a str>>) {
-        out.extend(values.map(|v| v.unwrap_or_default().to_owned()));
-    }
+    out.extend(text_values(col).map(|v| v.unwrap_or_default().to_owned()));
+}
+
+/// The values of a plain text column (see `plain_text`).
+fn text_values(col: &ArrayRef) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
     match col.data_type() {
-        DataType::Utf8 => extend(out, col.as_string::<i32>().iter()),
-        DataType::LargeUtf8 => extend(out, col.as_string::<i64>().iter()),
-        DataType::Utf8View => extend(out, col.as_string_view().iter()),
+        DataType::Utf8 => Box::new(col.as_string::<i32>().iter()),
+        DataType::LargeUtf8 => Box::new(col.as_string::<i64>().iter()),
+        DataType::Utf8View => Box::new(col.as_string_view().iter()),
         other => unreachable!("type {other} was checked before decoding"),
     }
 }

@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use super::{Columns, DataFile, Format, RawRows, numpy_rng, parquet, read_file};
+use super::{Columns, DataFile, Format, RawRows, labels, numpy_rng, parquet, read_file};
 use crate::error::{Error, Result};
 
 /// How many rows of a split: a number, or `all`.
@@ -99,9 +99,14 @@ pub(crate) fn read_split(
     if files.iter().all(|f| f.format == Format::Parquet) {
         read_parquet_split(files, columns, sampling, count, split, &place)
     } else {
+        let mut read = Vec::with_capacity(files.len());
+        for f in files {
+            read.push((f.path.display().to_string(), read_file(f, columns)?));
+        }
+        labels::unify(&mut read)?;
         let mut all = RawRows::default();
-        for (i, f) in files.iter().enumerate() {
-            append(&mut all, read_file(f, columns)?, i == 0);
+        for (i, (_, raw)) in read.into_iter().enumerate() {
+            append(&mut all, raw, i == 0);
         }
         let positions = sampling.positions(count, all.labels.len(), split, &place)?;
         Ok(pick(all, &positions))
@@ -142,35 +147,12 @@ fn read_parquet_split(
     for w in &mut wanted {
         w.sort_unstable();
     }
-    // Shards decode side by side (a thread each; the OS shares out the cores).
-    let read: Vec<Result<RawRows>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .iter()
-            .zip(&wanted)
-            .map(|(f, rows)| {
-                scope.spawn(move || {
-                    if rows.is_empty() {
-                        return Ok(RawRows::default());
-                    }
-                    parquet::read(open(f)?, &f.path.display().to_string(), columns, Some(rows))
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a shard reader panicked"))
-            .collect()
-    });
-    let mut shards = Vec::with_capacity(files.len());
-    let mut row_groups_read = 0;
-    for raw in read {
-        let raw = raw?;
-        row_groups_read += raw.row_groups_read;
-        shards.push(raw);
-    }
+    let (mut shards, row_groups_read) = read_shards(files, &wanted, columns)?;
     let label_names = shards.iter().find_map(|s| s.label_names.clone());
+    let label_values = shards.iter().find_map(|s| s.label_values.clone());
     let mut out = RawRows {
         label_names,
+        label_values,
         row_groups_read,
         row_index: Some(Vec::with_capacity(positions.len())),
         ..RawRows::default()
@@ -191,6 +173,45 @@ fn read_parquet_split(
     Ok(out)
 }
 
+/// The `wanted` rows of each shard, decoded side by side (a thread each; the OS shares out the
+/// cores), their string labels given one table; also how many row groups were decoded.
+fn read_shards(
+    files: &[DataFile],
+    wanted: &[Vec<usize>],
+    columns: &Columns,
+) -> Result<(Vec<RawRows>, usize)> {
+    let read: Vec<Result<RawRows>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .zip(wanted)
+            .map(|(f, rows)| {
+                scope.spawn(move || {
+                    if rows.is_empty() {
+                        return Ok(RawRows::default());
+                    }
+                    parquet::read(open(f)?, &f.path.display().to_string(), columns, Some(rows))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a shard reader panicked"))
+            .collect()
+    });
+    let mut shards = Vec::with_capacity(files.len());
+    let mut row_groups_read = 0;
+    for (f, raw) in files.iter().zip(read) {
+        let raw = raw?;
+        row_groups_read += raw.row_groups_read;
+        shards.push((f.path.display().to_string(), raw));
+    }
+    labels::unify(&mut shards)?;
+    Ok((
+        shards.into_iter().map(|(_, raw)| raw).collect(),
+        row_groups_read,
+    ))
+}
+
 /// Appends `more` to `all` (`first`: `all` is still empty). `row_index` survives only when every file
 /// has the column; otherwise positions stand in for it.
 fn append(all: &mut RawRows, more: RawRows, first: bool) {
@@ -206,6 +227,8 @@ fn append(all: &mut RawRows, more: RawRows, first: bool) {
     all.titles.extend(more.titles);
     all.contents.extend(more.contents);
     all.label_names = all.label_names.take().or(more.label_names);
+    // One table for every file (`labels::unify`), so the last file's is everyone's.
+    all.label_values = more.label_values.or(all.label_values.take());
 }
 
 /// The rows at `positions`, in that order, each keeping its `row_index` (or its position).
@@ -226,6 +249,7 @@ pub(crate) fn pick(mut all: RawRows, positions: &[usize]) -> RawRows {
             .collect(),
         row_index: Some(row_index),
         label_names: all.label_names,
+        label_values: all.label_values,
         row_groups_read: all.row_groups_read,
     }
 }

@@ -11,16 +11,19 @@ pub enum Format {
     Parquet,
     Jsonl,
     Csv,
+    /// Tab-separated, read and written as CSV is.
+    Tsv,
 }
 
 impl Format {
-    /// `.parquet`/`.pq`, `.jsonl`/`.ndjson`, `.csv`, in any case.
+    /// `.parquet`/`.pq`, `.jsonl`/`.ndjson`, `.csv`, `.tsv`, in any case.
     pub fn by_extension(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
         match ext.as_str() {
             "parquet" | "pq" => Some(Format::Parquet),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
+            "tsv" => Some(Format::Tsv),
             _ => None,
         }
     }
@@ -71,7 +74,7 @@ impl Inputs {
 
 const KNOWN_SPLITS: [&str; 3] = ["train", "validation", "test"];
 const WHAT_TO_PASS: &str =
-    "pass a parquet, JSONL or CSV file, or a directory holding train/test files";
+    "pass a parquet, JSONL, CSV or TSV file, or a directory holding train/test files";
 
 /// Finds the splits and their files under `path`.
 pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
@@ -87,7 +90,7 @@ pub fn resolve(path: &Path) -> Result<Vec<SplitFiles>> {
         let format = format_of(path)?.ok_or_else(|| {
             Error::at_path(
                 path,
-                "unknown file type (expected .parquet, .jsonl or .csv, or a parquet file's PAR1 header)",
+                "unknown file type (expected .parquet, .jsonl, .csv or .tsv, or a parquet file's PAR1 header)",
             )
         })?;
         return Ok(vec![SplitFiles {
@@ -139,7 +142,9 @@ fn one_config(path: &Path) -> Result<Vec<DataFile>> {
     match configs.len() {
         0 => Err(Error::at_path(
             path,
-            format!("no .parquet, .jsonl or .csv files here or one level down; {WHAT_TO_PASS}"),
+            format!(
+                "no .parquet, .jsonl, .csv or .tsv files here or one level down; {WHAT_TO_PASS}"
+            ),
         )),
         1 => Ok(configs.pop().expect("one").1),
         _ => {

@@ -1,4 +1,4 @@
-//! Writing a table of reviews and predictions to parquet, CSV or JSONL, chosen by the file's
+//! Writing a table of reviews and predictions to parquet, CSV, TSV or JSONL, chosen by the file's
 //! extension, atomically (a temporary file beside it, then a rename).
 
 use std::path::Path;
@@ -19,7 +19,7 @@ pub fn output_format(path: &Path) -> Result<Format> {
     Format::by_extension(path).ok_or_else(|| {
         Error::at_path(
             path,
-            "unknown output type; end the name in .parquet, .csv or .jsonl",
+            "unknown output type; end the name in .parquet, .csv, .tsv or .jsonl",
         )
     })
 }
@@ -203,9 +203,14 @@ fn encode(
     let mut out = Vec::new();
     match format {
         Format::Parquet => out = super::parquet::bytes(batch, None)?,
-        Format::Csv | Format::Jsonl => {
+        Format::Csv | Format::Tsv | Format::Jsonl => {
             let schema = batch.schema();
-            let mut csv = (format == Format::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+            let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
+            let mut csv = (format != Format::Jsonl).then(|| {
+                csv::WriterBuilder::new()
+                    .delimiter(delimiter)
+                    .from_writer(Vec::new())
+            });
             if let Some(w) = csv.as_mut() {
                 w.write_record(schema.fields().iter().map(|f| f.name().as_str()))?;
             }

@@ -1,6 +1,8 @@
 //! Which dataset class each model output means: the model's `id2label` matched to the dataset's label
 //! names case-insensitively (NEGATIVE → negative), `LABEL_k` to a class named `k`, or an explicit
-//! `--label-map NEGATIVE=0,POSITIVE=1`. A model that cannot be matched is refused before inference.
+//! `--label-map NEGATIVE=0,POSITIVE=1`. Classes that are only numbered ("0", "1": integer labels
+//! without names) and a model with as many labels, none naming a class, pair up in order (said
+//! once). A model that cannot be matched is refused before inference.
 
 use crate::error::{Error, Result};
 
@@ -22,12 +24,18 @@ pub fn parse_map(text: &str) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// For each model output `i` (named `id2label[i]`), the dataset class it predicts.
+/// For each model output `i` (named `id2label[i]`), the dataset class it predicts; and what the
+/// user should be told about it, when the classes were taken in order.
 pub fn match_labels(
     id2label: &[String],
     dataset: &[String],
     map: Option<&[(String, String)]>,
-) -> Result<Vec<u32>> {
+) -> Result<(Vec<u32>, Option<String>)> {
+    if map.is_none() {
+        if let Some(in_order) = in_order(id2label, dataset) {
+            return Ok(in_order);
+        }
+    }
     let mut out = Vec::with_capacity(id2label.len());
     for (i, model_label) in id2label.iter().enumerate() {
         let class = match map {
@@ -45,7 +53,23 @@ pub fn match_labels(
         }
         out.push(class);
     }
-    Ok(out)
+    Ok((out, None))
+}
+
+/// Numbered classes (named `0..n`, as integer labels without names are) and a model with exactly
+/// `n` labels, none of which names a class: model label k is class k, and a note says so.
+fn in_order(id2label: &[String], dataset: &[String]) -> Option<(Vec<u32>, Option<String>)> {
+    let numbered = (dataset.iter().enumerate()).all(|(i, name)| *name == i.to_string());
+    let none_named = (id2label.iter()).all(|label| named_class(label, dataset).is_none());
+    if !numbered || !none_named || id2label.len() != dataset.len() {
+        return None;
+    }
+    let note = format!(
+        "model labels {} taken as classes {}; --label-map to change",
+        id2label.join(", "),
+        dataset.join(", ")
+    );
+    Some(((0..dataset.len() as u32).collect(), Some(note)))
 }
 
 /// The class `--label-map` gives `model_label`: an explicit map may name a class or give its id.
@@ -79,16 +103,10 @@ fn mapped_class(model_label: &str, map: &[(String, String)], dataset: &[String])
 }
 
 /// The class output `i` means by name alone (`NEGATIVE`, or `LABEL_k` for a class named `k`):
-/// automatic matching never guesses from ids.
+/// apart from numbered classes (`in_order`), automatic matching never guesses from ids.
 fn matched_class(i: usize, id2label: &[String], dataset: &[String]) -> Result<u32> {
     let model_label = &id2label[i];
-    class_named(dataset, model_label)
-        .or_else(|| {
-            model_label
-                .strip_prefix("LABEL_")
-                .and_then(|k| class_named(dataset, k))
-        })
-        .ok_or_else(|| {
+    named_class(model_label, dataset).ok_or_else(|| {
             Error::input(
                 "model",
                 format!(
@@ -98,6 +116,15 @@ fn matched_class(i: usize, id2label: &[String], dataset: &[String]) -> Result<u3
                 ),
             )
         })
+}
+
+/// The class a model label names: the same name (ignoring case), or `LABEL_k` for a class named `k`.
+fn named_class(model_label: &str, dataset: &[String]) -> Option<u32> {
+    class_named(dataset, model_label).or_else(|| {
+        model_label
+            .strip_prefix("LABEL_")
+            .and_then(|k| class_named(dataset, k))
+    })
 }
 
 /// The dataset class named `name`, ignoring case and surrounding spaces.
@@ -130,15 +157,21 @@ mod tests {
     fn matches_case_insensitively_and_by_label_k() {
         let data = names(&["negative", "positive"]);
         assert_eq!(
-            match_labels(&names(&["NEGATIVE", "POSITIVE"]), &data, None).unwrap(),
+            match_labels(&names(&["NEGATIVE", "POSITIVE"]), &data, None)
+                .unwrap()
+                .0,
             [0, 1]
         );
         assert_eq!(
-            match_labels(&names(&["POSITIVE", "NEGATIVE"]), &data, None).unwrap(),
+            match_labels(&names(&["POSITIVE", "NEGATIVE"]), &data, None)
+                .unwrap()
+                .0,
             [1, 0]
         );
         assert_eq!(
-            match_labels(&names(&["LABEL_0", "LABEL_1"]), &names(&["0", "1"]), None).unwrap(),
+            match_labels(&names(&["LABEL_0", "LABEL_1"]), &names(&["0", "1"]), None)
+                .unwrap()
+                .0,
             [0, 1]
         );
     }
@@ -161,11 +194,41 @@ mod tests {
         let data = names(&["negative", "positive"]);
         let map = parse_map("LABEL_0=positive, LABEL_1=0").unwrap();
         assert_eq!(
-            match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, Some(&map)).unwrap(),
+            match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, Some(&map))
+                .unwrap()
+                .0,
             [1, 0]
         );
         assert!(parse_map("NEGATIVE").is_err());
         let map = parse_map("LABEL_0=0,LABEL_1=0").unwrap();
         assert!(match_labels(&names(&["LABEL_0", "LABEL_1"]), &data, Some(&map)).is_err());
+    }
+
+    #[test]
+    fn numbered_classes_take_a_named_model_in_order() {
+        let numbered = names(&["0", "1"]);
+        let sst2 = names(&["NEGATIVE", "POSITIVE"]);
+        let (classes, note) = match_labels(&sst2, &numbered, None).unwrap();
+        assert_eq!(classes, [0, 1]);
+        assert_eq!(
+            note.as_deref(),
+            Some("model labels NEGATIVE, POSITIVE taken as classes 0, 1; --label-map to change")
+        );
+        // Names that match still match by name, and say nothing.
+        let swapped = names(&["LABEL_1", "LABEL_0"]);
+        assert_eq!(
+            match_labels(&swapped, &numbered, None).unwrap(),
+            (vec![1, 0], None)
+        );
+        // An explicit map decides.
+        let map = parse_map("NEGATIVE=1,POSITIVE=0").unwrap();
+        assert_eq!(
+            match_labels(&sst2, &numbered, Some(&map)).unwrap(),
+            (vec![1, 0], None)
+        );
+        // Not when the counts differ, nor when the classes have names.
+        assert!(match_labels(&sst2, &names(&["0", "1", "2"]), None).is_err());
+        assert!(match_labels(&sst2, &names(&["neg", "pos"]), None).is_err());
+        assert!(match_labels(&names(&["LABEL_1", "OTHER"]), &numbered, None).is_err());
     }
 }

@@ -78,6 +78,8 @@ pub struct Classifier {
     pub device_note: Option<String>,
     /// Cuts a batch too large for the memory at hand into passes that fit.
     planner: memory::Planner,
+    /// That the model's labels were taken as numbered classes in order, until said.
+    label_note: Option<String>,
 }
 
 impl Classifier {
@@ -86,7 +88,7 @@ impl Classifier {
         let config = load::read_json(&files.config)?;
         let architecture = architecture(&files.config, &config)?;
         let id2label = id2label(&config).map_err(|e| Error::at_path(&files.config, e))?;
-        let class_of_output =
+        let (class_of_output, label_note) =
             labels::match_labels(&id2label, dataset_labels, opts.label_map.as_deref())?;
         let net_config = NetConfig::parse(&files.config, architecture, config)?;
         let (max_positions, vocab_size) = net_config.sizes();
@@ -111,6 +113,7 @@ impl Classifier {
             classes: dataset_labels.len(),
             device_note,
             planner,
+            label_note,
         })
     }
 
@@ -158,6 +161,11 @@ impl Classifier {
     /// What the model should say once: that a batch ran in pieces.
     pub fn take_note(&self) -> Option<String> {
         self.planner.take_note()
+    }
+
+    /// What the user should be told once about the labels: that they were taken in order.
+    pub fn take_label_note(&mut self) -> Option<String> {
+        self.label_note.take()
     }
 
     /// One forward pass, padded to the longest text of `batch`.

@@ -77,11 +77,15 @@ impl Predict for Predictor {
         }
     }
 
-    /// Warnings since the last call: about the embedding cache, and a batch run in pieces to fit
-    /// the memory at hand (said once).
+    /// Warnings since the last call: about the embedding cache, a model's labels taken as numbered
+    /// classes in order, and a batch run in pieces to fit the memory at hand (each said once).
     fn take_warnings(&mut self) -> Vec<String> {
         match self {
-            Predictor::Sequence(c) => c.take_note().into_iter().collect(),
+            Predictor::Sequence(c) => c
+                .take_label_note()
+                .into_iter()
+                .chain(c.take_note())
+                .collect(),
             Predictor::Embedding {
                 classifier,
                 vectors,

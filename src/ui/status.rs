@@ -198,6 +198,14 @@ fn pick(state: &State, cell: Cell, base: Style) -> Vec<Part> {
     ]
 }
 
+/// The data's name, and where its class names came from when its labels are strings.
+fn source(state: &State) -> String {
+    match state.data.classes_from {
+        Some(from) => format!("{} · classes: {from}", state.data.source),
+        None => state.data.source.clone(),
+    }
+}
+
 /// Where the rows come from, what narrows them, the classifiers' state and the notice.
 fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
     let bold = base.add_modifier(Modifier::BOLD);
@@ -207,7 +215,7 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
         thousands(state.split_len())
     );
     let mut parts = vec![
-        part(Rank::Source, state.data.source.clone(), bold),
+        part(Rank::Source, source(state), bold),
         part(Rank::Split, state.split_name(), base),
         part(Rank::Rows, rows, base),
     ];
