@@ -123,6 +123,18 @@ fn redraw(terminal: &mut Term) -> Result<()> {
     terminal.resize(area).map_err(Error::Terminal)
 }
 
+/// `text` to the terminal's clipboard with OSC 52: the terminal (or tmux) sets the system
+/// clipboard, over ssh too; one without it ignores the sequence.
+fn copy(terminal: &mut Term, text: &str) -> Result<()> {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let out = terminal.backend_mut();
+    write!(out, "\x1b]52;c;{encoded}\x07")
+        .and_then(|()| out.flush())
+        .map_err(Error::Terminal)
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
@@ -288,6 +300,7 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                 Command::Quit => return Ok(false),
                 Command::Suspend => suspend(terminal)?,
                 Command::Redraw => redraw(terminal)?,
+                Command::Copy { text } => copy(terminal, &text)?,
                 Command::Classify {
                     side,
                     job,

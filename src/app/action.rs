@@ -93,6 +93,10 @@ pub enum Action {
     Suspend,
     /// Ctrl-L (or SIGCONT): draw the whole screen again, whatever is on it.
     Redraw,
+    /// `y`: the selected review's title and text to the terminal's clipboard.
+    CopyReview,
+    /// `Y`: the rows in view, as TSV, to the terminal's clipboard.
+    CopyView,
 }
 
 /// Everything `update` reacts to.
@@ -169,4 +173,8 @@ pub enum Command {
     Suspend,
     /// Clear the screen and draw every cell again.
     Redraw,
+    /// Put `text` on the terminal's clipboard (OSC 52, so it works over ssh).
+    Copy {
+        text: String,
+    },
 }

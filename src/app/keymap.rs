@@ -190,6 +190,10 @@ pub const BROWSE: Section = Section {
             "export the reviews shown (.csv, .parquet or .jsonl)",
         ),
         row(
+            &[b(&[ch('y')], CopyReview), b(&[ch('Y')], CopyView)],
+            "copy the review / the rows in view (TSV) to the clipboard",
+        ),
+        row(
             &[b(&[ch('s')], CycleOrder)],
             "order: dataset → confident mistakes first → least confident first",
         ),

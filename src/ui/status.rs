@@ -279,19 +279,28 @@ fn model_summary(preds: &Predictions) -> Option<String> {
             job.rate()
         ));
     }
+    let name = short_name(&preds.model_name);
     match &preds.status {
-        ModelStatus::Idle => None,
+        ModelStatus::Idle => (!name.is_empty()).then(|| name.to_owned()),
         ModelStatus::Busy(what) => Some(what.clone()),
         ModelStatus::Ready {
             device, note: None, ..
-        } => Some(device.clone()),
+        } => Some(format!("{name} · {device}")),
         ModelStatus::Ready {
             device,
             note: Some(note),
             ..
-        } => Some(format!("{device} ({note})")),
+        } => Some(format!("{name} · {device} ({note})")),
         ModelStatus::Failed(e) => Some(format!("model unavailable: {e}")),
     }
+}
+
+/// A model as the status bar names it: a Hub repo or a folder without its owner or parents
+/// ("distilbert-base-uncased-finetuned-sst-2-english"; embedding classifiers' names are short
+/// already: "all-MiniLM-L6-v2 + logistic regression").
+fn short_name(name: &str) -> &str {
+    let name = name.trim_end_matches('/');
+    name.rsplit('/').next().unwrap_or(name)
 }
 
 /// "12 matches (3 of 12)" when the selection sits on a match, else "12 matches".

@@ -3,6 +3,7 @@
 
 mod cells;
 mod classify;
+mod copy;
 mod escape;
 mod export;
 mod help;
@@ -72,6 +73,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         Quit => return vec![Command::Quit],
         Suspend => return vec![Command::Suspend],
         Redraw => return vec![Command::Redraw],
+        CopyReview | CopyView => return copy::act(state, action),
         Escape => return escape::escape(state),
         DismissAlert => state.alert = None,
         Up
