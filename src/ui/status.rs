@@ -245,11 +245,12 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
         parts.push(part(Rank::Search, text, base));
     }
     match &state.preds_b {
-        None => parts.extend(model_summary(&state.preds).map(|m| part(Rank::Model, m, base))),
+        None => parts
+            .extend(model_summary(&state.preds).map(|m| part(model_rank(&state.preds), m, base))),
         Some(b) => {
             for (side, preds) in [("A", &state.preds), ("B", b)] {
                 let what = model_summary(preds).unwrap_or_else(|| "not loaded".into());
-                parts.push(part(Rank::Model, format!("{side}: {what}"), base));
+                parts.push(part(model_rank(preds), format!("{side}: {what}"), base));
             }
         }
     }
@@ -257,6 +258,15 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
         parts.push(part(Rank::Must, notice.clone(), theme.notice()));
     }
     parts
+}
+
+/// A batch, a load or a failure matters as much as the rows; the model's name and device alone
+/// give way with the source.
+fn model_rank(preds: &Predictions) -> Rank {
+    match (&preds.job, &preds.status) {
+        (None, ModelStatus::Idle | ModelStatus::Ready { .. }) => Rank::Source,
+        _ => Rank::Model,
+    }
 }
 
 /// The model's state, or the running batch with a progress bar, rate and ETA.
