@@ -306,3 +306,25 @@ fn every_window_of_a_long_review_reads_as_the_review_drawn_whole() {
         assert!(window[11].contains(&hint), "{} has {hint}", window[11]);
     }
 }
+
+/// The "all" view mixes the splits, and row numbers repeat across them: a split column says which
+/// split each row is from (issue 14's habits). One split's view has no such column.
+#[test]
+fn the_all_view_shows_each_rows_split() {
+    use reviewlens::app::Action::NextSplit;
+    let mut s = reviewlens::app::State::new(common::tiny(), (100, 20));
+    let screen = reviewlens::ui::snapshot::render(&s);
+    assert!(!screen.contains("split"), "{screen}");
+    common::apply(&mut s, &[NextSplit, NextSplit]);
+    let screen = reviewlens::ui::snapshot::render(&s);
+    let header = screen.lines().find(|l| l.contains(" row ")).unwrap();
+    assert!(header.contains("split"), "{screen}");
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("Great CD") || l.contains("Terrible"))
+        .collect();
+    assert!(
+        rows.iter().any(|l| l.contains("train")) && rows.iter().any(|l| l.contains("test")),
+        "{screen}"
+    );
+}

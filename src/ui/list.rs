@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use super::style::Theme;
 use super::text::{clip, ellipsize, highlighted, one_line, thousands};
 use crate::app::layout::list_rows;
-use crate::app::{CompareFilter, Predictions, State};
+use crate::app::{CompareFilter, Predictions, SplitView, State};
 
 pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
     draw_with(state, area, frame, super::theme());
@@ -84,6 +84,8 @@ fn empty_message(state: &State) -> String {
 
 /// Which columns the list has and how wide they are.
 struct Columns {
+    /// The split column's width in the "all" view (which mixes the splits); 0 elsewhere.
+    split_width: u16,
     row_width: u16,
     /// Columns a label name gets (names longer than that end in `…`).
     label_width: u16,
@@ -104,7 +106,14 @@ impl Columns {
         let data = &state.data;
         let label_width = data.label_names.iter().map(|n| n.chars().count());
         let sides = [Some(&state.preds), state.preds_b.as_ref()];
+        let split_width = match state.split {
+            SplitView::All => (data.splits.iter())
+                .map(|s| s.name.chars().count().min(12))
+                .max(),
+            SplitView::One(_) => None,
+        };
         let mut columns = Columns {
+            split_width: split_width.map_or(0, |w| w.max(5) as u16),
             row_width: data.max_row_index.to_string().len().max(3) as u16,
             label_width: label_width.max().unwrap_or(5).max(5) as u16,
             predictions: (sides.into_iter().flatten())
@@ -134,11 +143,12 @@ impl Columns {
     }
 
     fn header(&self) -> Row<'static> {
-        let mut header = vec![
-            Cell::from(""),
-            Cell::from(Line::from("row").right_aligned()),
-            Cell::from("gold"),
-        ];
+        let mut header = vec![Cell::from("")];
+        if self.split_width > 0 {
+            header.push(Cell::from("split"));
+        }
+        header.push(Cell::from(Line::from("row").right_aligned()));
+        header.push(Cell::from("gold"));
         if self.predictions {
             header.push(Cell::from("predicted"));
             if self.confidence {
@@ -153,11 +163,12 @@ impl Columns {
     }
 
     fn widths(&self) -> Vec<Constraint> {
-        let mut widths = vec![
-            Constraint::Length(1),
-            Constraint::Length(self.row_width),
-            Constraint::Length(self.label_width),
-        ];
+        let mut widths = vec![Constraint::Length(1)];
+        if self.split_width > 0 {
+            widths.push(Constraint::Length(self.split_width));
+        }
+        widths.push(Constraint::Length(self.row_width));
+        widths.push(Constraint::Length(self.label_width));
         if self.predictions {
             widths.push(Constraint::Length(self.label_width + 2));
             if self.confidence {
@@ -202,14 +213,20 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
         let query = state.active_query();
         Line::from(highlighted(&title, query, Style::new(), theme.matched()))
     };
-    let mut cells = vec![
-        Cell::from(marker),
+    let mut cells = vec![Cell::from(marker)];
+    if columns.split_width > 0 {
+        cells.push(Cell::from(ellipsize(
+            data.split_of(row),
+            columns.split_width as usize,
+        )));
+    }
+    cells.extend([
         Cell::from(Line::from(review.row_index.to_string()).right_aligned()),
         Cell::from(Span::styled(
             columns.name(data.label_name(review.label)),
             theme.label(review.label),
         )),
-    ];
+    ]);
     if columns.predictions {
         cells.extend(prediction_cells(state, columns, row, theme));
         if let Some(b) = &state.preds_b {
