@@ -307,3 +307,38 @@ fn x_while_a_head_trains_stops_the_training() {
     assert!(update(&mut s, CancelJob.into()).is_empty());
     assert_eq!(s.notice.as_deref(), Some("no batch is running"));
 }
+
+/// `>` sorts by the next column and `<` turns it around (issue 14's habits); each new order starts
+/// at its top, and unclassified rows go last either way.
+#[test]
+fn column_sorts_with_greater_and_less_than() {
+    let mut s = State::new(tiny(), (120, 40));
+    results(
+        &mut s,
+        9,
+        vec![(0, pred(1, 0.9)), (3, pred(0, 0.2)), (4, pred(1, 0.6))],
+    );
+    apply(&mut s, &[Down, Down]);
+    let view = |s: &State| s.view.clone();
+    update(&mut s, SortNextColumn.into());
+    assert_eq!(s.order.name(), "by row ↑");
+    assert_eq!((view(&s), s.selected), (vec![0, 1, 2, 3, 4, 5], 0));
+    update(&mut s, SortReverse.into());
+    assert_eq!(view(&s), vec![5, 4, 3, 2, 1, 0]);
+    update(&mut s, SortNextColumn.into()); // gold ↑: negatives (1, 3, 4) first, ties in row order
+    assert_eq!(view(&s), vec![1, 3, 4, 0, 2, 5]);
+    apply(&mut s, &[SortNextColumn, SortNextColumn]); // confidence ↑
+    assert_eq!(s.order.name(), "by confidence ↑");
+    // p(predicted): row 0 0.9, row 3 0.8 (it predicts class 0 at 1 - 0.2), row 4 0.6.
+    assert_eq!(view(&s), vec![4, 3, 0, 1, 2, 5]);
+    update(&mut s, SortReverse.into());
+    assert_eq!(view(&s), vec![0, 3, 4, 1, 2, 5]);
+    update(&mut s, SortNextColumn.into()); // length ↑
+    let lengths: Vec<usize> = (view(&s).iter())
+        .map(|&r| s.data.rows[r as usize].title.len() + s.data.rows[r as usize].content.len())
+        .collect();
+    assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
+    // `s` leaves a column order for the dataset's.
+    update(&mut s, CycleOrder.into());
+    assert_eq!(s.order, Order::Dataset);
+}

@@ -53,6 +53,10 @@ pub enum Action {
     CycleCompare,
     /// `s`: dataset order → confident mistakes first → least confident first.
     CycleOrder,
+    /// `>`: sort by the next column (row, gold, predicted, confidence, length).
+    SortNextColumn,
+    /// `<`: the column sort the other way round.
+    SortReverse,
     /// `r`: metrics pane on / off.
     ToggleMetrics,
     /// `v`: choose a confusion-matrix cell (opens the metrics pane).

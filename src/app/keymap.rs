@@ -198,6 +198,10 @@ pub const BROWSE: Section = Section {
             "order: dataset → confident mistakes first → least confident first",
         ),
         row(
+            &[b(&[ch('>')], SortNextColumn), b(&[ch('<')], SortReverse)],
+            "sort by the next column (row, gold, predicted, p, length) / reverse it",
+        ),
+        row(
             &[
                 b(&[ch('J'), shift(KeyCode::Down)], DetailDown),
                 b(&[ch('K'), shift(KeyCode::Up)], DetailUp),

@@ -4,38 +4,10 @@ use std::path::PathBuf;
 
 use super::filters::{Cell, Filters};
 use super::layout::{self, ViewFacts};
+pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
 use crate::data::{Dataset, TextField};
 use crate::io::table::Sides;
-
-/// The list's order (`s` cycles through them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Order {
-    #[default]
-    Dataset,
-    /// Mistakes first, the most probability given to the wrong class first.
-    ConfidentMistakes,
-    /// Classified rows by the probability of their predicted class, lowest first.
-    LeastConfident,
-}
-
-impl Order {
-    pub fn next(self) -> Self {
-        match self {
-            Order::Dataset => Order::ConfidentMistakes,
-            Order::ConfidentMistakes => Order::LeastConfident,
-            Order::LeastConfident => Order::Dataset,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Order::Dataset => "dataset order",
-            Order::ConfidentMistakes => "confident mistakes first",
-            Order::LeastConfident => "least confident first",
-        }
-    }
-}
 
 /// Which rows the list draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,31 +280,16 @@ impl State {
         self.keep_selection_visible();
     }
 
+    /// Selects the first row of the view, scrolled to the top.
+    pub(crate) fn select_top(&mut self) {
+        self.selected = 0;
+        self.offset = 0;
+        self.detail_scroll = 0;
+    }
+
     /// Orders `view` as `order` says; stable, so ties keep dataset order.
     fn sort_view(&mut self) {
-        let (rows, preds) = (&self.data.rows, &self.preds);
-        let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
-        match self.order {
-            Order::Dataset => {}
-            Order::ConfidentMistakes => self.view.sort_by(|&a, &b| {
-                // Mistakes first, the most confident mistake first.
-                let key = |i: u32| match preds.is_wrong(i as usize, rows[i as usize].label) {
-                    true => (false, -confidence(i).unwrap_or(0.0)),
-                    false => (true, 0.0),
-                };
-                let (ka, kb) = (key(a), key(b));
-                ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-            }),
-            Order::LeastConfident => {
-                self.view
-                    .sort_by(|&a, &b| match (confidence(a), confidence(b)) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    })
-            }
-        }
+        super::order::sort(&mut self.view, self.order, &self.data.rows, &self.preds);
     }
 
     /// Searches the view again (it changed), keeping the jump a search being typed still owes.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::app::action::{Action, Command, Exported};
-use crate::app::state::{Mode, Order, State};
+use crate::app::state::{Mode, State};
 use crate::format::thousands;
 use crate::io::table::output_format;
 
@@ -41,11 +41,7 @@ pub fn default_name(state: &State) -> String {
     if state.filters.misclassified {
         parts.push("misclassified".into());
     }
-    match state.order {
-        Order::Dataset => {}
-        Order::ConfidentMistakes => parts.push("confident-mistakes".into()),
-        Order::LeastConfident => parts.push("least-confident".into()),
-    }
+    parts.extend(state.order.slug());
     format!("{}.csv", parts.join("-"))
 }
 

@@ -93,7 +93,8 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),
-        CycleLabel | ToggleMisclassified | CycleCompare | CycleOrder => filter(state, action),
+        CycleLabel | ToggleMisclassified | CycleCompare | CycleOrder | SortNextColumn
+        | SortReverse => filter(state, action),
         ToggleMetrics => state.show_metrics = !state.show_metrics,
         PickCell | MoveCell { .. } | ConfirmCell | CancelPick | ClearCell => {
             cells::act(state, action)
@@ -129,6 +130,16 @@ fn filter(state: &mut State, action: Action) {
             state.filters.cycle_compare();
         }
         Action::CycleOrder => state.order = state.order.next(),
+        Action::SortNextColumn | Action::SortReverse => {
+            state.order = match action {
+                Action::SortNextColumn => state.order.next_column(),
+                _ => state.order.reversed(),
+            };
+            // A new order starts at its top, as csvlens and visidata do.
+            state.rebuild_view();
+            state.select_top();
+            return;
+        }
         _ => return,
     }
     state.rebuild_view();
