@@ -422,3 +422,43 @@ fn a_100_kb_paste_is_one_search() {
     assert!(slices < 10, "one pass over the view: {slices} slices");
     assert!(s.search.as_ref().unwrap().matches.is_empty());
 }
+
+/// `Enter` gives the review pane the keys (issue 14's habits): the arrows and pages scroll the
+/// review, Home/End go to its ends, and `Esc` gives the keys back to the list, which has not moved.
+#[test]
+fn enter_focuses_the_review_and_its_keys_scroll_it() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use reviewlens::app::msg_for_event;
+    let mut data = tiny();
+    data.rows[0].content = (0..200).map(|i| format!("line {i}\n")).collect();
+    let mut s = State::new(data, (100, 30));
+    drawn(&mut s);
+    let key = |s: &mut State, code: KeyCode| {
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        if let Some(msg) = msg_for_event(&event, s) {
+            update(s, msg);
+        }
+        drawn(s);
+    };
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.mode, Mode::Detail);
+    key(&mut s, KeyCode::Down);
+    assert_eq!(
+        (s.detail_scroll, s.selected),
+        (1, 0),
+        "the review scrolls, the list stays"
+    );
+    key(&mut s, KeyCode::PageDown);
+    let page = s.detail_scroll - 1;
+    assert!(page > 5, "a page is most of the pane: {page}");
+    key(&mut s, KeyCode::End);
+    let end = s.detail_scroll;
+    assert!(end > page + 1);
+    key(&mut s, KeyCode::PageDown);
+    assert_eq!(s.detail_scroll, end, "not past the end");
+    key(&mut s, KeyCode::Home);
+    assert_eq!(s.detail_scroll, 0);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!((s.mode.clone(), s.selected), (Mode::Browse, 0));
+    assert!(reviewlens::ui::snapshot::render(&s).contains(" Review "));
+}

@@ -53,6 +53,13 @@ pub enum Action {
     CycleCompare,
     /// `s`: dataset order → confident mistakes first → least confident first.
     CycleOrder,
+    /// `Enter`: the review pane takes the keys; `Esc` or `Enter` gives them back.
+    FocusDetail,
+    FocusList,
+    /// In the review pane: a page down or up, the top, the end.
+    DetailPage(i8),
+    DetailTop,
+    DetailEnd,
     /// `>`: sort by the next column (row, gold, predicted, confidence, length).
     SortNextColumn,
     /// `<`: the column sort the other way round.

@@ -208,6 +208,10 @@ pub const BROWSE: Section = Section {
             ],
             "scroll the review text",
         ),
+        row(
+            &[b(&[plain(KeyCode::Enter)], FocusDetail)],
+            "move into the review (its keys below)",
+        ),
         row(&[b(&[ch('?')], ToggleHelp)], "show / hide this help"),
         row(
             &[b(&[plain(KeyCode::Esc)], Escape)],
@@ -342,8 +346,42 @@ pub const HELP_MODE: Section = Section {
     ],
 };
 
+pub const DETAIL: Section = Section {
+    title: "in the review",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Down), ch('j')], DetailDown),
+                b(&[plain(KeyCode::Up), ch('k')], DetailUp),
+            ],
+            "scroll a line",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::PageDown), ch(' ')], DetailPage(1)),
+                b(&[plain(KeyCode::PageUp), ch('b')], DetailPage(-1)),
+            ],
+            "scroll a page",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Home), ch('g')], DetailTop),
+                b(&[plain(KeyCode::End), ch('G')], DetailEnd),
+            ],
+            "start / end of the review",
+        ),
+        row(
+            &[b(
+                &[plain(KeyCode::Esc), plain(KeyCode::Enter), ch('q')],
+                FocusList,
+            )],
+            "back to the list",
+        ),
+    ],
+};
+
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 5] = [&BROWSE, &SEARCH, &PICK_CELL, &EXPORT, &HELP_MODE];
+pub const SECTIONS: [&Section; 6] = [&BROWSE, &DETAIL, &SEARCH, &PICK_CELL, &EXPORT, &HELP_MODE];
 
 /// The action a key means in `section`'s table.
 fn lookup(section: &Section, e: &KeyEvent) -> Option<Action> {
@@ -381,6 +419,7 @@ fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
     match mode {
         Mode::Browse => lookup(&BROWSE, e),
         Mode::Help => lookup(&HELP_MODE, e),
+        Mode::Detail => lookup(&DETAIL, e),
         Mode::Search { .. } => lookup(&SEARCH, e).or_else(|| text(SearchInput, SearchBackspace)),
         Mode::PickCell(_) => lookup(&PICK_CELL, e),
         Mode::Export { .. } => lookup(&EXPORT, e)

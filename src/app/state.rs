@@ -53,6 +53,8 @@ pub enum Mode {
         selected_before: usize,
     },
     Help,
+    /// The review pane has the keys (`Enter`): the arrows and pages scroll the review.
+    Detail,
     /// Choosing a confusion-matrix cell with the arrows; Enter filters the list to it.
     PickCell(Cell),
     /// Typing the file name to export the view to.

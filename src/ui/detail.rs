@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::style::Theme;
 use super::text::{clip, highlighted, one_line, paragraph_line, thousands};
 use super::wrap;
-use crate::app::{ModelStatus, Predictions, State};
+use crate::app::{Mode, ModelStatus, Predictions, State};
 
 fn block() -> Block<'static> {
     Block::bordered()
@@ -157,10 +157,19 @@ pub fn draw_with(
     let max = lines.saturating_sub(height).min(u16::MAX as usize);
     let top = (state.detail_scroll as usize).min(max);
     let mut block = block();
+    let focused = state.mode == Mode::Detail;
+    if focused {
+        // The pane has the keys: say so in its border, which stands out without colour too.
+        block = Block::bordered()
+            .title(" Review · ↑↓ PgUp PgDn Home End · Esc back ")
+            .padding(Padding::horizontal(1))
+            .border_style(Style::new().add_modifier(Modifier::BOLD));
+    }
     if lines > height {
         let more = if measured.complete { "" } else { "+" };
         let at = format!("{}–{} of {}{more}", top + 1, top + height, thousands(lines));
-        let hint = format!(" J/K scroll · lines {at} ");
+        let keys = if focused { "" } else { "J/K scroll · " };
+        let hint = format!(" {keys}lines {at} ");
         // On a narrow pane the numbers alone, rather than cut.
         let hint = if hint.chars().count() + 2 <= area.width as usize {
             hint

@@ -67,7 +67,7 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
             export(state, input, base, theme)
         }
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
-        Mode::Browse | Mode::Help => (browse(state, base, theme), None),
+        Mode::Browse | Mode::Help | Mode::Detail => (browse(state, base, theme), None),
     };
     if let Some(x) = cursor {
         frame.set_cursor_position(((area.x + x).min(area.right().saturating_sub(1)), area.y));

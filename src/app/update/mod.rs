@@ -74,6 +74,9 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         Suspend => return vec![Command::Suspend],
         Redraw => return vec![Command::Redraw],
         CopyReview | CopyView => return copy::act(state, action),
+        FocusDetail => state.mode = Mode::Detail,
+        FocusList => state.mode = Mode::Browse,
+        DetailPage(_) | DetailTop | DetailEnd => nav::act(state, action),
         Escape => return escape::escape(state),
         DismissAlert => state.alert = None,
         Up

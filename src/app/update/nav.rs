@@ -22,6 +22,14 @@ pub(super) fn act(state: &mut State, action: Action) {
         PrevSplit => cycle_split(state, false),
         DetailDown => scroll_detail(state, 1),
         DetailUp => scroll_detail(state, -1),
+        DetailPage(pages) => {
+            // A page is the pane's height less its border and a line kept for context.
+            let page =
+                layout::layout(state).map_or(1, |l| l.detail.height.saturating_sub(3).max(1));
+            scroll_detail(state, pages as isize * page as isize)
+        }
+        DetailTop => state.detail_scroll = 0,
+        DetailEnd => scroll_detail(state, u16::MAX as isize),
         Scroll { column, row, down } => {
             let step = if down { WHEEL_STEP } else { -WHEEL_STEP };
             match layout::layout(state) {
