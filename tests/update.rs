@@ -479,7 +479,7 @@ fn both_prompts_edit_at_the_cursor_with_every_key() {
     ];
     for open in [StartSearch, StartExport] {
         let mut s = state();
-        apply(&mut s, &[open.clone()]);
+        apply(&mut s, std::slice::from_ref(&open));
         press(&mut s, Char('u'), CTRL); // the export prompt starts with a name
         update(&mut s, Msg::Paste("grüße 日本 café".into()));
         assert_eq!(at_cursor(&s), "grüße 日本 café|");
