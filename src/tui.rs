@@ -321,6 +321,7 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                     rows,
                     overwrite,
                 } => queue.push_back(Msg::Exported(export(state, &path, &rows, overwrite))),
+                Command::Complete { dir } => queue.push_back(Msg::Completions(entries(&dir))),
             }
         }
     }
@@ -338,6 +339,26 @@ fn export(state: &State, path: &std::path::Path, rows: &[u32], overwrite: bool) 
         Ok(false) => Exported::Exists,
         Err(e) => Exported::Failed(e.to_string()),
     }
+}
+
+/// At most this many names of a directory are offered for completion.
+const MAX_ENTRIES: usize = 10_000;
+
+/// The names in `dir` for path completion, directories (links to them included) ending in `/`;
+/// none when it cannot be read (the prompt then says nothing fits).
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    (read.flatten().take(MAX_ENTRIES))
+        .filter_map(|e| {
+            let mut name = e.file_name().into_string().ok()?; // a name that is not UTF-8 cannot be typed
+            if std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()) {
+                name.push('/');
+            }
+            Some(name)
+        })
+        .collect()
 }
 
 /// Signals, on a thread of their own. SIGHUP, SIGINT, SIGQUIT and SIGTERM end the explorer from
@@ -374,6 +395,18 @@ fn handle_signals(to_ui: UnboundedSender<Msg>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directories_are_listed_with_a_slash() {
+        let dir = std::env::temp_dir().join(format!("reviewlens-entries-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("a.csv"), "").unwrap();
+        let mut names = super::entries(&dir);
+        names.sort();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(names, ["a.csv", "sub/"]);
+        assert!(super::entries(std::path::Path::new("/no/such/dir")).is_empty());
+    }
 
     #[test]
     fn only_a_panic_on_the_ui_thread_restores_the_terminal() {

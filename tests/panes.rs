@@ -328,3 +328,54 @@ fn the_all_view_shows_each_rows_split() {
         "{screen}"
     );
 }
+
+/// The status bar draws the prompt's cursor where it is, over wide characters too, and scrolls a
+/// prompt longer than the bar so the cursor stays in view, `…` marking what is cut.
+#[test]
+fn the_prompt_cursor_is_drawn_where_it_is_and_a_long_prompt_scrolls_to_it() {
+    use reviewlens::app::{Edit, Msg, update};
+    let bar = |s: &State| {
+        let mut terminal = Terminal::new(TestBackend::new(40, 1)).unwrap();
+        terminal.draw(|f| ui::status::draw(s, f.area(), f)).unwrap();
+        let buffer = terminal.backend().buffer();
+        // Each cell's symbol, skipping the cells a wide character covers.
+        let (mut line, mut x) = (String::new(), 0);
+        while x < 40 {
+            let symbol = buffer[(x, 0)].symbol();
+            line.push_str(symbol);
+            x += ratatui::text::Span::raw(symbol).width().max(1) as u16;
+        }
+        let cursor = terminal.get_cursor_position().unwrap();
+        (line, cursor.x)
+    };
+    let mut s = State::new(tiny(), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    update(&mut s, Msg::Paste("日本x".into()));
+    apply(&mut s, &[Edit(Edit::Left)]);
+    let (line, x) = bar(&s);
+    assert!(line.starts_with(" /日本x"), "{line}");
+    assert_eq!(x, 2 + 4, "after two wide characters");
+
+    let long: String = (0..60).map(|i| char::from(b'a' + i % 26)).collect();
+    update(&mut s, Msg::Paste(long.clone()));
+    apply(&mut s, &[Edit(Edit::End)]);
+    let (line, x) = bar(&s);
+    assert!(line.starts_with(" /…"), "the start is cut: {line}");
+    assert!(line.contains(&long[50..]), "the end is shown: {line}");
+    assert!(x < 40, "the cursor is on the bar: {x}");
+    assert_eq!(line.chars().nth(x as usize), Some(' '), "after the text");
+
+    apply(&mut s, &[Edit(Edit::Start)]);
+    let (line, x) = bar(&s);
+    assert_eq!(x, 2);
+    assert!(line.starts_with(" /日本abc"), "{line}");
+    assert!(line.contains("uv…  0 matches"), "the end is cut: {line}");
+
+    // The export prompt, cursor in the middle of a long path.
+    apply(&mut s, &[SearchCancel, StartExport, ExportClear]);
+    update(&mut s, Msg::Paste(format!("/tmp/{long}/ü.csv")));
+    apply(&mut s, &[Edit(Edit::WordLeft), Edit(Edit::WordLeft)]);
+    let (line, x) = bar(&s);
+    assert!(line.starts_with(" export to: …"), "{line}");
+    assert_eq!(line.chars().nth(x as usize), Some('ü'), "on the ü: {line}");
+}

@@ -3,7 +3,12 @@
 mod common;
 
 use common::*;
-use reviewlens::app::{Action::*, Command, Mode, Msg, SplitView, State, update};
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use reviewlens::app::{
+    Action::*, Command, Edit, Mode, Msg, SplitView, State, msg_for_event, update,
+};
 use reviewlens::data::Dataset;
 
 fn state() -> State {
@@ -461,4 +466,187 @@ fn enter_focuses_the_review_and_its_keys_scroll_it() {
     key(&mut s, KeyCode::Esc);
     assert_eq!((s.mode.clone(), s.selected), (Mode::Browse, 0));
     assert!(reviewlens::ui::snapshot::render(&s).contains(" Review "));
+}
+
+/// The open prompt's text with `|` at the cursor.
+fn at_cursor(s: &State) -> String {
+    let input = match &s.mode {
+        Mode::Search { input, .. } | Mode::Export { input } => input,
+        other => panic!("no prompt open: {other:?}"),
+    };
+    let before = input.before_cursor();
+    format!("{before}|{}", &input.as_str()[before.len()..])
+}
+
+/// A key as the terminal sends it, through the key tables, into `update`.
+fn press(s: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
+    let event = Event::Key(KeyEvent::new(code, modifiers));
+    let msg = msg_for_event(&event, s).unwrap_or_else(|| panic!("{code:?} {modifiers:?} unbound"));
+    update(s, msg)
+}
+
+/// Every editing key, on both prompts, over text with multi-byte and wide characters: each is
+/// pressed as the terminal sends it and the cursor checked after it. The search follows every
+/// edit of its text.
+#[test]
+fn both_prompts_edit_at_the_cursor_with_every_key() {
+    use KeyCode::*;
+    const NONE: KeyModifiers = KeyModifiers::NONE;
+    const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+    const ALT: KeyModifiers = KeyModifiers::ALT;
+    let steps: &[(KeyCode, KeyModifiers, &str)] = &[
+        (Left, NONE, "grüße 日本 caf|é"),
+        (Left, CTRL, "grüße 日本 |café"),
+        (Char('b'), ALT, "grüße |日本 café"),
+        (Right, CTRL, "grüße 日本| café"),
+        (Char('語'), NONE, "grüße 日本語| café"),
+        (Backspace, NONE, "grüße 日本| café"),
+        (Home, NONE, "|grüße 日本 café"),
+        (Delete, NONE, "|rüße 日本 café"),
+        (Char('G'), KeyModifiers::SHIFT, "G|rüße 日本 café"),
+        (Right, NONE, "Gr|üße 日本 café"),
+        (Char('f'), ALT, "Grüße| 日本 café"),
+        (End, NONE, "Grüße 日本 café|"),
+        (Char('a'), CTRL, "|Grüße 日本 café"),
+        (Left, NONE, "|Grüße 日本 café"),
+        (Char('e'), CTRL, "Grüße 日本 café|"),
+        (Right, NONE, "Grüße 日本 café|"),
+        (Char('w'), CTRL, "Grüße 日本 |"),
+        (Left, CTRL, "Grüße |日本 "),
+        (Char('k'), CTRL, "Grüße |"),
+        (Char('w'), CTRL, "|"),
+        (Char('x'), NONE, "x|"),
+    ];
+    for open in [StartSearch, StartExport] {
+        let mut s = state();
+        apply(&mut s, std::slice::from_ref(&open));
+        press(&mut s, Char('u'), CTRL); // the export prompt starts with a name
+        update(&mut s, Msg::Paste("grüße 日本 café".into()));
+        assert_eq!(at_cursor(&s), "grüße 日本 café|");
+        for &(code, modifiers, expected) in steps {
+            assert!(press(&mut s, code, modifiers).is_empty());
+            assert_eq!(at_cursor(&s), expected, "{open:?}: {code:?} {modifiers:?}");
+            if open == StartSearch {
+                let query = &s.search.as_ref().expect("searching").query;
+                assert_eq!(
+                    *query,
+                    expected.replace('|', ""),
+                    "the search follows the text"
+                );
+            }
+        }
+        // A paste goes in at the cursor; Ctrl-U deletes only what is before it.
+        press(&mut s, Left, NONE);
+        update(&mut s, Msg::Paste("日本\n".into()));
+        assert_eq!(at_cursor(&s), "日本 |x");
+        press(&mut s, Char('u'), CTRL);
+        assert_eq!(at_cursor(&s), "|x");
+    }
+}
+
+/// Moving the cursor does not search again: the selection made since stays where it is.
+#[test]
+fn moving_the_cursor_in_the_search_runs_no_search() {
+    let mut s = state();
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "great");
+    apply(&mut s, &[Down]);
+    let selected = s.selected;
+    apply(
+        &mut s,
+        &[Edit(Edit::Start), Edit(Edit::WordRight), Edit(Edit::Left)],
+    );
+    assert_eq!(s.selected, selected);
+    assert_eq!(at_cursor(&s), "grea|t");
+}
+
+fn export_prompt(text: &str) -> State {
+    let mut s = state().with_home(Some(PathBuf::from("/home/u")));
+    apply(&mut s, &[StartExport, ExportClear]);
+    update(&mut s, Msg::Paste(text.into()));
+    s
+}
+
+fn names(names: &[&str]) -> Msg {
+    Msg::Completions(names.iter().map(|n| n.to_string()).collect())
+}
+
+/// Tab asks the edge for the directory before the cursor, then completes from what comes back:
+/// as far as the names agree, a second Tab lists them, a single name is completed whole.
+#[test]
+fn tab_completes_the_export_path_from_the_listing() {
+    let mut s = export_prompt("out/re");
+    let listing = &["reviews.csv", "results/", "other.csv", ".re-hidden"];
+    let asked = press(&mut s, KeyCode::Tab, KeyModifiers::NONE);
+    assert_eq!(asked, [Command::Complete { dir: "out/".into() }]);
+    update(&mut s, names(listing));
+    assert_eq!(at_cursor(&s), "out/re|", "re is all they share");
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("2 names fit · Tab again lists them")
+    );
+    press(&mut s, KeyCode::Tab, KeyModifiers::NONE);
+    update(&mut s, names(listing));
+    assert_eq!(s.notice.as_deref(), Some("results/  reviews.csv"));
+    apply(&mut s, &[ExportInput('v')]);
+    press(&mut s, KeyCode::Tab, KeyModifiers::NONE);
+    update(&mut s, names(listing));
+    assert_eq!(at_cursor(&s), "out/reviews.csv|");
+    assert_eq!(s.notice, None);
+    // Several names sharing more than was typed: completed that far at once.
+    let mut s = export_prompt("a");
+    assert_eq!(
+        update(&mut s, Complete.into()),
+        [Command::Complete { dir: ".".into() }]
+    );
+    update(&mut s, names(&["abcd.csv", "abce.csv", "b.csv"]));
+    assert_eq!(at_cursor(&s), "abc|");
+    // ... and the next Tab lists them.
+    update(&mut s, Complete.into());
+    update(&mut s, names(&["abcd.csv", "abce.csv", "b.csv"]));
+    assert_eq!(s.notice.as_deref(), Some("abcd.csv  abce.csv"));
+}
+
+/// `~` is the home directory, a single directory gets its `/`, the name before the cursor is what
+/// is completed, hidden names only when asked for, and a stale answer changes nothing.
+#[test]
+fn tab_completes_directories_home_hidden_names_and_mid_text() {
+    let mut s = export_prompt("~");
+    assert!(update(&mut s, Complete.into()).is_empty());
+    assert_eq!(at_cursor(&s), "~/|");
+    update(&mut s, Msg::Paste("Doc".into()));
+    assert_eq!(
+        update(&mut s, Complete.into()),
+        [Command::Complete {
+            dir: "/home/u/".into()
+        }]
+    );
+    update(&mut s, names(&["Documents/", "Downloads/"]));
+    assert_eq!(at_cursor(&s), "~/Documents/|");
+
+    let mut s = export_prompt("été/.c");
+    apply(&mut s, &[Complete]);
+    update(&mut s, names(&[".config/", "cache/"]));
+    assert_eq!(at_cursor(&s), "été/.config/|");
+
+    let mut s = export_prompt("ré.csv");
+    for _ in 0..4 {
+        apply(&mut s, &[Edit(Edit::Left)]);
+    }
+    assert_eq!(at_cursor(&s), "ré|.csv");
+    apply(&mut s, &[Complete]);
+    update(&mut s, names(&["résumés/", "rapport"]));
+    assert_eq!(at_cursor(&s), "résumés/|.csv");
+
+    let mut s = export_prompt("zz");
+    apply(&mut s, &[Complete]);
+    update(&mut s, names(&["a.csv"]));
+    assert_eq!(s.notice.as_deref(), Some("nothing in . starts with \"zz\""));
+    assert_eq!(at_cursor(&s), "zz|");
+
+    // Typed on before the listing came: the answer is for another text and is dropped.
+    let mut s = export_prompt("re");
+    apply(&mut s, &[Complete, ExportInput('s')]);
+    update(&mut s, names(&["results/"]));
+    assert_eq!(at_cursor(&s), "res|");
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::layout::ViewFacts;
+use super::prompt::Edit;
 use super::protocol::{JobId, WorkerMsg};
 
 /// A user intent, already decoupled from the key or mouse gesture that expressed it.
@@ -86,6 +87,10 @@ pub enum Action {
     ExportClear,
     ExportConfirm,
     ExportCancel,
+    /// A cursor move or deletion in the open prompt (search or export name).
+    Edit(Edit),
+    /// Tab in the export prompt: complete the file or directory name before the cursor.
+    Complete,
     /// The answer to "overwrite?".
     Overwrite(bool),
     ToggleHelp,
@@ -124,6 +129,8 @@ pub enum Msg {
     Exported(Exported),
     /// Text pasted in one piece (bracketed paste): typed into the open prompt all at once.
     Paste(String),
+    /// The entries of the directory `Command::Complete` asked for (directories end in `/`).
+    Completions(Vec<String>),
     /// Time for the next slice of a search too large to run in one go (the event loop sends it
     /// when no input is waiting).
     SearchStep,
@@ -179,6 +186,10 @@ pub enum Command {
         path: PathBuf,
         rows: Vec<u32>,
         overwrite: bool,
+    },
+    /// List the entries of `dir` (`.` for an empty path) and answer with `Msg::Completions`.
+    Complete {
+        dir: PathBuf,
     },
     /// Restore the terminal and stop the process; on `fg`, take the terminal again and redraw.
     Suspend,

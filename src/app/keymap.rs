@@ -6,15 +6,17 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::{Action, Msg};
+use super::prompt::Edit;
 use super::state::{Mode, State};
 
 /// A key as a binding names it. For characters the case carries Shift (`G`, `J`); other keys say
-/// whether Shift is held. Control must match exactly, so Ctrl-L is not `l`.
+/// whether Shift is held. Control and Alt must match exactly, so Ctrl-L is not `l`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     code: KeyCode,
     shift: bool,
     ctrl: bool,
+    alt: bool,
 }
 
 const fn plain(code: KeyCode) -> Key {
@@ -22,6 +24,7 @@ const fn plain(code: KeyCode) -> Key {
         code,
         shift: false,
         ctrl: false,
+        alt: false,
     }
 }
 
@@ -31,17 +34,26 @@ const fn ch(c: char) -> Key {
 
 const fn shift(code: KeyCode) -> Key {
     Key {
-        code,
         shift: true,
-        ctrl: false,
+        ..plain(code)
     }
 }
 
 const fn ctrl(c: char) -> Key {
+    ctrl_key(KeyCode::Char(c))
+}
+
+const fn ctrl_key(code: KeyCode) -> Key {
     Key {
-        code: KeyCode::Char(c),
-        shift: false,
         ctrl: true,
+        ..plain(code)
+    }
+}
+
+const fn alt(c: char) -> Key {
+    Key {
+        alt: true,
+        ..plain(KeyCode::Char(c))
     }
 }
 
@@ -49,12 +61,13 @@ impl Key {
     fn matches(&self, e: &KeyEvent) -> bool {
         let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
         let shift = e.modifiers.contains(KeyModifiers::SHIFT);
+        let alt = e.modifiers.contains(KeyModifiers::ALT);
         let shift_ok =
             matches!(self.code, KeyCode::Char(_) | KeyCode::BackTab) || shift == self.shift;
-        self.code == e.code && ctrl == self.ctrl && shift_ok
+        self.code == e.code && ctrl == self.ctrl && alt == self.alt && shift_ok
     }
 
-    /// As the help shows it: "↑", "PgDn", "Shift-Tab", "Ctrl-U", "g".
+    /// As the help shows it: "↑", "PgDn", "Shift-Tab", "Ctrl-U", "Alt-b", "g".
     pub fn name(&self) -> String {
         let base = match self.code {
             KeyCode::Up => "↑".into(),
@@ -69,13 +82,15 @@ impl Key {
             KeyCode::Tab => "Tab".into(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Enter => "Enter".into(),
+            KeyCode::Delete => "Del".into(),
             KeyCode::Char(c) if self.ctrl => c.to_uppercase().to_string(),
             KeyCode::Char(c) => c.to_string(),
             other => other.to_string(),
         };
-        match (self.ctrl, self.shift) {
-            (true, _) => format!("Ctrl-{base}"),
-            (_, true) => format!("Shift-{base}"),
+        match (self.ctrl, self.alt, self.shift) {
+            (true, _, _) => format!("Ctrl-{base}"),
+            (_, true, _) => format!("Alt-{base}"),
+            (_, _, true) => format!("Shift-{base}"),
             _ => base,
         }
     }
@@ -242,7 +257,10 @@ pub const SEARCH: Section = Section {
             ],
             "keep the search / cancel it",
         ),
-        row(&[b(&[ctrl('u')], SearchClear)], "clear the search text"),
+        row(
+            &[b(&[ctrl('u')], SearchClear)],
+            "delete the search text before the cursor",
+        ),
         row(
             &[
                 b(&[plain(KeyCode::Up)], Up),
@@ -309,10 +327,57 @@ pub const EXPORT: Section = Section {
             ],
             "write / cancel",
         ),
-        row(&[b(&[ctrl('u')], ExportClear)], "clear the file name"),
+        row(
+            &[b(&[ctrl('u')], ExportClear)],
+            "delete the file name before the cursor",
+        ),
+        row(
+            &[b(&[plain(KeyCode::Tab)], Complete)],
+            "complete the file or directory name; Tab again lists the choices",
+        ),
         row(
             &[b(&[ch('y'), ch('Y')], Overwrite(true))],
             "overwrite an existing file (any other key: no)",
+        ),
+    ],
+};
+
+/// Editing keys both prompts share (the search, the export file name).
+pub const PROMPT: Section = Section {
+    title: "in a prompt (search, export name)",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Left)], Edit(Edit::Left)),
+                b(&[plain(KeyCode::Right)], Edit(Edit::Right)),
+            ],
+            "move the cursor a character left / right",
+        ),
+        row(
+            &[
+                b(&[ctrl_key(KeyCode::Left), alt('b')], Edit(Edit::WordLeft)),
+                b(&[ctrl_key(KeyCode::Right), alt('f')], Edit(Edit::WordRight)),
+            ],
+            "move the cursor a word left / right",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Home), ctrl('a')], Edit(Edit::Start)),
+                b(&[plain(KeyCode::End), ctrl('e')], Edit(Edit::End)),
+            ],
+            "to the start / end",
+        ),
+        row(
+            &[b(&[plain(KeyCode::Delete)], Edit(Edit::Delete))],
+            "delete the character under the cursor (Backspace: before it)",
+        ),
+        row(
+            &[b(&[ctrl('w')], Edit(Edit::DeleteWord))],
+            "delete the word before the cursor",
+        ),
+        row(
+            &[b(&[ctrl('k')], Edit(Edit::KillToEnd))],
+            "delete from the cursor to the end",
         ),
     ],
 };
@@ -381,7 +446,9 @@ pub const DETAIL: Section = Section {
 };
 
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 6] = [&BROWSE, &DETAIL, &SEARCH, &PICK_CELL, &EXPORT, &HELP_MODE];
+pub const SECTIONS: [&Section; 7] = [
+    &BROWSE, &DETAIL, &SEARCH, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
+];
 
 /// The action a key means in `section`'s table.
 fn lookup(section: &Section, e: &KeyEvent) -> Option<Action> {
@@ -406,15 +473,19 @@ fn global_action(e: &KeyEvent) -> Option<Action> {
 
 /// A key in `mode`: its table's binding, else what the mode does with any other key.
 fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
-    let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+    let chord = e
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     if let Some(action) = global_action(e) {
         return Some(action);
     }
-    // Typing into a prompt: characters go in, Backspace takes one out.
-    let text = |input: fn(char) -> Action, backspace: Action| match e.code {
-        KeyCode::Char(c) if !ctrl => Some(input(c)),
-        KeyCode::Backspace => Some(backspace),
-        _ => None,
+    // Typing into a prompt: its editing keys, characters go in, Backspace takes one out.
+    let text = |input: fn(char) -> Action, backspace: Action| {
+        lookup(&PROMPT, e).or(match e.code {
+            KeyCode::Char(c) if !chord => Some(input(c)),
+            KeyCode::Backspace => Some(backspace),
+            _ => None,
+        })
     };
     match mode {
         Mode::Browse => lookup(&BROWSE, e),
@@ -515,7 +586,7 @@ mod tests {
         assert_eq!(key_action(&q, &Mode::Browse), Some(Quit));
         assert_eq!(key_action(&q, &Mode::Help), Some(CloseHelp));
         let typing = Mode::Search {
-            input: String::new(),
+            input: Default::default(),
             previous: None,
             selected_before: 0,
         };
@@ -550,12 +621,12 @@ mod tests {
             Mode::Browse,
             Mode::Help,
             Mode::Search {
-                input: String::new(),
+                input: Default::default(),
                 previous: None,
                 selected_before: 0,
             },
             Mode::Export {
-                input: String::new(),
+                input: Default::default(),
             },
             Mode::ConfirmOverwrite {
                 input: "out.csv".into(),
@@ -580,14 +651,14 @@ mod tests {
         let paste = Event::Paste("battery\nGGGlq".into());
         assert_eq!(msg_for_event(&paste, &state), None, "browsing");
         state.mode = Mode::Search {
-            input: String::new(),
+            input: Default::default(),
             previous: None,
             selected_before: 0,
         };
         let expected = Some(Msg::Paste("battery\nGGGlq".into()));
         assert_eq!(msg_for_event(&paste, &state), expected);
         state.mode = Mode::Export {
-            input: String::new(),
+            input: Default::default(),
         };
         assert_eq!(msg_for_event(&paste, &state), expected);
         for mode in [
@@ -601,6 +672,79 @@ mod tests {
         }
     }
 
+    /// The editing keys mean the same in both prompts; Alt-b is no `b` typed.
+    #[test]
+    fn both_prompts_share_the_editing_keys() {
+        let search = Mode::Search {
+            input: "é".into(),
+            previous: None,
+            selected_before: 0,
+        };
+        let export = Mode::Export { input: "a".into() };
+        let cases = [
+            (key(KeyCode::Left, KeyModifiers::NONE), Edit(Edit::Left)),
+            (key(KeyCode::Right, KeyModifiers::NONE), Edit(Edit::Right)),
+            (
+                key(KeyCode::Left, KeyModifiers::CONTROL),
+                Edit(Edit::WordLeft),
+            ),
+            (
+                key(KeyCode::Right, KeyModifiers::CONTROL),
+                Edit(Edit::WordRight),
+            ),
+            (
+                key(KeyCode::Char('b'), KeyModifiers::ALT),
+                Edit(Edit::WordLeft),
+            ),
+            (
+                key(KeyCode::Char('f'), KeyModifiers::ALT),
+                Edit(Edit::WordRight),
+            ),
+            (key(KeyCode::Home, KeyModifiers::NONE), Edit(Edit::Start)),
+            (
+                key(KeyCode::Char('a'), KeyModifiers::CONTROL),
+                Edit(Edit::Start),
+            ),
+            (key(KeyCode::End, KeyModifiers::NONE), Edit(Edit::End)),
+            (
+                key(KeyCode::Char('e'), KeyModifiers::CONTROL),
+                Edit(Edit::End),
+            ),
+            (key(KeyCode::Delete, KeyModifiers::NONE), Edit(Edit::Delete)),
+            (
+                key(KeyCode::Char('w'), KeyModifiers::CONTROL),
+                Edit(Edit::DeleteWord),
+            ),
+            (
+                key(KeyCode::Char('k'), KeyModifiers::CONTROL),
+                Edit(Edit::KillToEnd),
+            ),
+        ];
+        for mode in [&search, &export] {
+            for (e, action) in &cases {
+                assert_eq!(key_action(e, mode).as_ref(), Some(action), "{e:?} {mode:?}");
+            }
+            let alt_x = key(KeyCode::Char('x'), KeyModifiers::ALT);
+            assert_eq!(key_action(&alt_x, mode), None, "Alt-x types nothing");
+        }
+        let ctrl_u = key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        assert_eq!(key_action(&ctrl_u, &search), Some(SearchClear));
+        assert_eq!(key_action(&ctrl_u, &export), Some(ExportClear));
+        let tab = key(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(key_action(&tab, &export), Some(Complete));
+        assert_eq!(
+            key_action(&tab, &search),
+            None,
+            "nothing to complete in a search"
+        );
+        let home = key(KeyCode::Home, KeyModifiers::NONE);
+        assert_eq!(
+            key_action(&home, &Mode::Browse),
+            Some(Home),
+            "browsing: first review"
+        );
+    }
+
     #[test]
     fn a_pending_overwrite_takes_only_y_as_yes() {
         let mode = Mode::ConfirmOverwrite {
@@ -611,7 +755,7 @@ mod tests {
         assert_eq!(key_action(&y, &mode), Some(Overwrite(true)));
         assert_eq!(key_action(&n, &mode), Some(Overwrite(false)));
         let typing = Mode::Export {
-            input: String::new(),
+            input: Default::default(),
         };
         assert_eq!(key_action(&y, &typing), Some(ExportInput('y')));
     }
@@ -632,6 +776,13 @@ mod tests {
             "Shift-↓",
             "Esc",
             "PgDn",
+            "Ctrl-← Alt-b",
+            "Ctrl-W",
+            "Home Ctrl-A",
+            "End Ctrl-E",
+            "Ctrl-K",
+            "Del",
+            "Tab",
         ] {
             assert!(
                 keys.contains(needle),
@@ -645,6 +796,8 @@ mod tests {
                         k.code,
                         if k.ctrl {
                             KeyModifiers::CONTROL
+                        } else if k.alt {
+                            KeyModifiers::ALT
                         } else if k.shift {
                             KeyModifiers::SHIFT
                         } else {

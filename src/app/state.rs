@@ -6,6 +6,7 @@ use super::filters::{Cell, Filters};
 use super::layout::{self, ViewFacts};
 pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
+use super::prompt::Prompt;
 use crate::data::{Dataset, TextField};
 use crate::io::table::Sides;
 
@@ -48,7 +49,7 @@ pub enum Mode {
     Browse,
     /// Typing a search; Esc brings back what was there before.
     Search {
-        input: String,
+        input: Prompt,
         previous: Option<Search>,
         selected_before: usize,
     },
@@ -59,12 +60,29 @@ pub enum Mode {
     PickCell(Cell),
     /// Typing the file name to export the view to.
     Export {
-        input: String,
+        input: Prompt,
     },
     /// The export's file exists: y overwrites, anything else goes back to the name.
     ConfirmOverwrite {
-        input: String,
+        input: Prompt,
     },
+}
+
+/// Tab in the export prompt: what the prompt was when the edge was asked for the directory's
+/// entries, so an answer for another text is dropped, and whether a second Tab lists the choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The prompt when Tab was pressed.
+    pub input: Prompt,
+    /// The text before the cursor up to its last `/`: the directory listed (as typed).
+    pub dir: String,
+    /// The name being completed (after that `/`).
+    pub stem: String,
+    /// The last Tab found several names and could not add to the stem: the next Tab, on the same
+    /// text, lists them.
+    pub ambiguous: bool,
+    /// This Tab is the second one on the same text.
+    pub again: bool,
 }
 
 #[derive(Debug)]
@@ -104,6 +122,8 @@ pub struct State {
     pub home: Option<PathBuf>,
     /// What is classified: the content, or title and content.
     pub text: TextField,
+    /// The export prompt's last Tab (completing a path).
+    pub completion: Option<Completion>,
 }
 
 impl State {
@@ -131,6 +151,7 @@ impl State {
             help_scroll: 0,
             home: None,
             text: TextField::Content,
+            completion: None,
         };
         state.rebuild_view();
         state

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::style::Theme;
-use super::text::{ellipsize, thousands, width};
-use crate::app::{Cell, CompareFilter, Mode, ModelStatus, Order, Predictions, State};
+use super::text::{ellipsize, scrolled, thousands, width};
+use crate::app::{Cell, CompareFilter, Mode, ModelStatus, Order, Predictions, Prompt, State};
 
 const SEP: &str = " │ ";
 
@@ -61,10 +61,11 @@ pub fn draw(state: &State, area: Rect, frame: &mut Frame) {
 
 pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
     let base = theme.bar();
+    let room = area.width as usize;
     let (parts, cursor) = match &state.mode {
-        Mode::Search { input, .. } => search(state, input, base),
+        Mode::Search { input, .. } => search(state, input, base, room),
         Mode::Export { input } | Mode::ConfirmOverwrite { input } => {
-            export(state, input, base, theme)
+            export(state, input, (base, theme), room)
         }
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
         Mode::Browse | Mode::Help | Mode::Detail => (browse(state, base, theme), None),
@@ -129,37 +130,57 @@ fn lead(i: usize, p: &Part) -> &'static str {
     }
 }
 
+/// What the bar shows of a prompt in `room` columns, `keep` of them wanted for what follows it:
+/// the text (scrolled so the cursor is in view) and the cursor's column in it.
+fn prompt_text(input: &Prompt, room: usize, keep: usize) -> (String, usize) {
+    const AT_LEAST: usize = 16;
+    let room = room.saturating_sub(keep).max(room.min(AT_LEAST));
+    scrolled(input.as_str(), input.cursor(), room)
+}
+
 /// The search being typed, and where the cursor goes (columns into the bar).
-fn search(state: &State, input: &str, base: Style) -> (Vec<Part>, Option<u16>) {
+fn search(state: &State, input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
+    let summary = format!("  {}", match_summary(state));
+    // " /" comes before the text.
+    let (shown, at) = prompt_text(input, room.saturating_sub(2), width(&summary));
     let parts = vec![
-        part(Rank::Must, format!("/{input}"), base),
-        joined(Rank::Search, format!("  {}", match_summary(state)), base),
+        part(Rank::Must, format!("/{shown}"), base),
+        joined(Rank::Search, summary, base),
         joined(
             Rank::Hint,
             "  Enter keep · Esc cancel · Ctrl-U clear",
             base.add_modifier(Modifier::DIM),
         ),
     ];
-    (parts, Some(columns(2 + width(input))))
+    (parts, Some(columns(2 + at)))
 }
 
+/// The overwrite question, after the file name.
+const OVERWRITE: &str = "  exists. Overwrite? y yes · any other key no";
+
 /// The export prompt, or the overwrite question; the cursor only while typing.
-fn export(state: &State, input: &str, base: Style, theme: Theme) -> (Vec<Part>, Option<u16>) {
+fn export(
+    state: &State,
+    input: &Prompt,
+    (base, theme): (Style, Theme),
+    room: usize,
+) -> (Vec<Part>, Option<u16>) {
     let asking = matches!(state.mode, Mode::ConfirmOverwrite { .. });
+    // What must stay beside the name: the notice (after a separator), the question.
+    let keep = state.notice.as_ref().map_or(0, |n| width(n) + width(SEP))
+        + if asking { width(OVERWRITE) } else { 0 };
+    // " export to: " comes before the name.
+    let (shown, at) = prompt_text(input, room.saturating_sub(12), keep);
     let mut parts = vec![
         part(Rank::Must, "export to:", base.add_modifier(Modifier::BOLD)),
-        joined(Rank::Must, format!(" {input}"), base),
+        joined(Rank::Must, format!(" {shown}"), base),
     ];
     if let Some(notice) = &state.notice {
         parts.push(part(Rank::Must, notice.clone(), theme.notice()));
     }
     if asking {
         let warn = theme.notice().add_modifier(Modifier::BOLD);
-        parts.push(joined(
-            Rank::Must,
-            "  exists. Overwrite? y yes · any other key no",
-            warn,
-        ));
+        parts.push(joined(Rank::Must, OVERWRITE, warn));
         return (parts, None);
     }
     let rows = state.view.len();
@@ -174,7 +195,7 @@ fn export(state: &State, input: &str, base: Style, theme: Theme) -> (Vec<Part>, 
         " · .csv .parquet .jsonl · Enter write · Esc cancel · Ctrl-U clear",
         base.add_modifier(Modifier::DIM),
     ));
-    (parts, Some(columns(12 + width(input))))
+    (parts, Some(columns(12 + at)))
 }
 
 /// A cursor column, however long the text before it (a paste can be longer than `u16` columns).

@@ -107,6 +107,50 @@ pub fn ellipsize(text: &str, width: usize) -> String {
     out
 }
 
+/// What a prompt line shows of `text` in `room` columns with the cursor (`cursor`, in characters)
+/// in view, and the cursor's column in it: all of it when it fits with a cell to spare for the
+/// cursor, else a window around the cursor, with `…` where the text goes on beyond either side.
+/// Wide characters count two columns and are never split.
+pub fn scrolled(text: &str, cursor: usize, room: usize) -> (String, usize) {
+    let cells: Vec<(char, usize)> = (text.chars())
+        .map(|c| (c, width(c.encode_utf8(&mut [0; 4]))))
+        .collect();
+    let cols = |from: usize, to: usize| cells[from..to].iter().map(|&(_, w)| w).sum::<usize>();
+    let cursor = cursor.min(cells.len());
+    if cols(0, cells.len()) < room {
+        return (text.to_owned(), cols(0, cursor));
+    }
+    // The first character shown: as many before the cursor as leave room for the cursor's own cell
+    // and, when more follows it, a `…` after it.
+    let under = cells.get(cursor).map_or(1, |&(_, w)| w.max(1));
+    let after = usize::from(cursor + 1 < cells.len());
+    let lead = |start: usize| usize::from(start > 0);
+    // Back from the cursor while what is shown still fits (one pass: a 100 kB paste is one line).
+    let budget = room.saturating_sub(under + after);
+    let (mut start, mut before) = (cursor, 0);
+    while start > 0 && lead(start - 1) + before + cells[start - 1].1 <= budget {
+        before += cells[start - 1].1;
+        start -= 1;
+    }
+    let mut used = lead(start) + before;
+    let mut end = cursor;
+    while end < cells.len() {
+        let w = cells[end].1;
+        let more = usize::from(end + 1 < cells.len());
+        if used + w + more > room {
+            break;
+        }
+        used += w;
+        end += 1;
+    }
+    let mut shown = String::from(if start > 0 { "…" } else { "" });
+    shown.extend(cells[start..end].iter().map(|&(c, _)| c));
+    if end < cells.len() {
+        shown.push('…');
+    }
+    (shown, lead(start) + cols(start, cursor))
+}
+
 /// `text` as spans, with every case-insensitive occurrence of `query` highlighted in `matched`.
 pub fn highlighted(
     text: &str,
@@ -148,6 +192,21 @@ pub fn whole_parts<'a>(parts: Vec<Span<'a>>, width: usize) -> Vec<Span<'a>> {
 
 #[cfg(test)]
 mod tests {
+    /// A long prompt keeps its cursor in view: the text scrolls, `…` marks what is cut, wide
+    /// characters are never split.
+    #[test]
+    fn a_prompt_scrolls_to_keep_the_cursor_in_view() {
+        use super::scrolled;
+        assert_eq!(scrolled("abc", 1, 10), ("abc".into(), 1));
+        assert_eq!(scrolled("abcdefghij", 10, 6), ("…ghij".into(), 5));
+        assert_eq!(scrolled("abcdefghij", 0, 6), ("abcde…".into(), 0));
+        assert_eq!(scrolled("abcdefghij", 5, 6), ("…cdef…".into(), 4));
+        // 日本語 are two columns each.
+        assert_eq!(scrolled("日本語日本語", 6, 7), ("…本語".into(), 5));
+        assert_eq!(scrolled("日本語日本語", 0, 7), ("日本語…".into(), 0));
+        assert_eq!(scrolled("日本語日本語", 3, 7), ("…語日…".into(), 3));
+    }
+
     use super::*;
     use ratatui::style::Modifier;
 

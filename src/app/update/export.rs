@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::app::action::{Action, Command, Exported};
+use crate::app::prompt::{Edit, Prompt};
 use crate::app::state::{Mode, State};
 use crate::format::thousands;
 use crate::io::table::output_format;
@@ -12,10 +13,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::StartExport => start(state),
         Action::ExportInput(c) => edit(state, |input| input.push(c)),
-        Action::ExportBackspace => edit(state, |input| {
-            input.pop();
-        }),
-        Action::ExportClear => edit(state, String::clear),
+        Action::ExportBackspace => edit(state, Prompt::backspace),
+        Action::ExportClear => edit(state, Prompt::kill_to_start),
         Action::ExportConfirm => return confirm(state, false),
         Action::ExportCancel => state.mode = Mode::Browse,
         Action::Overwrite(yes) => return answer(state, yes),
@@ -59,17 +58,23 @@ fn slug(s: &str) -> String {
 }
 
 fn start(state: &mut State) {
+    state.completion = None;
     state.mode = Mode::Export {
-        input: default_name(state),
+        input: Prompt::new(default_name(state)),
     };
 }
 
 /// Pasted text (already one line) added to the file name.
 pub(super) fn insert(state: &mut State, text: &str) {
-    edit(state, |input| input.push_str(text));
+    edit(state, |input| input.insert(text));
 }
 
-fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
+/// A cursor move or deletion in the file name.
+pub(super) fn apply(state: &mut State, e: Edit) {
+    edit(state, |input| input.apply(e));
+}
+
+fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     if let Mode::Export { input } = &mut state.mode {
         edit(input);
     }
@@ -81,7 +86,7 @@ fn confirm(state: &mut State, overwrite: bool) -> Vec<Command> {
     let (Mode::Export { input } | Mode::ConfirmOverwrite { input }) = &state.mode else {
         return Vec::new();
     };
-    let name = input.trim();
+    let name = input.as_str().trim();
     if name.is_empty() {
         state.notice = Some("type a file name ending in .csv, .parquet or .jsonl".into());
         return Vec::new();
@@ -143,7 +148,7 @@ pub(super) fn outcome(state: &mut State, outcome: Exported) {
 
 /// `name` with a leading `~` (alone, or before a `/`) as the home directory, as a shell would;
 /// `None` when there is one and no home directory is known.
-fn expand_home(name: &str, home: Option<&Path>) -> Option<PathBuf> {
+pub(super) fn expand_home(name: &str, home: Option<&Path>) -> Option<PathBuf> {
     let rest = match name.strip_prefix('~') {
         Some("") => "",
         Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/'),

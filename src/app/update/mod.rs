@@ -3,6 +3,7 @@
 
 mod cells;
 mod classify;
+mod complete;
 mod copy;
 mod escape;
 mod export;
@@ -43,6 +44,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
         Msg::Paste(text) => {
             state.notice = None;
             paste(state, &text);
+            Vec::new()
+        }
+        Msg::Completions(names) => {
+            complete::completions(state, names);
             Vec::new()
         }
         Msg::SearchStep => {
@@ -102,6 +107,12 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         PickCell | MoveCell { .. } | ConfirmCell | CancelPick | ClearCell => {
             cells::act(state, action)
         }
+        Edit(e) => match state.mode {
+            Mode::Search { .. } => search::apply(state, e),
+            Mode::Export { .. } => export::apply(state, e),
+            _ => {}
+        },
+        Complete => return complete::tab(state),
         StartExport | ExportInput(_) | ExportBackspace | ExportClear | ExportConfirm
         | ExportCancel | Overwrite(_) => return export::act(state, action),
         ToggleHelp | CloseHelp | HelpScroll(_) | HelpPage(_) => help::act(state, action),

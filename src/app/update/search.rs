@@ -2,6 +2,7 @@
 
 use super::nav::select;
 use crate::app::action::Action;
+use crate::app::prompt::{Edit, Prompt};
 use crate::app::state::{Mode, Search, State};
 
 pub(super) fn act(state: &mut State, action: Action) {
@@ -9,18 +10,18 @@ pub(super) fn act(state: &mut State, action: Action) {
     match action {
         StartSearch => {
             state.mode = Mode::Search {
-                input: (state.search.as_ref())
-                    .map(|s| s.query.clone())
-                    .unwrap_or_default(),
+                input: Prompt::new(
+                    (state.search.as_ref())
+                        .map(|s| s.query.clone())
+                        .unwrap_or_default(),
+                ),
                 previous: state.search.clone(),
                 selected_before: state.selected,
             };
         }
         SearchInput(c) => edit(state, |input| input.push(c)),
-        SearchBackspace => edit(state, |input| {
-            input.pop();
-        }),
-        SearchClear => edit(state, String::clear),
+        SearchBackspace => edit(state, Prompt::backspace),
+        SearchClear => edit(state, Prompt::kill_to_start),
         SearchConfirm => {
             state.mode = Mode::Browse;
             if state.search.as_ref().is_some_and(|s| s.query.is_empty()) {
@@ -47,13 +48,19 @@ pub(super) fn act(state: &mut State, action: Action) {
 
 /// Pasted text (already one line) typed into the search at once: one search, not one a character.
 pub(super) fn insert(state: &mut State, text: &str) {
-    edit(state, |input| input.push_str(text));
+    edit(state, |input| input.insert(text));
 }
 
-/// Applies an edit to the search being typed, re-runs it, and moves to the first match at or after
-/// where the search started (as incremental search does in less and vim). Over a large view the
-/// search runs in slices, replaced by the next edit's: typed ahead, only the last query runs on.
-fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
+/// A cursor move or deletion in the search prompt (the search reruns only if the text changed).
+pub(super) fn apply(state: &mut State, e: Edit) {
+    edit(state, |input| input.apply(e));
+}
+
+/// Applies an edit to the search being typed and, when it changed the text, re-runs it and moves to
+/// the first match at or after where the search started (as incremental search does in less and
+/// vim). Over a large view the search runs in slices, replaced by the next edit's: typed ahead, only
+/// the last query runs on. Moving the cursor searches nothing.
+fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     let Mode::Search {
         input,
         selected_before,
@@ -62,8 +69,12 @@ fn edit(state: &mut State, edit: impl FnOnce(&mut String)) {
     else {
         return;
     };
+    let old = input.as_str().to_owned();
     edit(input);
-    let query = input.clone();
+    if input.as_str() == old {
+        return;
+    }
+    let query = input.as_str().to_owned();
     let from = *selected_before;
     state.search = Some(Search {
         query,
