@@ -650,3 +650,43 @@ fn tab_completes_directories_home_hidden_names_and_mid_text() {
     update(&mut s, names(&["results/"]));
     assert_eq!(at_cursor(&s), "res|");
 }
+
+/// `:` goes to a row (issue 14's habits): by row_index, by split and row_index in the "all" view,
+/// or by position; a row the view hides, or text that is no row, is a notice and moves nothing.
+#[test]
+fn colon_jumps_to_a_row_by_index_split_or_position() {
+    let mut s = State::new(tiny(), (100, 30));
+    let jump = |s: &mut State, text: &str| {
+        update(s, StartJump.into());
+        update(s, Msg::Paste(text.into()));
+        update(s, JumpConfirm.into());
+        assert_eq!(s.mode, Mode::Browse);
+    };
+    jump(&mut s, "4");
+    assert_eq!(s.selected_row(), Some(4));
+    jump(&mut s, "#2");
+    assert_eq!(s.selected, 1);
+    apply(&mut s, &[NextSplit, NextSplit]); // all: train rows 0..6, then test rows 0..4
+    jump(&mut s, "test:1");
+    assert_eq!(s.selected_row(), Some(7));
+    jump(&mut s, "1"); // the first row_index 1 in view: train's
+    assert_eq!(s.selected_row(), Some(1));
+    for (text, says) in [
+        ("99", "not in this view"),
+        ("#0", "no position 0"),
+        ("abc", "is not a row"),
+    ] {
+        jump(&mut s, text);
+        assert_eq!(s.selected_row(), Some(1), "{text}");
+        assert!(
+            s.notice.as_deref().unwrap().contains(says),
+            "{text}: {:?}",
+            s.notice
+        );
+    }
+    // Esc leaves the prompt without moving.
+    update(&mut s, StartJump.into());
+    update(&mut s, JumpInput('3').into());
+    update(&mut s, JumpCancel.into());
+    assert_eq!((s.mode.clone(), s.selected_row()), (Mode::Browse, Some(1)));
+}

@@ -54,6 +54,12 @@ pub enum Action {
     CycleCompare,
     /// `s`: dataset order → confident mistakes first → least confident first.
     CycleOrder,
+    /// `:`: go to a row, typed in a prompt.
+    StartJump,
+    JumpInput(char),
+    JumpBackspace,
+    JumpConfirm,
+    JumpCancel,
     /// `Enter`: the review pane takes the keys; `Esc` or `Enter` gives them back.
     FocusDetail,
     FocusList,

@@ -161,6 +161,10 @@ pub const BROWSE: Section = Section {
             "filter by gold label (cycles through the classes, then all)",
         ),
         row(
+            &[b(&[ch(':')], StartJump)],
+            "go to a row: :123 (row), :test:123 (split and row), :#40 (position)",
+        ),
+        row(
             &[b(&[ch('/')], StartSearch)],
             "search title and content as you type (case-insensitive)",
         ),
@@ -411,6 +415,17 @@ pub const HELP_MODE: Section = Section {
     ],
 };
 
+pub const JUMP: Section = Section {
+    title: "going to a row",
+    rows: &[row(
+        &[
+            b(&[plain(KeyCode::Enter)], JumpConfirm),
+            b(&[plain(KeyCode::Esc)], JumpCancel),
+        ],
+        "go / cancel",
+    )],
+};
+
 pub const DETAIL: Section = Section {
     title: "in the review",
     rows: &[
@@ -446,8 +461,8 @@ pub const DETAIL: Section = Section {
 };
 
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 7] = [
-    &BROWSE, &DETAIL, &SEARCH, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
+pub const SECTIONS: [&Section; 8] = [
+    &BROWSE, &DETAIL, &SEARCH, &JUMP, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
 ];
 
 /// The action a key means in `section`'s table.
@@ -493,6 +508,7 @@ fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
         Mode::Detail => lookup(&DETAIL, e),
         Mode::Search { .. } => lookup(&SEARCH, e).or_else(|| text(SearchInput, SearchBackspace)),
         Mode::PickCell(_) => lookup(&PICK_CELL, e),
+        Mode::Jump { .. } => lookup(&JUMP, e).or_else(|| text(JumpInput, JumpBackspace)),
         Mode::Export { .. } => lookup(&EXPORT, e)
             .filter(|a| *a != Overwrite(true))
             .or_else(|| text(ExportInput, ExportBackspace)),
@@ -514,8 +530,11 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
         }
         Event::Mouse(_) | Event::Paste(_) if state.alert.is_some() => None,
         // A paste goes into the open prompt whole; with none open it is dropped, never typed.
-        Event::Paste(text) => matches!(mode, Mode::Search { .. } | Mode::Export { .. })
-            .then(|| Msg::Paste(text.clone())),
+        Event::Paste(text) => matches!(
+            mode,
+            Mode::Search { .. } | Mode::Export { .. } | Mode::Jump { .. }
+        )
+        .then(|| Msg::Paste(text.clone())),
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             key_action(key, mode).map(Msg::Action)
         }

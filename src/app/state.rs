@@ -62,6 +62,10 @@ pub enum Mode {
     Export {
         input: Prompt,
     },
+    /// Typing the row to go to (`:`).
+    Jump {
+        input: Prompt,
+    },
     /// The export's file exists: y overwrites, anything else goes back to the name.
     ConfirmOverwrite {
         input: Prompt,

@@ -67,6 +67,7 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
         Mode::Export { input } | Mode::ConfirmOverwrite { input } => {
             export(state, input, (base, theme), room)
         }
+        Mode::Jump { input } => jump(input, base, room),
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
         Mode::Browse | Mode::Help | Mode::Detail => (browse(state, base, theme), None),
     };
@@ -149,6 +150,20 @@ fn search(state: &State, input: &Prompt, base: Style, room: usize) -> (Vec<Part>
         joined(
             Rank::Hint,
             "  Enter keep · Esc cancel · Ctrl-U clear",
+            base.add_modifier(Modifier::DIM),
+        ),
+    ];
+    (parts, Some(columns(2 + at)))
+}
+
+/// The `:` prompt: the row being typed, and what it may be.
+fn jump(input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
+    let (shown, at) = prompt_text(input, room.saturating_sub(2), 0);
+    let parts = vec![
+        part(Rank::Must, format!(":{shown}"), base),
+        joined(
+            Rank::Hint,
+            "  row · split:row · #position · Enter go · Esc cancel",
             base.add_modifier(Modifier::DIM),
         ),
     ];

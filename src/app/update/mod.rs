@@ -8,6 +8,7 @@ mod copy;
 mod escape;
 mod export;
 mod help;
+mod jump;
 mod nav;
 mod search;
 
@@ -67,6 +68,7 @@ fn paste(state: &mut State, text: &str) {
     match state.mode {
         Mode::Search { .. } => search::insert(state, &text),
         Mode::Export { .. } => export::insert(state, &text),
+        Mode::Jump { .. } => jump::insert(state, &text),
         _ => {}
     }
 }
@@ -110,9 +112,13 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         Edit(e) => match state.mode {
             Mode::Search { .. } => search::apply(state, e),
             Mode::Export { .. } => export::apply(state, e),
+            Mode::Jump { .. } => jump::apply(state, e),
             _ => {}
         },
         Complete => return complete::tab(state),
+        StartJump | JumpInput(_) | JumpBackspace | JumpConfirm | JumpCancel => {
+            jump::act(state, action)
+        }
         StartExport | ExportInput(_) | ExportBackspace | ExportClear | ExportConfirm
         | ExportCancel | Overwrite(_) => return export::act(state, action),
         ToggleHelp | CloseHelp | HelpScroll(_) | HelpPage(_) => help::act(state, action),
