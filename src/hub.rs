@@ -28,6 +28,11 @@ use crate::error::{Error, Result};
 /// Reports a step ("downloading model.safetensors 120/268 MB, 35 MB/s").
 pub type Status = Arc<dyn Fn(String) + Send + Sync>;
 
+/// Steps and progress as lines on stderr, for the commands without a screen.
+pub fn to_stderr() -> Status {
+    Arc::new(|s| eprintln!("{s}"))
+}
+
 /// How often a request that failed on the way (a timeout, a dropped connection, a 5xx) is tried.
 pub const TRIES: usize = 3;
 const DEFAULT_TIMEOUT_SECS: u64 = 20;

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod data;
 pub mod error;
 pub mod format;
+pub mod guard;
 pub mod hash;
 pub mod hub;
 pub mod io;
@@ -87,9 +88,13 @@ fn load_data(args: &cli::DataArgs) -> Result<data::Dataset> {
     match &args.hub {
         Some(repo) => {
             let env = hub::HubEnv::from_env();
-            let status: hub::Status = std::sync::Arc::new(|s| eprintln!("{s}"));
-            let (dir, name) =
-                data::hub::fetch(repo, args.revision.as_deref(), &env, &sampling, &status)?;
+            let (dir, name) = data::hub::fetch(
+                repo,
+                args.revision.as_deref(),
+                &env,
+                &sampling,
+                &hub::to_stderr(),
+            )?;
             let mut data = data::load_sampled(Some(&dir), &columns, &sampling)?;
             data.source = name;
             Ok(data)

@@ -11,7 +11,7 @@ use crate::cli::{ClassifierKind, ModelArgs};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::hub::Status;
+use crate::hub;
 use crate::label_issues::{NearDuplicates, near_duplicates};
 use crate::runtime::{ClassifierSpec, Session};
 
@@ -32,11 +32,8 @@ pub fn find(data: &Dataset, m: &ModelArgs, cache_root: Option<PathBuf>) -> Resul
     };
     let opts = m.run_options()?;
     let (mut session, _) = Session::pair(data, (spec, None), &opts, cache_root, m.text);
-    let all: Vec<(u32, String, u32)> = (data.rows.iter().enumerate())
-        .map(|(r, review)| (r as u32, m.text.text(review), review.label))
-        .collect();
-    let status: Status = Arc::new(|s| eprintln!("{s}"));
-    let (x, dim) = session.embeddings(&all, &status)?;
+    let all = data.labelled(0..data.rows.len(), m.text);
+    let (x, dim) = session.embeddings(&all, &hub::to_stderr())?;
     let near = near_duplicates(&x, dim).map_err(|e| Error::input("--duplicates", e))?;
     Ok(Duplicates {
         near,

@@ -14,7 +14,7 @@ use crate::cli::{LabelIssuesArgs, ModelArgs};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::format::thousands;
-use crate::hub::Status;
+use crate::hub;
 use crate::io::stdout::println;
 use crate::io::table;
 use crate::label_issues::{
@@ -120,13 +120,10 @@ fn probabilities(
         let text = format!("out-of-sample: {name}'s predictions (it never trained on these rows)");
         return Ok((probs, Source { text, folds: None }));
     }
-    let checked: Vec<(u32, String, u32)> = (rows.iter())
-        .map(|&r| (r as u32, m.text.text(&data.rows[r]), data.rows[r].label))
-        .collect();
-    let status: Status = Arc::new(|s| eprintln!("{s}"));
+    let checked = data.labelled(rows.iter().copied(), m.text);
     let name = session.name();
-    let (probs, folds) =
-        session.cross_validated(&checked, (args.folds, args.fold_seed), &status)?;
+    let folds = (args.folds, args.fold_seed);
+    let (probs, folds) = session.cross_validated(&checked, folds, &hub::to_stderr())?;
     let text = format!(
         "out-of-fold: {}-fold stratified cross-validation (seed {}) of {name} embeddings + logistic regression",
         args.folds, args.fold_seed

@@ -1,29 +1,13 @@
 //! Panics inside the parquet and arrow decoders, turned into the usual corrupt-data error: a file
-//! that makes a decoder panic is bad input (one line, exit code 2), not a crash. The panic hook
-//! stays silent for them, so no panic message or backtrace reaches the user.
-
-use std::cell::Cell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+//! that makes a decoder panic is bad input (one line, exit code 2), not a crash. They are
+//! [`crate::guard::contained`], so no panic message or backtrace reaches the user.
 
 use crate::error::{Error, Result};
-
-thread_local! {
-    /// Set while this thread decodes inside `contain`.
-    static CONTAINED: Cell<bool> = const { Cell::new(false) };
-}
+use crate::guard::contained;
 
 /// Runs `decode`; a panic inside it becomes an error naming `place`.
 pub fn contain<T>(place: &str, decode: impl FnOnce() -> Result<T>) -> Result<T> {
-    quiet_contained_panics();
-    let outer = CONTAINED.with(|c| c.replace(true));
-    let result = catch_unwind(AssertUnwindSafe(decode));
-    CONTAINED.with(|c| c.set(outer));
-    result.unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "the decoder gave up".into());
+    contained(decode, "the decoder gave up").unwrap_or_else(|message| {
         Err(Error::input(
             place,
             one_line(&format!(
@@ -31,20 +15,6 @@ pub fn contain<T>(place: &str, decode: impl FnOnce() -> Result<T>) -> Result<T> 
             )),
         ))
     })
-}
-
-/// Installs, once, a panic hook that says nothing for panics `contain` will report, and hands every
-/// other panic to the hook that was there.
-fn quiet_contained_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !CONTAINED.try_with(Cell::get).unwrap_or(false) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 /// `text` with control characters (newlines from a file's column names, say) escaped, so a

@@ -141,6 +141,18 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// (row, text, gold label) of each of `rows`: what an embedding head trains on, or what is
+    /// checked for label issues.
+    pub fn labelled(
+        &self,
+        rows: impl IntoIterator<Item = usize>,
+        text: TextField,
+    ) -> Vec<(u32, String, u32)> {
+        (rows.into_iter())
+            .map(|r| (r as u32, text.text(&self.rows[r]), self.rows[r].label))
+            .collect()
+    }
+
     /// The name of the split holding row `row` ("" when none does).
     pub fn split_of(&self, row: usize) -> &str {
         (self.splits.iter())

@@ -121,9 +121,10 @@ impl ModelFiles {
     }
 }
 
-/// The files of a model folder that a classifier or embedder reads: weights, architecture and
-/// labels, tokenizer, and sentence-transformers' pooling, normalisation and truncation.
-const IDENTITY_FILES: [&str; 8] = [
+/// The files of a model folder that a classifier or embedder reads: architecture and labels,
+/// weights (these two are required), the tokenizer's, and sentence-transformers' pooling,
+/// normalisation and truncation (only embedding models have these). A Hub model fetches the same.
+pub(super) const IDENTITY_FILES: [&str; 8] = [
     "config.json",
     "model.safetensors",
     "tokenizer.json",

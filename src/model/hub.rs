@@ -6,23 +6,14 @@
 
 use std::path::PathBuf;
 
-use super::files::ModelFiles;
+use super::files::{IDENTITY_FILES, ModelFiles};
 use crate::error::{Error, Result};
 use crate::hub::{
     HubEnv, Kind, Repo, Size, Status, api, cached_snapshot, fetch_file, info, runtime,
 };
 
+/// The files a model needs; the rest of `IDENTITY_FILES` are fetched when the repo has them.
 const REQUIRED: [&str; 2] = ["config.json", "model.safetensors"];
-/// The tokenizer's files, then sentence-transformers' (pooling, normalisation, max length), which
-/// only embedding models have.
-const OPTIONAL: [&str; 6] = [
-    "tokenizer.json",
-    "vocab.txt",
-    "tokenizer_config.json",
-    "modules.json",
-    "1_Pooling/config.json",
-    "sentence_bert_config.json",
-];
 
 /// The model files of `repo` at `revision` (default `main`), downloading what the cache lacks.
 pub fn fetch(
@@ -64,7 +55,7 @@ async fn download(repo: &Repo, env: &HubEnv, status: &Status) -> Result<ModelFil
     };
     let listed: Vec<&str> = info.siblings.iter().map(|s| s.rfilename.as_str()).collect();
     let mut paths = Vec::new();
-    for name in REQUIRED.iter().chain(&OPTIONAL) {
+    for name in &IDENTITY_FILES {
         if !listed.contains(name) {
             if REQUIRED.contains(name) {
                 return Err(Error::input(
@@ -89,6 +80,7 @@ async fn download(repo: &Repo, env: &HubEnv, status: &Status) -> Result<ModelFil
     files(&repo.id, &info.sha, paths)
 }
 
+/// The model's files from `paths`, one per name of `IDENTITY_FILES`, in its order.
 fn files(repo: &str, commit: &str, paths: Vec<Option<PathBuf>>) -> Result<ModelFiles> {
     let mut it = paths.into_iter();
     let mut next = || it.next().flatten();
@@ -118,6 +110,6 @@ pub fn from_cache(repo: &Repo, env: &HubEnv) -> Option<ModelFiles> {
     if REQUIRED.iter().any(|n| get(n).is_none()) {
         return None;
     }
-    let paths = REQUIRED.iter().chain(&OPTIONAL).map(|n| get(n)).collect();
+    let paths = IDENTITY_FILES.iter().map(|n| get(n)).collect();
     files(&repo.id, &commit, paths).ok()
 }

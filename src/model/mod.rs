@@ -6,7 +6,6 @@ pub mod device;
 mod distilbert;
 pub mod embed;
 pub mod files;
-mod guard;
 pub mod heads;
 pub mod hub;
 pub mod labels;

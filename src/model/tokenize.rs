@@ -11,8 +11,8 @@ use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::processors::bert::BertProcessing;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::guard::contained;
 use crate::error::{Error, Result};
+use crate::guard::contained;
 
 /// One text's tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,15 +102,18 @@ impl TextTokenizer {
     }
 
     /// One text at a time on this thread (tokenizers' batch call runs on rayon's threads, where a
-    /// panic could not be kept quiet), inside `guard::contained`: a tokenizer that panics on a text is
+    /// panic could not be kept quiet), inside [`contained`]: a tokenizer that panics on a text is
     /// an error, not a crash.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
-        let encodings = contained(|| {
-            texts
-                .iter()
-                .map(|&text| self.encode_one(text))
-                .collect::<tokenizers::Result<Vec<_>>>()
-        })
+        let encodings = contained(
+            || {
+                texts
+                    .iter()
+                    .map(|&text| self.encode_one(text))
+                    .collect::<tokenizers::Result<Vec<_>>>()
+            },
+            "no message",
+        )
         .map_err(|panic| {
             Error::input(
                 "tokenizer",

@@ -187,7 +187,7 @@ impl Session {
         let files = self.files(status)?;
         status(format!("loading {}", files.name));
         let embedder = Embedder::load(&files, &self.opts)?;
-        let x = training::embeddings(&embedder, rows, &self.context(status))?;
+        let x = training::embeddings(&embedder, rows, &self.context(status), "every row")?;
         Ok((x, embedder.dim))
     }
 

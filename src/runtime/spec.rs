@@ -36,13 +36,9 @@ impl ClassifierSpec {
                 ),
             ));
         };
-        let rows = data.rows[split.rows.clone()].iter().enumerate();
-        let train = rows
-            .map(|(i, r)| ((split.rows.start + i) as u32, text.text(r), r.label))
-            .collect();
         Ok(ClassifierSpec::Logistic {
             model,
-            train: Arc::new(train),
+            train: Arc::new(data.labelled(split.rows.clone(), text)),
         })
     }
 

@@ -82,7 +82,8 @@ pub fn logistic(
         Some(m) => m,
         None => {
             let x = embed_rows(&embedder, train, &vectors, ctx, "the train split")?;
-            let m = train_head(&x, train, embedder.dim, ctx)?;
+            let y: Vec<u32> = train.iter().map(|(_, _, label)| *label).collect();
+            let m = train_head(&x, &y, embedder.dim, ctx)?;
             if let (Some(p), Some(root)) = (&head_path, ctx.cache_root)
                 && let Err(e) = store::cache_write(root, || write_head(p, &key, &m))
             {
@@ -188,8 +189,7 @@ pub fn cross_validated(
     let labels: Vec<usize> = rows.iter().map(|r| r.2 as usize).collect();
     let folds = crate::label_issues::stratified_folds(&labels, k, seed)
         .map_err(|e| Error::input("--folds", e.to_string()))?;
-    let (_, vectors) = embedding_cache(embedder, ctx);
-    let x = embed_rows(embedder, rows, &vectors, ctx, "the rows to check")?;
+    let x = embeddings(embedder, rows, ctx, "the rows to check")?;
     let dim = embedder.dim;
     let mut probs = vec![Vec::new(); rows.len()];
     for fold in 0..k {
@@ -204,11 +204,8 @@ pub fn cross_validated(
             .flat_map(|&i| &x[i * dim..(i + 1) * dim])
             .copied()
             .collect();
-        let fold_rows: Vec<(u32, String, u32)> = train
-            .iter()
-            .map(|&i| (rows[i].0, String::new(), rows[i].2))
-            .collect();
-        let model = train_head(&xs, &fold_rows, dim, ctx)?;
+        let y: Vec<u32> = train.iter().map(|&i| rows[i].2).collect();
+        let model = train_head(&xs, &y, dim, ctx)?;
         for i in test {
             probs[i] = model.probs(&x[i * dim..(i + 1) * dim]);
         }
@@ -216,39 +213,29 @@ pub fn cross_validated(
     Ok((probs, folds))
 }
 
-/// The embeddings of `rows` (row, text, label), row-major, through the embedding cache.
+/// The embeddings of `rows` (row, text, label), row-major, through the embedding cache; `what`
+/// names the rows in progress reports.
 pub fn embeddings(
     embedder: &Embedder,
     rows: &[(u32, String, u32)],
     ctx: &Context,
+    what: &str,
 ) -> Result<Vec<f32>> {
     let (_, vectors) = embedding_cache(embedder, ctx);
-    embed_rows(embedder, rows, &vectors, ctx, "every row")
+    embed_rows(embedder, rows, &vectors, ctx, what)
 }
 
-fn train_head(
-    x: &[f32],
-    train: &[(u32, String, u32)],
-    dim: usize,
-    ctx: &Context,
-) -> Result<LogReg> {
-    let y: Vec<u32> = train.iter().map(|(_, _, label)| *label).collect();
+/// A logistic regression on `x` (rows × `dim`) with classes `y`, reporting its iterations.
+fn train_head(x: &[f32], y: &[u32], dim: usize, ctx: &Context) -> Result<LogReg> {
     let status = ctx.status.clone();
     let mut throttle = Throttle::new(Duration::from_millis(100));
-    LogReg::train(
-        x,
-        &y,
-        dim,
-        ctx.classes.len(),
-        1.0,
-        move |iteration, loss| {
-            if throttle.ready() {
-                status(format!(
-                    "training logistic regression: iteration {iteration}, loss {loss:.4}"
-                ));
-            }
-        },
-    )
+    LogReg::train(x, y, dim, ctx.classes.len(), 1.0, move |iteration, loss| {
+        if throttle.ready() {
+            status(format!(
+                "training logistic regression: iteration {iteration}, loss {loss:.4}"
+            ));
+        }
+    })
     .map_err(|e| Error::input("--classifier embed", e))
 }
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::{JobId, WorkerMsg};
 use crate::error::{Error, Result};
+use crate::guard::panic_message;
 use crate::hub::Status;
 use crate::model::Prediction;
 
@@ -345,19 +346,8 @@ fn classify_guarded(
         Ok(Err(e)) => Err(e.to_string()),
         Err(panic) => Err(format!(
             "the classifier crashed ({})",
-            panic_message(&*panic)
+            panic_message(&*panic, "no message")
         )),
-    }
-}
-
-/// The text a panic was raised with.
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "no message".into()
     }
 }
 

@@ -24,12 +24,10 @@ const TITLE_CHARS: usize = 2_000;
 fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<Line<'static>> {
     let review = &state.data.rows[row];
     let query = state.active_query();
-    let split = state
-        .data
-        .splits
-        .iter()
-        .find(|s| s.rows.contains(&row))
-        .map_or("?", |s| s.name.as_str());
+    let split = match state.data.split_of(row) {
+        "" => "?",
+        name => name,
+    };
     let meta = Line::from(vec![
         Span::styled(
             format!(

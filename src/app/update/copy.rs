@@ -3,6 +3,7 @@
 //! clipboard, over ssh too; a terminal without it ignores the sequence, so the notice says where it
 //! was sent rather than that it arrived.
 
+use super::controls_as_spaces;
 use crate::app::{Action, Command, State};
 use crate::format::thousands;
 
@@ -41,9 +42,7 @@ fn view_tsv(state: &State) -> String {
             .preds
             .get(row)
             .map_or("", |p| data.label_name(p.label));
-        let title: String = (review.title.chars())
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let title = controls_as_spaces(&review.title);
         out += &format!(
             "{}\t{}\t{}\t{predicted}\t{title}\n",
             data.split_of(row),

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::edit_prompt;
 use crate::app::action::{Action, Command, Exported};
-use crate::app::prompt::{Edit, Prompt};
+use crate::app::prompt::Prompt;
 use crate::app::state::{Mode, State};
 use crate::format::thousands;
 use crate::io::table::output_format;
@@ -12,9 +13,9 @@ use crate::io::table::output_format;
 pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::StartExport => start(state),
-        Action::ExportInput(c) => edit(state, |input| input.push(c)),
-        Action::ExportBackspace => edit(state, Prompt::backspace),
-        Action::ExportClear => edit(state, Prompt::kill_to_start),
+        Action::ExportInput(c) => edit_prompt(state, |input| input.push(c)),
+        Action::ExportBackspace => edit_prompt(state, Prompt::backspace),
+        Action::ExportClear => edit_prompt(state, Prompt::kill_to_start),
         Action::ExportConfirm => return confirm(state, false),
         Action::ExportCancel => state.mode = Mode::Browse,
         Action::Overwrite(yes) => return answer(state, yes),
@@ -62,22 +63,6 @@ fn start(state: &mut State) {
     state.mode = Mode::Export {
         input: Prompt::new(default_name(state)),
     };
-}
-
-/// Pasted text (already one line) added to the file name.
-pub(super) fn insert(state: &mut State, text: &str) {
-    edit(state, |input| input.insert(text));
-}
-
-/// A cursor move or deletion in the file name.
-pub(super) fn apply(state: &mut State, e: Edit) {
-    edit(state, |input| input.apply(e));
-}
-
-fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
-    if let Mode::Export { input } = &mut state.mode {
-        edit(input);
-    }
 }
 
 /// Enter on the prompt (or `y` to the overwrite question): checks the name and asks the edge to

@@ -1,9 +1,9 @@
 //! `:` jumps to a row, as `:` does in less and vim: by its `row_index` (`:123`), by its split and
 //! `row_index` in the "all" view (`:test:123`), or by its position in the list (`:#40`, from 1).
 
-use super::nav;
+use super::{edit_prompt, nav};
 use crate::app::action::Action;
-use crate::app::prompt::{Edit, Prompt};
+use crate::app::prompt::Prompt;
 use crate::app::state::{Mode, State};
 use crate::format::thousands;
 
@@ -14,26 +14,11 @@ pub(super) fn act(state: &mut State, action: Action) {
                 input: Prompt::default(),
             }
         }
-        Action::JumpInput(c) => edit(state, |input| input.push(c)),
-        Action::JumpBackspace => edit(state, Prompt::backspace),
+        Action::JumpInput(c) => edit_prompt(state, |input| input.push(c)),
+        Action::JumpBackspace => edit_prompt(state, Prompt::backspace),
         Action::JumpConfirm => confirm(state),
         Action::JumpCancel => state.mode = Mode::Browse,
         _ => {}
-    }
-}
-
-pub(super) fn insert(state: &mut State, text: &str) {
-    edit(state, |input| input.insert(text));
-}
-
-/// A cursor move or deletion in the row being typed.
-pub(super) fn apply(state: &mut State, e: Edit) {
-    edit(state, |input| input.apply(e));
-}
-
-fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
-    if let Mode::Jump { input } = &mut state.mode {
-        edit(input);
     }
 }
 

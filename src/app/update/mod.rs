@@ -13,6 +13,7 @@ mod nav;
 mod search;
 
 use super::action::{Action, Command, Msg};
+use super::prompt::Prompt;
 use super::state::{Mode, State};
 
 pub use export::default_name as default_export_name;
@@ -62,13 +63,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
 /// control characters become spaces, so nothing pasted can act as a key; with no prompt open the
 /// paste is dropped.
 fn paste(state: &mut State, text: &str) {
-    let text: String = (text.replace("\r\n", "\n").chars())
+    let text = controls_as_spaces(&text.replace("\r\n", "\n"));
+    edit_prompt(state, |input| input.insert(&text));
+}
+
+/// `text` with line breaks, tabs and other control characters as spaces: one line of plain text.
+fn controls_as_spaces(text: &str) -> String {
+    (text.chars())
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    match state.mode {
-        Mode::Search { .. } => search::insert(state, &text),
-        Mode::Export { .. } => export::insert(state, &text),
-        Mode::Jump { .. } => jump::insert(state, &text),
+        .collect()
+}
+
+/// Applies `edit` to the open prompt (search, export name, row), if any; an edit that changes the
+/// search's text runs the search again.
+fn edit_prompt(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
+    match &mut state.mode {
+        Mode::Search { .. } => search::edit(state, edit),
+        Mode::Export { input } | Mode::Jump { input } => edit(input),
         _ => {}
     }
 }
@@ -109,12 +120,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         PickCell | MoveCell { .. } | ConfirmCell | CancelPick | ClearCell => {
             cells::act(state, action)
         }
-        Edit(e) => match state.mode {
-            Mode::Search { .. } => search::apply(state, e),
-            Mode::Export { .. } => export::apply(state, e),
-            Mode::Jump { .. } => jump::apply(state, e),
-            _ => {}
-        },
+        Edit(e) => edit_prompt(state, |input| input.apply(e)),
         Complete => return complete::tab(state),
         StartJump | JumpInput(_) | JumpBackspace | JumpConfirm | JumpCancel => {
             jump::act(state, action)

@@ -2,7 +2,7 @@
 
 use super::nav::select;
 use crate::app::action::Action;
-use crate::app::prompt::{Edit, Prompt};
+use crate::app::prompt::Prompt;
 use crate::app::state::{Mode, Search, State};
 
 pub(super) fn act(state: &mut State, action: Action) {
@@ -46,21 +46,11 @@ pub(super) fn act(state: &mut State, action: Action) {
     }
 }
 
-/// Pasted text (already one line) typed into the search at once: one search, not one a character.
-pub(super) fn insert(state: &mut State, text: &str) {
-    edit(state, |input| input.insert(text));
-}
-
-/// A cursor move or deletion in the search prompt (the search reruns only if the text changed).
-pub(super) fn apply(state: &mut State, e: Edit) {
-    edit(state, |input| input.apply(e));
-}
-
 /// Applies an edit to the search being typed and, when it changed the text, re-runs it and moves to
 /// the first match at or after where the search started (as incremental search does in less and
 /// vim). Over a large view the search runs in slices, replaced by the next edit's: typed ahead, only
 /// the last query runs on. Moving the cursor searches nothing.
-fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
+pub(super) fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     let Mode::Search {
         input,
         selected_before,
