@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::{Row, Table};
-use reviewlens::app::{Action, Msg, SplitView, State, matching, update};
+use reviewlens::app::{Action, Msg, Predictions, Query, SplitView, State, matching, update};
 use reviewlens::data::{Columns, DataFile, Format, SplitFiles, load, load_splits};
 use reviewlens::ui;
 
@@ -100,8 +100,9 @@ fn search(c: &mut Criterion) {
     update(&mut state, Msg::Action(Action::PrevSplit)); // train → all
     assert_eq!(state.view.len(), 16_980);
     for query in ["great", "Chrono Cross", "zzqxj"] {
+        let parsed = Query::parse(query, &state.data.label_names).unwrap();
         g.bench_function(format!("ours/{query}"), |b| {
-            b.iter(|| black_box(matching(&state.data, &state.view, query)))
+            b.iter(|| black_box(matching(&state.data, &state.preds, &state.view, &parsed)))
         });
         g.bench_function(format!("baseline_lowercase_each/{query}"), |b| {
             b.iter(|| {
@@ -127,7 +128,9 @@ fn search(c: &mut Criterion) {
             || load(None, &Columns::default()).unwrap(),
             |data| {
                 let all: Vec<u32> = (0..data.rows.len() as u32).collect();
-                black_box(matching(&data, &all, "great"))
+                let preds = Predictions::new(&data, String::new());
+                let query = Query::parse("great", &data.label_names).unwrap();
+                black_box(matching(&data, &preds, &all, &query))
             },
             BatchSize::LargeInput,
         )

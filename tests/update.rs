@@ -352,7 +352,7 @@ fn large(count: usize) -> Dataset {
 /// at a time (`Msg::SearchStep`, which the event loop sends when no input waits).
 #[test]
 fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
-    use reviewlens::app::{SearchRun, matching};
+    use reviewlens::app::{Query, SearchRun, matching};
     let mut s = State::new(large(40), (120, 40));
     apply(&mut s, &[StartSearch]);
     type_text(&mut s, "needle in");
@@ -378,7 +378,8 @@ fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
     assert!(slices < 10, "one pass over the view: {slices} slices");
     let search = s.search.as_ref().unwrap();
     assert_eq!(search.query, "needle in it");
-    assert_eq!(search.matches, matching(&s.data, &s.view, "needle in it"));
+    let query = Query::parse("needle in it", &s.data.label_names).unwrap();
+    assert_eq!(search.matches, matching(&s.data, &s.preds, &s.view, &query));
     assert_eq!(search.matches.len(), 40);
     assert_eq!(
         s.selected, 999,

@@ -29,6 +29,8 @@ pub enum Action {
     SearchCancel,
     NextMatch,
     PrevMatch,
+    /// `&`: only the search's matches, or every row again.
+    ToggleMatchesOnly,
     DetailDown,
     DetailUp,
     /// The mouse wheel at a screen position: scrolls whichever pane is under it.

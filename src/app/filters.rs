@@ -1,6 +1,7 @@
 //! Which rows the list keeps, and the one rule for how the filters combine: a confusion-matrix cell
 //! stands alone (it replaces the others, and they replace it); "misclassified only" and the
-//! A/B comparison replace each other; the label filter goes with either of those.
+//! A/B comparison replace each other; the label filter goes with either of those; `&` (the search's
+//! matches only) goes with all of them.
 
 use super::predictions::Predictions;
 
@@ -51,6 +52,8 @@ pub struct Filters {
     pub cell: Option<Cell>,
     /// `d`: only where A or B is wrong, or they disagree.
     pub compare: CompareFilter,
+    /// `&`: only the search's matches (it goes with every other filter).
+    pub matches_only: bool,
 }
 
 impl Filters {
@@ -79,6 +82,7 @@ impl Filters {
     pub fn set_cell(&mut self, cell: Cell) {
         *self = Filters {
             cell: Some(cell),
+            matches_only: self.matches_only,
             ..Filters::default()
         };
     }

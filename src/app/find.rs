@@ -1,15 +1,17 @@
-//! Case-insensitive substring search. Matching runs over text lower-cased once at load; highlighting
-//! maps matches back onto the original text, whose byte offsets may differ from the lower-cased copy.
+//! Searching a view with a `Query`. Text is matched in the copy lower-cased once at load;
+//! highlighting maps matches back onto the original text, whose byte offsets may differ from it.
 
 use std::ops::Range;
 
 use memchr::memmem;
 
+use super::predictions::Predictions;
+use super::query::Query;
 use crate::data::Dataset;
 
-/// Positions (into `view`) of the rows whose title or content contains `query`, case-insensitively.
-pub fn matching(data: &Dataset, view: &[u32], query: &str) -> Vec<usize> {
-    matching_from(data, view, query, 0, usize::MAX).0
+/// Positions (into `view`) of the rows `query` matches.
+pub fn matching(data: &Dataset, preds: &Predictions, view: &[u32], query: &Query) -> Vec<usize> {
+    matching_from(data, preds, view, query, 0, usize::MAX).0
 }
 
 /// Bytes a row costs beyond its text, so a slice of many tiny rows ends too.
@@ -20,26 +22,23 @@ const ROW_COST: usize = 64;
 /// large search runs in such slices, so input is looked at between them.
 pub fn matching_from(
     data: &Dataset,
+    preds: &Predictions,
     view: &[u32],
-    query: &str,
+    query: &Query,
     from: usize,
     budget: usize,
 ) -> (Vec<usize>, Option<usize>) {
-    let needle = query.to_lowercase();
-    if needle.is_empty() {
-        return (Vec::new(), None);
-    }
-    let finder = memmem::Finder::new(needle.as_bytes());
+    let matches = query.matcher(data, preds);
     let (mut found, mut spent) = (Vec::new(), 0usize);
     for (pos, &row) in view.iter().enumerate().skip(from) {
         if spent >= budget {
             return (found, Some(pos));
         }
-        let haystack = data.haystack(row as usize).as_bytes();
-        if finder.find(haystack).is_some() {
+        if matches(row as usize) {
             found.push(pos);
         }
-        spent = spent.saturating_add(haystack.len() + ROW_COST);
+        let cost = data.rows[row as usize].length() + ROW_COST;
+        spent = spent.saturating_add(cost);
     }
     (found, None)
 }
@@ -108,10 +107,12 @@ mod tests {
         };
         let data = Dataset::new("t".into(), vec!["neg".into()], rows, vec![split]);
         let view: Vec<u32> = (0..50).rev().collect();
-        let whole = matching(&data, &view, "BATTERY");
+        let preds = Predictions::new(&data, String::new());
+        let query = Query::parse("BATTERY", &data.label_names).unwrap();
+        let whole = matching(&data, &preds, &view, &query);
         let (mut sliced, mut from, mut slices) = (Vec::new(), Some(0), 0);
         while let Some(at) = from {
-            let (found, next) = matching_from(&data, &view, "BATTERY", at, 500);
+            let (found, next) = matching_from(&data, &preds, &view, &query, at, 500);
             sliced.extend(found);
             from = next;
             slices += 1;

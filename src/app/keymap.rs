@@ -166,11 +166,16 @@ pub const BROWSE: Section = Section {
         ),
         row(
             &[b(&[ch('/')], StartSearch)],
-            "search title and content as you type (case-insensitive)",
+            "search as you type (case-insensitive; \\v first: a regex)",
         ),
+        row(&[], "  add words: pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong (each must hold)"),
         row(
             &[b(&[ch('n')], NextMatch), b(&[ch('N')], PrevMatch)],
             "next / previous match",
+        ),
+        row(
+            &[b(&[ch('&')], ToggleMatchesOnly)],
+            "only the search's matches, on / off (as in less)",
         ),
         row(
             &[b(&[ch('c')], ClassifySelected)],

@@ -12,6 +12,7 @@ mod order;
 mod predictions;
 mod prompt;
 mod protocol;
+mod query;
 mod state;
 mod update;
 
@@ -24,5 +25,6 @@ pub use order::SortColumn;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};
 pub use prompt::{Edit, Prompt};
 pub use protocol::{JobId, WorkerMsg};
+pub use query::{FIELDS, Query};
 pub use state::{Completion, Mode, Order, Search, SearchRun, SplitView, State};
 pub use update::{default_export_name, update};

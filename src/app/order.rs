@@ -137,7 +137,7 @@ pub fn sort(view: &mut [u32], order: Order, rows: &[Review], preds: &Predictions
                     SortColumn::Gold => Some(review.label as f64),
                     SortColumn::Predicted => preds.get(i as usize).map(|p| p.label as f64),
                     SortColumn::Confidence => confidence(i).map(f64::from),
-                    SortColumn::Length => Some((review.title.len() + review.content.len()) as f64),
+                    SortColumn::Length => Some(review.length() as f64),
                 }
             };
             view.sort_by(|&a, &b| {

@@ -7,6 +7,7 @@ use super::layout::{self, ViewFacts};
 pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
 use super::prompt::Prompt;
+use super::query::Query;
 use crate::data::{Dataset, TextField};
 use crate::io::table::Sides;
 
@@ -22,8 +23,20 @@ pub enum SplitView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
     pub query: String,
+    /// The query read, or why it cannot be (shown instead of a match count).
+    pub parsed: Result<Query, String>,
     /// Positions in `State::view`, ascending.
     pub matches: Vec<usize>,
+}
+
+impl Search {
+    pub fn new(query: String, data: &Dataset) -> Self {
+        Search {
+            parsed: Query::parse(&query, &data.label_names),
+            query,
+            matches: Vec::new(),
+        }
+    }
 }
 
 /// A search still going through a view too large to search between two keys. It always belongs
@@ -224,16 +237,22 @@ impl State {
     }
 
     /// The rows a filter on predictions waits on: the split(s) in view under the filters that need
-    /// no prediction (the label, a cell's gold class). `C` classifies these when such a filter is on,
-    /// since unclassified rows can never enter its view.
+    /// no prediction (the label, a cell's gold class, with `&` the query's text). `C` classifies
+    /// these when such a filter is on, since unclassified rows can never enter its view.
     pub fn candidate_rows(&self) -> Vec<u32> {
         let range = match self.split {
             SplitView::One(i) => self.data.splits[i].rows.clone(),
             SplitView::All => 0..self.data.rows.len(),
         };
         let gold = self.filters.cell.map(|c| c.gold).or(self.filters.label);
+        // With `&`, what the query asks of the text and the row.
+        let query = (self.active_query())
+            .filter(|_| self.filters.matches_only)
+            .map(Query::before_predictions);
+        let matcher = query.as_ref().map(|q| q.matcher(&self.data, &self.preds));
         range
             .filter(|&i| gold.is_none_or(|g| self.data.rows[i].label == g))
+            .filter(|&i| matcher.as_ref().is_none_or(|m| m(i)))
             .map(|i| i as u32)
             .collect()
     }
@@ -261,13 +280,32 @@ impl State {
         )
     }
 
-    /// The query being typed, or else the one kept.
-    pub fn active_query(&self) -> Option<&str> {
-        match &self.mode {
-            Mode::Search { input, .. } => Some(input.as_str()),
-            _ => self.search.as_ref().map(|s| s.query.as_str()),
-        }
-        .filter(|q| !q.is_empty())
+    /// The search's query, when it reads (typing updates the search as it goes).
+    pub fn active_query(&self) -> Option<&Query> {
+        self.search.as_ref().and_then(|s| s.parsed.as_ref().ok())
+    }
+
+    /// `&` is on with a query: the view holds only its matches.
+    pub fn matches_only(&self) -> bool {
+        self.filters.matches_only && self.search.is_some()
+    }
+
+    /// Whether predictions can move rows into the view: `C` then classifies the rows they would
+    /// come from.
+    pub fn view_waits_on_predictions(&self) -> bool {
+        self.filters.depend_on_predictions()
+            || (self.matches_only() && self.query_uses_predictions())
+    }
+
+    /// Whether new predictions can change the view, its order or the search's matches.
+    pub fn shown_depends_on_predictions(&self) -> bool {
+        self.filters.depend_on_predictions()
+            || self.order != Order::Dataset
+            || self.query_uses_predictions()
+    }
+
+    fn query_uses_predictions(&self) -> bool {
+        self.active_query().is_some_and(Query::uses_predictions)
     }
 
     /// Rows the list pane can show at the current size.
@@ -283,12 +321,7 @@ impl State {
             SplitView::One(i) => self.data.splits[i].rows.clone(),
             SplitView::All => 0..self.data.rows.len(),
         };
-        let (rows, filters) = (&self.data.rows, &self.filters);
-        let (a, b) = (&self.preds, self.preds_b.as_ref());
-        self.view = range
-            .filter(|&i| filters.keep(i, rows[i].label, a, b))
-            .map(|i| i as u32)
-            .collect();
+        self.view = self.rows_kept(range);
         self.sort_view();
         // The selected review stays selected, on the same screen line, when it is still shown.
         let line = self.selected.saturating_sub(self.offset);
@@ -307,6 +340,25 @@ impl State {
         self.keep_selection_visible();
     }
 
+    /// The rows of `range` the filters (and with `&`, the search) keep.
+    fn rows_kept(&self, range: std::ops::Range<usize>) -> Vec<u32> {
+        let (rows, filters) = (&self.data.rows, &self.filters);
+        let (a, b) = (&self.preds, self.preds_b.as_ref());
+        // With `&`, a query that does not read matches nothing.
+        let search = self.search.as_ref().filter(|_| filters.matches_only);
+        let query = search.map(|s| s.parsed.as_ref().ok());
+        let matcher = query.map(|q| q.map(|q| q.matcher(&self.data, a)));
+        let matched = |i: usize| {
+            matcher
+                .as_ref()
+                .is_none_or(|m| m.as_ref().is_some_and(|m| m(i)))
+        };
+        range
+            .filter(|&i| filters.keep(i, rows[i].label, a, b) && matched(i))
+            .map(|i| i as u32)
+            .collect()
+    }
+
     /// Selects the first row of the view, scrolled to the top.
     pub(crate) fn select_top(&mut self) {
         self.selected = 0;
@@ -317,6 +369,19 @@ impl State {
     /// Orders `view` as `order` says; stable, so ties keep dataset order.
     fn sort_view(&mut self) {
         super::order::sort(&mut self.view, self.order, &self.data.rows, &self.preds);
+    }
+
+    /// The search (or `&`) changed: the view is rebuilt when it holds the matches only, else the
+    /// search runs over it and, when done, selects the first match at or after `select_from`.
+    pub(crate) fn search_changed(&mut self, select_from: Option<usize>) {
+        if self.search.is_none() && self.filters.matches_only {
+            self.filters.matches_only = false;
+            self.rebuild_view();
+        } else if self.filters.matches_only {
+            self.rebuild_view();
+        } else {
+            self.start_search(select_from);
+        }
     }
 
     /// Searches the view again (it changed), keeping the jump a search being typed still owes.
@@ -334,6 +399,15 @@ impl State {
             return;
         };
         search.matches.clear();
+        self.search_run = None;
+        if search.parsed.is_err() {
+            return;
+        }
+        if self.filters.matches_only {
+            // The view holds the matches only.
+            search.matches.extend(0..self.view.len());
+            return;
+        }
         self.search_run = Some(SearchRun {
             next: 0,
             select_from,
@@ -350,9 +424,13 @@ impl State {
             self.search_run = None;
             return;
         };
-        let (data, view) = (&self.data, &self.view);
+        let Ok(query) = &search.parsed else {
+            self.search_run = None;
+            return;
+        };
+        let (data, preds, view) = (&self.data, &self.preds, &self.view);
         let (found, next) =
-            super::find::matching_from(data, view, &search.query, run.next, SEARCH_SLICE_BYTES);
+            super::find::matching_from(data, preds, view, query, run.next, SEARCH_SLICE_BYTES);
         search.matches.extend(found);
         if let Some(next) = next {
             run.next = next;

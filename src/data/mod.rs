@@ -33,6 +33,13 @@ pub struct Review {
     pub content: String,
 }
 
+impl Review {
+    /// Bytes of title and content: what the length column sorts by and `len>N` tests.
+    pub fn length(&self) -> usize {
+        self.title.len() + self.content.len()
+    }
+}
+
 /// What of a review is given to the classifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum TextField {

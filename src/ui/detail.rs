@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::style::Theme;
 use super::text::{clip, highlighted, one_line, paragraph_line, thousands};
 use super::wrap;
-use crate::app::{Mode, ModelStatus, Predictions, State};
+use crate::app::{Mode, ModelStatus, Predictions, Query, State};
 
 fn block() -> Block<'static> {
     Block::bordered()
@@ -195,7 +195,7 @@ pub fn draw_with(
 }
 
 /// A piece of the review's text as drawn: cleaned, tabs expanded, matches highlighted.
-fn body_line(piece: &str, query: Option<&str>, theme: Theme) -> Line<'static> {
+fn body_line(piece: &str, query: Option<&Query>, theme: Theme) -> Line<'static> {
     let line = paragraph_line(piece);
     Line::from(highlighted(&line, query, Style::new(), theme.matched()))
 }

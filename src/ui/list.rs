@@ -56,6 +56,21 @@ fn empty_message(state: &State) -> String {
         "Nothing in {split} is classified yet, so no review can match. Press C to classify the \
          reviews of {split}"
     );
+    if let Some(search) = state.search.as_ref().filter(|_| state.matches_only()) {
+        return match &search.parsed {
+            Err(e) => format!(
+                "/{}: {e}. Press / to change it, or & to show every review.",
+                search.query
+            ),
+            Ok(q) if q.uses_predictions() && classified == 0 => {
+                format!("{nothing_yet}, or & to show every review.")
+            }
+            Ok(_) => format!(
+                "No review here matches /{}. Press & to show every review, Esc to clear the search.",
+                search.query
+            ),
+        };
+    }
     if filters.cell.is_some() {
         if classified == 0 {
             return format!("{nothing_yet}, or V to clear the cell filter.");

@@ -354,8 +354,14 @@ fn match_summary(state: &State) -> String {
     let Some(search) = &state.search else {
         return String::new();
     };
+    if let Err(e) = &search.parsed {
+        return e.clone();
+    }
     let n = search.matches.len();
     let noun = if n == 1 { "match" } else { "matches" };
+    if state.matches_only() {
+        return format!("{} {noun} only (&)", thousands(n));
+    }
     if let Some(run) = &state.search_run {
         let done = run.next * 100 / state.view.len().max(1);
         return format!("searching… {done}% · {} {noun} so far", thousands(n));

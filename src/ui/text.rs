@@ -4,7 +4,7 @@
 use ratatui::style::Style;
 use ratatui::text::Span;
 
-use crate::app::find_ci;
+use crate::app::Query;
 pub use crate::app::thousands;
 
 /// Columns `text` takes on screen.
@@ -151,14 +151,14 @@ pub fn scrolled(text: &str, cursor: usize, room: usize) -> (String, usize) {
     (shown, lead(start) + cols(start, cursor))
 }
 
-/// `text` as spans, with every case-insensitive occurrence of `query` highlighted in `matched`.
+/// `text` as spans, with what `query` finds in it highlighted in `matched`.
 pub fn highlighted(
     text: &str,
-    query: Option<&str>,
+    query: Option<&Query>,
     style: Style,
     matched: Style,
 ) -> Vec<Span<'static>> {
-    let ranges = query.map(|q| find_ci(text, q)).unwrap_or_default();
+    let ranges = query.map(|q| q.highlights(text)).unwrap_or_default();
     let mut spans = Vec::with_capacity(ranges.len() * 2 + 1);
     let mut at = 0;
     for r in ranges {
@@ -213,7 +213,8 @@ mod tests {
     #[test]
     fn highlighted_splits_around_matches() {
         let matched = Style::new().add_modifier(Modifier::UNDERLINED);
-        let spans = highlighted("Great, GREAT", Some("great"), Style::new(), matched);
+        let query = Query::parse("great", &[]).unwrap();
+        let spans = highlighted("Great, GREAT", Some(&query), Style::new(), matched);
         let texts: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(texts, ["Great", ", ", "GREAT"]);
         assert_eq!(spans[0].style, matched);

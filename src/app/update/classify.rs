@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::app::action::{Command, Side};
 use crate::app::predictions::{BatchJob, ModelStatus, Predictions};
 use crate::app::protocol::WorkerMsg;
-use crate::app::state::{Order, State};
+use crate::app::state::State;
 use crate::format::thousands;
 
 /// `c`: the selected review, on each classifier, before any batch.
@@ -33,7 +33,7 @@ pub(super) fn selected(state: &mut State) -> Vec<Command> {
 /// a filter on predictions (mistakes, a cell, A/B), the rows it waits on instead: unclassified rows
 /// can never enter its view, so "all in view" would be nothing at all.
 pub(super) fn view(state: &mut State) -> Vec<Command> {
-    let candidates = if state.filters.depend_on_predictions() {
+    let candidates = if state.view_waits_on_predictions() {
         state.candidate_rows()
     } else {
         state.view.clone()
@@ -123,7 +123,7 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         }
         None => {}
     }
-    if reorder && (state.filters.depend_on_predictions() || state.order != Order::Dataset) {
+    if reorder && state.shown_depends_on_predictions() {
         state.rebuild_view();
     }
 }

@@ -10,6 +10,7 @@ use crate::app::state::{Order, State};
 pub(super) fn escape(state: &mut State) -> Vec<Command> {
     let filters = &mut state.filters;
     let cleared = if state.search.take().is_some() {
+        filters.matches_only = false;
         "search cleared"
     } else if filters.cell.is_some() {
         cells::act(state, Action::ClearCell);

@@ -110,7 +110,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         | Scroll { .. }
         | Click { .. } => nav::act(state, action),
         StartSearch | SearchInput(_) | SearchBackspace | SearchClear | SearchConfirm
-        | SearchCancel | NextMatch | PrevMatch => search::act(state, action),
+        | SearchCancel | NextMatch | PrevMatch | ToggleMatchesOnly => search::act(state, action),
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),

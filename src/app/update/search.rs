@@ -1,4 +1,5 @@
-//! `/`: searching as you type, keeping or cancelling the search, and jumping between matches.
+//! `/`: searching as you type, keeping or cancelling the search, jumping between matches, and `&`
+//! (the matches only).
 
 use super::nav::select;
 use crate::app::action::Action;
@@ -26,6 +27,7 @@ pub(super) fn act(state: &mut State, action: Action) {
             state.mode = Mode::Browse;
             if state.search.as_ref().is_some_and(|s| s.query.is_empty()) {
                 state.search = None;
+                state.search_changed(None);
             }
         }
         SearchCancel => {
@@ -36,10 +38,11 @@ pub(super) fn act(state: &mut State, action: Action) {
             } = std::mem::replace(&mut state.mode, Mode::Browse)
             {
                 state.search = previous;
-                state.start_search(None);
+                state.search_changed(None);
                 select(state, selected_before);
             }
         }
+        ToggleMatchesOnly => toggle_matches_only(state),
         NextMatch => jump_to_match(state, true),
         PrevMatch => jump_to_match(state, false),
         _ => {}
@@ -66,11 +69,22 @@ pub(super) fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     }
     let query = input.as_str().to_owned();
     let from = *selected_before;
-    state.search = Some(Search {
-        query,
-        matches: Vec::new(),
+    state.search = Some(Search::new(query, &state.data));
+    state.search_changed(Some(from));
+}
+
+/// `&`: the list holds only the search's matches, or every row again (with the matches marked).
+fn toggle_matches_only(state: &mut State) {
+    if state.search.is_none() && !state.filters.matches_only {
+        state.notice = Some("& keeps only a search's matches: search with / first".into());
+        return;
+    }
+    state.filters.matches_only = !state.filters.matches_only;
+    state.notice = Some(match state.filters.matches_only {
+        true => "only the matches · & shows every row again".into(),
+        false => "every row, the matches marked".into(),
     });
-    state.start_search(Some(from));
+    state.rebuild_view();
 }
 
 fn jump_to_match(state: &mut State, forward: bool) {
@@ -78,6 +92,10 @@ fn jump_to_match(state: &mut State, forward: bool) {
         state.notice = Some("no search; press / to search".into());
         return;
     };
+    if let Err(e) = &search.parsed {
+        state.notice = Some(e.clone());
+        return;
+    }
     let matches = &search.matches;
     if matches.is_empty() {
         state.notice = Some(format!("no matches for \"{}\"", search.query));

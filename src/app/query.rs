@@ -1,0 +1,318 @@
+//! What a search query says: text to find (a substring, or a regex after a leading `\v`, as in vim)
+//! and field tests on the row and its prediction (`pred:negative`, `gold:positive`, `p>0.9`,
+//! `len>2000`, `truncated`, `wrong`), all of which a row must pass.
+
+use std::ops::Range;
+
+use memchr::memmem;
+use regex::{Regex, RegexBuilder};
+
+use super::find::find_ci;
+use super::predictions::Predictions;
+use crate::data::Dataset;
+
+/// A parsed query. Two queries are equal when their source text is.
+#[derive(Debug, Clone)]
+pub struct Query {
+    source: String,
+    text: Option<Text>,
+    fields: Vec<Field>,
+}
+
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for Query {}
+
+#[derive(Debug, Clone)]
+enum Text {
+    /// Lower-cased, matched against the lower-cased haystack.
+    Plain(String),
+    Regex(Regex),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Predicted(u32),
+    Gold(u32),
+    /// The probability of the predicted class.
+    Confidence(Cmp, f32),
+    /// Bytes of title and content, as the length column sorts.
+    Length(Cmp, usize),
+    Truncated,
+    Wrong,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+impl Cmp {
+    fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => a == b,
+        }
+    }
+}
+
+/// The words a query may hold besides text, for the help and error messages.
+pub const FIELDS: &str = "pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong";
+
+impl Query {
+    /// Reads `source`; a field naming no class, a bad number or a bad regex is an error to show.
+    /// A word in double quotes is text even when it reads as a field (`"truncated"`).
+    pub fn parse(source: &str, classes: &[String]) -> Result<Query, String> {
+        let (regex, rest) = match source.strip_prefix("\\v") {
+            Some(rest) => (true, rest),
+            None => (false, source),
+        };
+        let mut fields = Vec::new();
+        let mut words = Vec::new();
+        for word in rest.split_whitespace() {
+            match field(word, classes)? {
+                Some(f) => fields.push(f),
+                None => words.push(unquote(word)),
+            }
+        }
+        // Without fields the text is the query exactly as typed, spaces and quotes included.
+        let text = match (fields.is_empty(), regex) {
+            (true, false) => rest.to_owned(),
+            (true, true) => rest.trim().to_owned(),
+            (false, _) => words.join(" "),
+        };
+        let text = match (text.is_empty(), regex) {
+            (true, _) => None,
+            (false, false) => Some(Text::Plain(text.to_lowercase())),
+            (false, true) => Some(Text::Regex(compile(&text)?)),
+        };
+        Ok(Query {
+            source: source.to_owned(),
+            text,
+            fields,
+        })
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether new predictions can change which rows match.
+    pub fn uses_predictions(&self) -> bool {
+        self.before_predictions().fields.len() < self.fields.len()
+    }
+
+    /// The query without its tests on predictions: the rows its matches can come from once
+    /// classified.
+    pub fn before_predictions(&self) -> Query {
+        let fields = self.fields.iter().copied();
+        Query {
+            fields: fields
+                .filter(|f| matches!(f, Field::Gold(_) | Field::Length(..)))
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// A test for rows, to run over many (the substring's searcher is built once).
+    pub fn matcher<'a>(
+        &'a self,
+        data: &'a Dataset,
+        preds: &'a Predictions,
+    ) -> impl Fn(usize) -> bool + 'a {
+        let finder = match &self.text {
+            Some(Text::Plain(needle)) => Some(memmem::Finder::new(needle.as_bytes())),
+            _ => None,
+        };
+        move |row| {
+            let fields = self.fields.iter().all(|f| passes(*f, data, preds, row));
+            fields
+                && match (&self.text, &finder) {
+                    (None, _) => true,
+                    (Some(Text::Regex(re)), _) => re.is_match(data.haystack(row)),
+                    (Some(Text::Plain(_)), Some(f)) => {
+                        f.find(data.haystack(row).as_bytes()).is_some()
+                    }
+                    (Some(Text::Plain(_)), None) => false,
+                }
+        }
+    }
+
+    /// Byte ranges of `text` to highlight: where the query's text part matches.
+    pub fn highlights(&self, text: &str) -> Vec<Range<usize>> {
+        match &self.text {
+            None => Vec::new(),
+            Some(Text::Plain(needle)) => find_ci(text, needle),
+            Some(Text::Regex(re)) => (re.find_iter(text))
+                .filter(|m| !m.is_empty())
+                .map(|m| m.range())
+                .collect(),
+        }
+    }
+}
+
+/// Case-insensitive, like the substring search; a size limit keeps a pathological pattern small.
+fn compile(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| {
+            let why = e.to_string();
+            let last = why.lines().last().unwrap_or("").trim();
+            format!("not a regex: {}", last.trim_start_matches("error: "))
+        })
+}
+
+fn unquote(word: &str) -> &str {
+    let inner = word.strip_prefix('"').and_then(|w| w.strip_suffix('"'));
+    inner.filter(|w| !w.is_empty()).unwrap_or(word)
+}
+
+/// The field `word` states, `None` when it is text.
+fn field(word: &str, classes: &[String]) -> Result<Option<Field>, String> {
+    let lower = word.to_lowercase();
+    if let Some(name) = lower.strip_prefix("pred:") {
+        return class(name, classes).map(|c| Some(Field::Predicted(c)));
+    }
+    if let Some(name) = (lower.strip_prefix("gold:")).or(lower.strip_prefix("label:")) {
+        return class(name, classes).map(|c| Some(Field::Gold(c)));
+    }
+    match lower.as_str() {
+        "truncated" => return Ok(Some(Field::Truncated)),
+        "wrong" => return Ok(Some(Field::Wrong)),
+        _ => {}
+    }
+    if let Some((cmp, value)) = compared(&lower, "p") {
+        let p: f32 = (value.parse().ok())
+            .filter(|p: &f32| (0.0..=1.0).contains(p))
+            .ok_or_else(|| format!("{word}: p is compared with a probability from 0 to 1"))?;
+        return Ok(Some(Field::Confidence(cmp, p)));
+    }
+    if let Some((cmp, value)) = compared(&lower, "len") {
+        let n = (value.replace('_', "").parse().ok())
+            .ok_or_else(|| format!("{word}: len is compared with a whole number of bytes"))?;
+        return Ok(Some(Field::Length(cmp, n)));
+    }
+    Ok(None)
+}
+
+/// `name` followed by a comparison: the comparison and the value after it.
+fn compared<'a>(word: &'a str, name: &str) -> Option<(Cmp, &'a str)> {
+    let rest = word.strip_prefix(name)?;
+    [
+        (">=", Cmp::Ge),
+        ("<=", Cmp::Le),
+        (">", Cmp::Gt),
+        ("<", Cmp::Lt),
+        ("=", Cmp::Eq),
+    ]
+    .into_iter()
+    .find_map(|(op, cmp)| rest.strip_prefix(op).map(|v| (cmp, v)))
+}
+
+/// The class `name` names: exactly, or as the start of one class's name only.
+fn class(name: &str, classes: &[String]) -> Result<u32, String> {
+    let lower: Vec<String> = classes.iter().map(|c| c.to_lowercase()).collect();
+    let exact = lower.iter().position(|c| *c == name);
+    let mut starting = (lower.iter().enumerate()).filter(|(_, c)| c.starts_with(name));
+    let prefix = match (starting.next(), starting.next()) {
+        (Some((i, _)), None) if !name.is_empty() => Some(i),
+        _ => None,
+    };
+    (exact.or(prefix).map(|i| i as u32))
+        .ok_or_else(|| format!("no class \"{name}\" (the classes: {})", classes.join(", ")))
+}
+
+fn passes(field: Field, data: &Dataset, preds: &Predictions, row: usize) -> bool {
+    let review = &data.rows[row];
+    let pred = preds.get(row);
+    match field {
+        Field::Predicted(c) => pred.is_some_and(|p| p.label == c),
+        Field::Gold(c) => review.label == c,
+        Field::Confidence(cmp, v) => pred.is_some_and(|p| cmp.holds(p.probs[p.label as usize], v)),
+        Field::Length(cmp, n) => cmp.holds(review.length(), n),
+        Field::Truncated => pred.is_some_and(|p| p.truncated),
+        Field::Wrong => preds.is_wrong(row, review.label),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classes() -> Vec<String> {
+        vec!["negative".into(), "positive".into()]
+    }
+
+    #[test]
+    fn fields_come_out_of_the_text_and_the_rest_is_searched() {
+        let q = Query::parse("great pred:neg p>0.9 sound len<=2_000", &classes()).unwrap();
+        assert_eq!(
+            q.fields,
+            vec![
+                Field::Predicted(0),
+                Field::Confidence(Cmp::Gt, 0.9),
+                Field::Length(Cmp::Le, 2000)
+            ]
+        );
+        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "great sound"));
+        assert!(q.uses_predictions());
+        let q = Query::parse("gold:POSITIVE \"truncated\"", &classes()).unwrap();
+        assert_eq!(q.fields, vec![Field::Gold(1)]);
+        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "truncated"));
+        assert!(!q.uses_predictions());
+        // Without fields, the text is exactly what was typed.
+        let q = Query::parse("  two  spaces ", &classes()).unwrap();
+        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "  two  spaces "));
+    }
+
+    #[test]
+    fn bad_fields_and_regexes_say_what_is_wrong() {
+        let err = |q: &str| Query::parse(q, &classes()).unwrap_err();
+        assert_eq!(
+            err("pred:neutral"),
+            "no class \"neutral\" (the classes: negative, positive)"
+        );
+        assert!(
+            err("p>2").contains("probability from 0 to 1"),
+            "{}",
+            err("p>2")
+        );
+        assert!(err("len>many").contains("whole number"));
+        assert!(
+            err("\\v(unclosed").starts_with("not a regex:"),
+            "{}",
+            err("\\v(unclosed")
+        );
+        // "p" and "len" alone, or "pretty", are words.
+        assert!(
+            Query::parse("pretty p len", &classes())
+                .unwrap()
+                .fields
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_regex_highlights_what_it_matches_case_insensitively() {
+        let q = Query::parse("\\vbatter(y|ies)", &classes()).unwrap();
+        assert_eq!(q.highlights("Battery, two BATTERIES"), vec![0..7, 13..22]);
+        let q = Query::parse("\\va* p>0.5", &classes()).unwrap();
+        assert!(
+            q.highlights("bbb").is_empty(),
+            "empty matches are not marked"
+        );
+    }
+}
