@@ -376,7 +376,9 @@ const WITHOUT_MODEL: [&str; 2] = ["sample", "snapshot"];
 /// The command line's definition, as `Cli::parse` uses it, with the model options hidden from the
 /// help of subcommands that do not use them.
 pub fn command() -> clap::Command {
-    let mut cmd = Cli::command();
+    // A later option wins over an earlier one, so the command line beats the config file's
+    // defaults, which go first.
+    let mut cmd = Cli::command().args_override_self(true);
     // Global options reach the subcommands when the command is built; only then can they be hidden.
     cmd.build();
     let model = ModelArgs::augment_args(clap::Command::new("model"));
@@ -392,10 +394,32 @@ pub fn command() -> clap::Command {
     cmd
 }
 
-/// Parses the process's arguments.
-pub fn parse() -> std::result::Result<Cli, clap::Error> {
-    let matches = command().try_get_matches()?;
+/// Parses the process's arguments, after `defaults` (the config file's `--name=value`s).
+pub fn parse(defaults: &[String]) -> std::result::Result<Cli, clap::Error> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let at = args.len().min(1);
+    args.splice(at..at, defaults.iter().map(Into::into));
+    let matches = command().try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
+}
+
+/// The options every command takes, as a config file's `[defaults]` may set them: (long name,
+/// whether it takes a value).
+pub fn global_options() -> Vec<(String, bool)> {
+    let cmd = Cli::command();
+    let args = cmd.get_arguments().filter(|a| a.is_global_set());
+    let named =
+        args.filter_map(|a| Some((a.get_long()?.to_owned(), a.get_action().takes_values())));
+    named.collect()
+}
+
+/// Whether the config file's defaults parse on their own; clap's complaint as one line if not.
+pub fn check_defaults(defaults: &[String]) -> std::result::Result<(), String> {
+    let args = std::iter::once("reviewlens").chain(defaults.iter().map(String::as_str));
+    match command().try_get_matches_from(args) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(one_line_error(&e.to_string())),
+    }
 }
 
 /// clap's error as one line, all of it: the message, the values allowed, the argument it missed,

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod format;
@@ -26,7 +27,8 @@ pub mod ui;
 use cli::{Cli, Command};
 use error::Result;
 
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs what the command line asks for; `keys` are the explorer's keys in force.
+pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
     if let Some(Command::Check { goldens }) = &cli.command {
         return commands::check::run(goldens.as_deref(), &cli.model.run_options()?);
     }
@@ -42,7 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let m = &cli.model;
     let cache = io::store::root(m.no_cache);
     match cli.command {
-        None => explore(data, m, cache),
+        None => explore(data, m, cache, keys),
         Some(Command::Eval { split, json }) => {
             commands::eval::run(&data, m, split.as_deref(), json, cache)
         }
@@ -63,9 +65,11 @@ fn explore(
     data: data::Dataset,
     m: &cli::ModelArgs,
     cache: Option<std::path::PathBuf>,
+    keys: app::keymap::Keymap,
 ) -> Result<()> {
     let (session, session_b) = m.sessions(&data, cache)?;
     let mut state = app::State::new(data, (0, 0))
+        .with_keys(keys)
         .with_model(session.name())
         .with_text(m.text)
         .with_home(dirs::home_dir());

@@ -1,10 +1,17 @@
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use reviewlens::{cli, ui};
+use reviewlens::{cli, config, ui};
 
 fn main() -> ExitCode {
-    let cli = match cli::parse() {
+    let config = match config::load() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("reviewlens: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cli = match cli::parse(&config.args) {
         Ok(cli) => cli,
         // --help and --version print in full; a bad argument is one line, like every bad input.
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -23,7 +30,7 @@ fn main() -> ExitCode {
     ui::set_theme(ui::Theme::from_no_color(
         std::env::var_os("NO_COLOR").as_deref(),
     ));
-    match reviewlens::run(cli) {
+    match reviewlens::run(cli, config.keys) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("reviewlens: {e}");

@@ -382,7 +382,7 @@ fn the_help_overlay_scrolls_and_wraps_at_80_by_24() {
             .join(" ")
     };
     let all: Vec<String> = screens.iter().map(|s| inner(s)).collect();
-    for (_, what) in reviewlens::app::keymap::help_lines() {
+    for (_, what) in reviewlens::app::keymap::help_lines(&Default::default()) {
         let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             all.iter().any(|screen| screen.contains(&what)),

@@ -6,94 +6,149 @@ use ratatui::crossterm::event::{
 };
 
 use super::action::{Action, Msg};
+pub use super::key::Key;
+use super::key::{alt, ch, ctrl, ctrl_key, plain, shift};
 use super::prompt::Edit;
 use super::state::{Mode, State};
 
-/// A key as a binding names it. For characters the case carries Shift (`G`, `J`); other keys say
-/// whether Shift is held. Control and Alt must match exactly, so Ctrl-L is not `l`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    code: KeyCode,
-    shift: bool,
-    ctrl: bool,
-    alt: bool,
+/// The keys in force: the tables' defaults, with the config file's bindings in place of theirs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keymap {
+    /// Actions the config file binds, with their keys.
+    bound: Vec<(Action, Vec<Key>)>,
 }
 
-const fn plain(code: KeyCode) -> Key {
-    Key {
-        code,
-        shift: false,
-        ctrl: false,
-        alt: false,
-    }
-}
-
-const fn ch(c: char) -> Key {
-    plain(KeyCode::Char(c))
-}
-
-const fn shift(code: KeyCode) -> Key {
-    Key {
-        shift: true,
-        ..plain(code)
-    }
-}
-
-const fn ctrl(c: char) -> Key {
-    ctrl_key(KeyCode::Char(c))
-}
-
-const fn ctrl_key(code: KeyCode) -> Key {
-    Key {
-        ctrl: true,
-        ..plain(code)
-    }
-}
-
-const fn alt(c: char) -> Key {
-    Key {
-        alt: true,
-        ..plain(KeyCode::Char(c))
-    }
-}
-
-impl Key {
-    fn matches(&self, e: &KeyEvent) -> bool {
-        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
-        let shift = e.modifiers.contains(KeyModifiers::SHIFT);
-        let alt = e.modifiers.contains(KeyModifiers::ALT);
-        let shift_ok =
-            matches!(self.code, KeyCode::Char(_) | KeyCode::BackTab) || shift == self.shift;
-        self.code == e.code && ctrl == self.ctrl && alt == self.alt && shift_ok
+impl Keymap {
+    /// From the config file's `[keys]` table: action name → key names. An action binds in every
+    /// mode whose table has it; in those tables its keys no longer do what they did by default.
+    pub fn from_names(entries: &[(String, Vec<String>)]) -> Result<Keymap, String> {
+        let mut bound: Vec<(Action, Vec<Key>)> = Vec::new();
+        for (name, keys) in entries {
+            let action = action_named(name)?;
+            let keys = keys
+                .iter()
+                .map(|k| bindable(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            bound.push((action, keys));
+        }
+        let keymap = Keymap { bound };
+        keymap.check_clashes()?;
+        Ok(keymap)
     }
 
-    /// As the help shows it: "↑", "PgDn", "Shift-Tab", "Ctrl-U", "Alt-b", "g".
-    pub fn name(&self) -> String {
-        let base = match self.code {
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Delete => "Del".into(),
-            KeyCode::Char(c) if self.ctrl => c.to_uppercase().to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            other => other.to_string(),
+    /// Two actions the config file binds to one key in the same mode.
+    fn check_clashes(&self) -> Result<(), String> {
+        for section in SECTIONS {
+            let mut seen: Vec<(Key, &Action)> = Vec::new();
+            let actions = section
+                .rows
+                .iter()
+                .flat_map(|r| r.bindings)
+                .map(|b| &b.action);
+            for (action, keys) in self
+                .bound
+                .iter()
+                .filter(|(a, _)| actions.clone().any(|x| x == a))
+            {
+                for key in keys {
+                    if let Some((_, other)) = seen.iter().find(|(k, a)| k == key && *a != action) {
+                        return Err(format!(
+                            "{} is bound to both {} and {}",
+                            key.name(),
+                            action_name(other).unwrap_or_default(),
+                            action_name(action).unwrap_or_default()
+                        ));
+                    }
+                    seen.push((*key, action));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The keys `binding` has in `section`: the config file's, or else its defaults less those
+    /// the config file gave another action of the section.
+    pub fn keys(&self, section: &Section, binding: &Binding) -> Vec<Key> {
+        if let Some((_, keys)) = self.bound.iter().find(|(a, _)| *a == binding.action) {
+            return keys.clone();
+        }
+        let in_section = |a: &Action| {
+            let mut bindings = section.rows.iter().flat_map(|r| r.bindings);
+            bindings.any(|b| b.action == *a)
         };
-        match (self.ctrl, self.alt, self.shift) {
-            (true, _, _) => format!("Ctrl-{base}"),
-            (_, true, _) => format!("Alt-{base}"),
-            (_, _, true) => format!("Shift-{base}"),
-            _ => base,
+        let taken: Vec<Key> = (self.bound.iter())
+            .filter(|(a, _)| in_section(a))
+            .flat_map(|(_, keys)| keys.iter().copied())
+            .collect();
+        (binding.keys.iter())
+            .filter(|k| !taken.contains(k))
+            .copied()
+            .collect()
+    }
+}
+
+/// A key the config file may bind: Ctrl-C, Ctrl-Z and Ctrl-L do the same everywhere.
+fn bindable(name: &str) -> Result<Key, String> {
+    let key = Key::parse(name)?;
+    let global = global_action(&KeyEvent::new(key.code, key.modifiers()));
+    match global {
+        Some(_) => Err(format!(
+            "{} always does the same; it cannot be bound",
+            key.name()
+        )),
+        None => Ok(key),
+    }
+}
+
+/// "classify_view" for `ClassifyView`, "edit_word_left" for `Edit(WordLeft)`; `None` for actions
+/// with other values (they keep their keys).
+pub fn action_name(action: &Action) -> Option<String> {
+    let debug = format!("{action:?}");
+    let words = debug.trim_end_matches(')').replacen('(', "", 1);
+    let plain = debug.chars().filter(|c| *c == '(').count() <= 1
+        && words.chars().all(|c| c.is_ascii_alphabetic())
+        && (debug.ends_with(')') == debug.contains('('));
+    let inner_is_variant = (debug.split_once('('))
+        .is_none_or(|(_, inner)| inner.starts_with(|c: char| c.is_ascii_uppercase()));
+    (plain && inner_is_variant).then(|| {
+        let mut name = String::new();
+        for (i, c) in words.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        }
+        name
+    })
+}
+
+/// Every action the config file can bind, by name, in the help's order.
+pub fn action_names() -> Vec<String> {
+    let bindings = SECTIONS
+        .iter()
+        .flat_map(|s| s.rows)
+        .flat_map(|r| r.bindings);
+    let mut names: Vec<String> = Vec::new();
+    for name in bindings.filter_map(|b| action_name(&b.action)) {
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
+    names
+}
+
+fn action_named(name: &str) -> Result<Action, String> {
+    let bindings = SECTIONS
+        .iter()
+        .flat_map(|s| s.rows)
+        .flat_map(|r| r.bindings);
+    let mut found = bindings.filter(|b| action_name(&b.action).as_deref() == Some(name));
+    (found.next().map(|b| b.action.clone())).ok_or_else(|| {
+        format!(
+            "no action \"{name}\" (the actions: {})",
+            action_names().join(", ")
+        )
+    })
 }
 
 /// Keys that do one thing.
@@ -168,7 +223,10 @@ pub const BROWSE: Section = Section {
             &[b(&[ch('/')], StartSearch)],
             "search as you type (case-insensitive; \\v first: a regex)",
         ),
-        row(&[], "  add words: pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong (each must hold)"),
+        row(
+            &[],
+            "  add words: pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong (each must hold)",
+        ),
         row(
             &[b(&[ch('n')], NextMatch), b(&[ch('N')], PrevMatch)],
             "next / previous match",
@@ -470,10 +528,10 @@ pub const SECTIONS: [&Section; 8] = [
     &BROWSE, &DETAIL, &SEARCH, &JUMP, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
 ];
 
-/// The action a key means in `section`'s table.
-fn lookup(section: &Section, e: &KeyEvent) -> Option<Action> {
+/// The action a key means in `section`'s table, with the keys in force.
+fn lookup(keys: &Keymap, section: &Section, e: &KeyEvent) -> Option<Action> {
     let bindings = section.rows.iter().flat_map(|r| r.bindings);
-    let mut found = bindings.filter(|b| b.keys.iter().any(|k| k.matches(e)));
+    let mut found = bindings.filter(|b| keys.keys(section, b).iter().any(|k| k.matches(e)));
     found.next().map(|b| b.action.clone())
 }
 
@@ -492,7 +550,8 @@ fn global_action(e: &KeyEvent) -> Option<Action> {
 }
 
 /// A key in `mode`: its table's binding, else what the mode does with any other key.
-fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
+fn key_action(keys: &Keymap, e: &KeyEvent, mode: &Mode) -> Option<Action> {
+    let find = |section: &Section| lookup(keys, section, e);
     let chord = e
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -501,24 +560,24 @@ fn key_action(e: &KeyEvent, mode: &Mode) -> Option<Action> {
     }
     // Typing into a prompt: its editing keys, characters go in, Backspace takes one out.
     let text = |input: fn(char) -> Action, backspace: Action| {
-        lookup(&PROMPT, e).or(match e.code {
+        find(&PROMPT).or(match e.code {
             KeyCode::Char(c) if !chord => Some(input(c)),
             KeyCode::Backspace => Some(backspace),
             _ => None,
         })
     };
     match mode {
-        Mode::Browse => lookup(&BROWSE, e),
-        Mode::Help => lookup(&HELP_MODE, e),
-        Mode::Detail => lookup(&DETAIL, e),
-        Mode::Search { .. } => lookup(&SEARCH, e).or_else(|| text(SearchInput, SearchBackspace)),
-        Mode::PickCell(_) => lookup(&PICK_CELL, e),
-        Mode::Jump { .. } => lookup(&JUMP, e).or_else(|| text(JumpInput, JumpBackspace)),
-        Mode::Export { .. } => lookup(&EXPORT, e)
+        Mode::Browse => find(&BROWSE),
+        Mode::Help => find(&HELP_MODE),
+        Mode::Detail => find(&DETAIL),
+        Mode::Search { .. } => find(&SEARCH).or_else(|| text(SearchInput, SearchBackspace)),
+        Mode::PickCell(_) => find(&PICK_CELL),
+        Mode::Jump { .. } => find(&JUMP).or_else(|| text(JumpInput, JumpBackspace)),
+        Mode::Export { .. } => find(&EXPORT)
             .filter(|a| *a != Overwrite(true))
             .or_else(|| text(ExportInput, ExportBackspace)),
         Mode::ConfirmOverwrite { .. } => Some(
-            lookup(&EXPORT, e)
+            find(&EXPORT)
                 .filter(|a| *a == Overwrite(true))
                 .unwrap_or(Overwrite(false)),
         ),
@@ -541,7 +600,7 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
         )
         .then(|| Msg::Paste(text.clone())),
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            key_action(key, mode).map(Msg::Action)
+            key_action(&state.keys, key, mode).map(Msg::Action)
         }
         Event::Mouse(mouse) => {
             let (column, row) = (mouse.column, mouse.row);
@@ -568,16 +627,23 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
 
 /// The help overlay's lines: (keys, what they do), with a section's title as a line of its own
 /// (keys empty) before its keys.
-pub fn help_lines() -> Vec<(String, &'static str)> {
+pub fn help_lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
     let mut lines = Vec::new();
     for section in SECTIONS {
         if !section.title.is_empty() {
             lines.push((String::new(), section.title));
         }
         for r in section.rows {
-            let keys: Vec<String> = (r.bindings.iter())
-                .map(|b| b.keys.iter().map(Key::name).collect::<Vec<_>>().join(" "))
-                .collect();
+            let names = |b: &Binding| {
+                let keys = keymap.keys(section, b);
+                let names: Vec<String> = keys.iter().map(Key::name).collect();
+                if names.is_empty() {
+                    "(none)".into()
+                } else {
+                    names.join(" ")
+                }
+            };
+            let keys: Vec<String> = r.bindings.iter().map(names).collect();
             lines.push((keys.join("  "), r.what));
         }
         if section.title.is_empty() {
@@ -607,29 +673,44 @@ mod tests {
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(key_action(&q, &Mode::Browse), Some(Quit));
-        assert_eq!(key_action(&q, &Mode::Help), Some(CloseHelp));
+        assert_eq!(
+            key_action(&Keymap::default(), &q, &Mode::Browse),
+            Some(Quit)
+        );
+        assert_eq!(
+            key_action(&Keymap::default(), &q, &Mode::Help),
+            Some(CloseHelp)
+        );
         let typing = Mode::Search {
             input: Default::default(),
             previous: None,
             selected_before: 0,
         };
-        assert_eq!(key_action(&q, &typing), Some(SearchInput('q')));
+        assert_eq!(
+            key_action(&Keymap::default(), &q, &typing),
+            Some(SearchInput('q'))
+        );
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Browse, Mode::Help, typing] {
-            assert_eq!(key_action(&ctrl_c, &mode), Some(Quit));
+            assert_eq!(key_action(&Keymap::default(), &ctrl_c, &mode), Some(Quit));
         }
     }
 
     #[test]
     fn shift_arrows_scroll_the_detail_pane_and_control_is_not_a_plain_key() {
         let e = key(KeyCode::Down, KeyModifiers::SHIFT);
-        assert_eq!(key_action(&e, &Mode::Browse), Some(DetailDown));
+        assert_eq!(
+            key_action(&Keymap::default(), &e, &Mode::Browse),
+            Some(DetailDown)
+        );
         let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
-        assert_eq!(key_action(&e, &Mode::Browse), Some(DetailUp));
+        assert_eq!(
+            key_action(&Keymap::default(), &e, &Mode::Browse),
+            Some(DetailUp)
+        );
         let e = key(KeyCode::Char('l'), KeyModifiers::CONTROL);
         assert_eq!(
-            key_action(&e, &Mode::Browse),
+            key_action(&Keymap::default(), &e, &Mode::Browse),
             Some(Redraw),
             "Ctrl-L is not l"
         );
@@ -657,8 +738,16 @@ mod tests {
             },
         ];
         for mode in &modes {
-            assert_eq!(key_action(&ctrl_z, mode), Some(Suspend), "{mode:?}");
-            assert_eq!(key_action(&ctrl_l, mode), Some(Redraw), "{mode:?}");
+            assert_eq!(
+                key_action(&Keymap::default(), &ctrl_z, mode),
+                Some(Suspend),
+                "{mode:?}"
+            );
+            assert_eq!(
+                key_action(&Keymap::default(), &ctrl_l, mode),
+                Some(Redraw),
+                "{mode:?}"
+            );
         }
         let mut state = empty_state();
         state.alert = Some("model failed".into());
@@ -746,24 +835,41 @@ mod tests {
         ];
         for mode in [&search, &export] {
             for (e, action) in &cases {
-                assert_eq!(key_action(e, mode).as_ref(), Some(action), "{e:?} {mode:?}");
+                assert_eq!(
+                    key_action(&Keymap::default(), e, mode).as_ref(),
+                    Some(action),
+                    "{e:?} {mode:?}"
+                );
             }
             let alt_x = key(KeyCode::Char('x'), KeyModifiers::ALT);
-            assert_eq!(key_action(&alt_x, mode), None, "Alt-x types nothing");
+            assert_eq!(
+                key_action(&Keymap::default(), &alt_x, mode),
+                None,
+                "Alt-x types nothing"
+            );
         }
         let ctrl_u = key(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert_eq!(key_action(&ctrl_u, &search), Some(SearchClear));
-        assert_eq!(key_action(&ctrl_u, &export), Some(ExportClear));
-        let tab = key(KeyCode::Tab, KeyModifiers::NONE);
-        assert_eq!(key_action(&tab, &export), Some(Complete));
         assert_eq!(
-            key_action(&tab, &search),
+            key_action(&Keymap::default(), &ctrl_u, &search),
+            Some(SearchClear)
+        );
+        assert_eq!(
+            key_action(&Keymap::default(), &ctrl_u, &export),
+            Some(ExportClear)
+        );
+        let tab = key(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(
+            key_action(&Keymap::default(), &tab, &export),
+            Some(Complete)
+        );
+        assert_eq!(
+            key_action(&Keymap::default(), &tab, &search),
             None,
             "nothing to complete in a search"
         );
         let home = key(KeyCode::Home, KeyModifiers::NONE);
         assert_eq!(
-            key_action(&home, &Mode::Browse),
+            key_action(&Keymap::default(), &home, &Mode::Browse),
             Some(Home),
             "browsing: first review"
         );
@@ -776,19 +882,28 @@ mod tests {
         };
         let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
         let n = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(key_action(&y, &mode), Some(Overwrite(true)));
-        assert_eq!(key_action(&n, &mode), Some(Overwrite(false)));
+        assert_eq!(
+            key_action(&Keymap::default(), &y, &mode),
+            Some(Overwrite(true))
+        );
+        assert_eq!(
+            key_action(&Keymap::default(), &n, &mode),
+            Some(Overwrite(false))
+        );
         let typing = Mode::Export {
             input: Default::default(),
         };
-        assert_eq!(key_action(&y, &typing), Some(ExportInput('y')));
+        assert_eq!(
+            key_action(&Keymap::default(), &y, &typing),
+            Some(ExportInput('y'))
+        );
     }
 
     /// Every binding of every table is in the help, and every key the help names works: the help
     /// is generated from the tables, so this holds by construction; the test keeps it that way.
     #[test]
     fn the_help_lists_every_binding_including_picking_and_searching_keys() {
-        let help = help_lines();
+        let help = help_lines(&Keymap::default());
         let keys: String = help.iter().map(|(k, _)| format!("{k} ")).collect();
         for needle in [
             "h",
@@ -829,7 +944,7 @@ mod tests {
                         },
                     );
                     assert_eq!(
-                        lookup(section, &event).as_ref(),
+                        lookup(&Keymap::default(), section, &event).as_ref(),
                         Some(&binding.action),
                         "{} in {:?}",
                         k.name(),

@@ -6,6 +6,7 @@
 mod action;
 mod filters;
 mod find;
+mod key;
 pub mod keymap;
 pub mod layout;
 mod order;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::filters::{Cell, Filters};
+use super::keymap::Keymap;
 use super::layout::{self, ViewFacts};
 pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
@@ -141,6 +142,8 @@ pub struct State {
     pub text: TextField,
     /// The export prompt's last Tab (completing a path).
     pub completion: Option<Completion>,
+    /// The keys in force (the config file may rebind them).
+    pub keys: Keymap,
 }
 
 impl State {
@@ -169,6 +172,7 @@ impl State {
             home: None,
             text: TextField::Content,
             completion: None,
+            keys: Keymap::default(),
         };
         state.rebuild_view();
         state
@@ -189,6 +193,12 @@ impl State {
     /// Where `~` in the export prompt points.
     pub fn with_home(mut self, home: Option<PathBuf>) -> Self {
         self.home = home;
+        self
+    }
+
+    /// The keys in force, from the config file.
+    pub fn with_keys(mut self, keys: Keymap) -> Self {
+        self.keys = keys;
         self
     }
 

@@ -19,7 +19,7 @@ pub fn draw(state: &State, frame: &mut Frame) -> HelpFacts {
 
 /// Draws the overlay scrolled to `state.help_scroll` (as far as it goes) and says how it fitted.
 pub fn draw_with(state: &State, frame: &mut Frame, theme: Theme) -> HelpFacts {
-    let help = help_lines();
+    let help = help_lines(&state.keys);
     let key_width = help.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let natural = help.iter().map(|(_, w)| width(w)).max().unwrap_or(0);
     let screen = frame.area();
