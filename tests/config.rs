@@ -45,10 +45,8 @@ fn defaults_become_options_before_the_command_lines() {
         "unknown setting \"look\"; the file has [defaults] and [keys]"
     );
     assert_eq!(err("keys = 1"), "keys must be a table: [keys]");
-    assert_eq!(
-        err("[defaults]\nmodel = \"a\nb\""),
-        "line 2: invalid basic string, expected `\"`"
-    );
+    let syntax = err("[defaults]\nbatch-size = = 2");
+    assert!(syntax.starts_with("line 2: "), "{syntax}");
 }
 
 #[test]
