@@ -199,3 +199,22 @@ fn the_program_takes_its_defaults_from_the_file_and_the_command_line_wins() {
         )
     );
 }
+
+#[test]
+fn the_readme_names_real_actions() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let from = readme
+        .find("- `[keys]` names actions")
+        .expect("the README's [keys] list");
+    let list = &readme[from..from + readme[from..].find("An action is bound").unwrap()];
+    let named: Vec<&str> = list.split('`').skip(3).step_by(2).collect();
+    let actions = reviewlens::app::keymap::action_names();
+    assert!(named.len() > 30, "{named:?}");
+    for name in named.iter().filter(|n| **n != "...") {
+        assert!(
+            actions.iter().any(|a| a == name),
+            "{name} is no action: {actions:?}"
+        );
+    }
+}

@@ -657,6 +657,11 @@ pub fn help_lines(keymap: &Keymap) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
 
+    /// A key in `mode` with the default keys.
+    fn act(e: &KeyEvent, mode: &Mode) -> Option<Action> {
+        key_action(&Keymap::default(), e, mode)
+    }
+
     fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
     }
@@ -673,47 +678,28 @@ mod tests {
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(
-            key_action(&Keymap::default(), &q, &Mode::Browse),
-            Some(Quit)
-        );
-        assert_eq!(
-            key_action(&Keymap::default(), &q, &Mode::Help),
-            Some(CloseHelp)
-        );
+        assert_eq!(act(&q, &Mode::Browse), Some(Quit));
+        assert_eq!(act(&q, &Mode::Help), Some(CloseHelp));
         let typing = Mode::Search {
             input: Default::default(),
             previous: None,
             selected_before: 0,
         };
-        assert_eq!(
-            key_action(&Keymap::default(), &q, &typing),
-            Some(SearchInput('q'))
-        );
+        assert_eq!(act(&q, &typing), Some(SearchInput('q')));
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         for mode in [Mode::Browse, Mode::Help, typing] {
-            assert_eq!(key_action(&Keymap::default(), &ctrl_c, &mode), Some(Quit));
+            assert_eq!(act(&ctrl_c, &mode), Some(Quit));
         }
     }
 
     #[test]
     fn shift_arrows_scroll_the_detail_pane_and_control_is_not_a_plain_key() {
         let e = key(KeyCode::Down, KeyModifiers::SHIFT);
-        assert_eq!(
-            key_action(&Keymap::default(), &e, &Mode::Browse),
-            Some(DetailDown)
-        );
+        assert_eq!(act(&e, &Mode::Browse), Some(DetailDown));
         let e = key(KeyCode::Char('K'), KeyModifiers::SHIFT);
-        assert_eq!(
-            key_action(&Keymap::default(), &e, &Mode::Browse),
-            Some(DetailUp)
-        );
+        assert_eq!(act(&e, &Mode::Browse), Some(DetailUp));
         let e = key(KeyCode::Char('l'), KeyModifiers::CONTROL);
-        assert_eq!(
-            key_action(&Keymap::default(), &e, &Mode::Browse),
-            Some(Redraw),
-            "Ctrl-L is not l"
-        );
+        assert_eq!(act(&e, &Mode::Browse), Some(Redraw), "Ctrl-L is not l");
     }
 
     /// Ctrl-Z and Ctrl-L do their job in every mode (typing into a prompt included) and even over
@@ -738,16 +724,8 @@ mod tests {
             },
         ];
         for mode in &modes {
-            assert_eq!(
-                key_action(&Keymap::default(), &ctrl_z, mode),
-                Some(Suspend),
-                "{mode:?}"
-            );
-            assert_eq!(
-                key_action(&Keymap::default(), &ctrl_l, mode),
-                Some(Redraw),
-                "{mode:?}"
-            );
+            assert_eq!(act(&ctrl_z, mode), Some(Suspend), "{mode:?}");
+            assert_eq!(act(&ctrl_l, mode), Some(Redraw), "{mode:?}");
         }
         let mut state = empty_state();
         state.alert = Some("model failed".into());
@@ -835,41 +813,20 @@ mod tests {
         ];
         for mode in [&search, &export] {
             for (e, action) in &cases {
-                assert_eq!(
-                    key_action(&Keymap::default(), e, mode).as_ref(),
-                    Some(action),
-                    "{e:?} {mode:?}"
-                );
+                assert_eq!(act(e, mode).as_ref(), Some(action), "{e:?} {mode:?}");
             }
             let alt_x = key(KeyCode::Char('x'), KeyModifiers::ALT);
-            assert_eq!(
-                key_action(&Keymap::default(), &alt_x, mode),
-                None,
-                "Alt-x types nothing"
-            );
+            assert_eq!(act(&alt_x, mode), None, "Alt-x types nothing");
         }
         let ctrl_u = key(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert_eq!(
-            key_action(&Keymap::default(), &ctrl_u, &search),
-            Some(SearchClear)
-        );
-        assert_eq!(
-            key_action(&Keymap::default(), &ctrl_u, &export),
-            Some(ExportClear)
-        );
+        assert_eq!(act(&ctrl_u, &search), Some(SearchClear));
+        assert_eq!(act(&ctrl_u, &export), Some(ExportClear));
         let tab = key(KeyCode::Tab, KeyModifiers::NONE);
-        assert_eq!(
-            key_action(&Keymap::default(), &tab, &export),
-            Some(Complete)
-        );
-        assert_eq!(
-            key_action(&Keymap::default(), &tab, &search),
-            None,
-            "nothing to complete in a search"
-        );
+        assert_eq!(act(&tab, &export), Some(Complete));
+        assert_eq!(act(&tab, &search), None, "nothing to complete in a search");
         let home = key(KeyCode::Home, KeyModifiers::NONE);
         assert_eq!(
-            key_action(&Keymap::default(), &home, &Mode::Browse),
+            act(&home, &Mode::Browse),
             Some(Home),
             "browsing: first review"
         );
@@ -882,21 +839,12 @@ mod tests {
         };
         let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
         let n = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(
-            key_action(&Keymap::default(), &y, &mode),
-            Some(Overwrite(true))
-        );
-        assert_eq!(
-            key_action(&Keymap::default(), &n, &mode),
-            Some(Overwrite(false))
-        );
+        assert_eq!(act(&y, &mode), Some(Overwrite(true)));
+        assert_eq!(act(&n, &mode), Some(Overwrite(false)));
         let typing = Mode::Export {
             input: Default::default(),
         };
-        assert_eq!(
-            key_action(&Keymap::default(), &y, &typing),
-            Some(ExportInput('y'))
-        );
+        assert_eq!(act(&y, &typing), Some(ExportInput('y')));
     }
 
     /// Every binding of every table is in the help, and every key the help names works: the help
