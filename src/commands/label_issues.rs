@@ -17,11 +17,7 @@ use crate::format::thousands;
 use crate::hub;
 use crate::io::stdout::println;
 use crate::io::table;
-use crate::label_issues::{
-    Estimation, FilterBy, FilterOptions, LabelProbs, ScoreMethod, find_label_issues,
-    label_errors_per_class_pair, label_quality_scores, num_label_issues, rank_label_issues,
-    suggested_labels,
-};
+use crate::label_issues::{Estimation, FilterBy, Found, LabelProbs, ScoreMethod};
 use crate::runtime::{ClassifierSpec, Session};
 
 /// Where the probabilities came from, as every output says.
@@ -30,18 +26,6 @@ struct Source {
     text: String,
     /// Each row's test fold, with cross-validation.
     folds: Option<Vec<usize>>,
-}
-
-/// What was found, row by row (in the order of the checked rows).
-struct Found {
-    input: LabelProbs,
-    scores: Vec<f64>,
-    issues: Vec<bool>,
-    /// Indices into the checked rows, most likely label error first.
-    ranked: Vec<usize>,
-    suggested: Vec<usize>,
-    estimated: usize,
-    per_pair: Vec<Vec<i64>>,
 }
 
 pub fn run(
@@ -145,18 +129,7 @@ fn find(
     let flat: Vec<f64> = probs.iter().flatten().map(|&p| p as f64).collect();
     let labels = rows.iter().map(|&r| data.rows[r].label as usize).collect();
     let input = LabelProbs::new(flat, classes, labels)?;
-    let scores = label_quality_scores(&input, method, adjust)?;
-    let issues = find_label_issues(&input, &FilterOptions::with_filter(filter_by))?;
-    let ranked = rank_label_issues(&input, &issues, method, adjust)?;
-    Ok(Found {
-        suggested: suggested_labels(&input),
-        estimated: num_label_issues(&input, Estimation::default_for(classes)),
-        per_pair: label_errors_per_class_pair(&input),
-        scores,
-        issues,
-        ranked,
-        input,
-    })
+    Found::new(input, method, adjust, filter_by)
 }
 
 /// One row per checked review: split, row_index, label, suggested_label, label_quality,
@@ -242,10 +215,6 @@ struct Summary<'a> {
 }
 
 impl Summary<'_> {
-    fn flagged(&self) -> usize {
-        self.found.issues.iter().filter(|&&f| f).count()
-    }
-
     /// Accuracy of the probabilities' top class against the given labels.
     fn accuracy(&self) -> f64 {
         let f = self.found;
@@ -259,7 +228,7 @@ impl Summary<'_> {
         let (names, f) = (&self.data.label_names, self.found);
         let mut out = format!(
             "{} of {} rows flagged as label issues ({}); cleanlab estimates {} label errors ({})\n",
-            thousands(self.flagged()),
+            thousands(self.found.flagged()),
             thousands(self.rows.len()),
             self.args.filter_by,
             thousands(f.estimated),
@@ -317,7 +286,7 @@ impl Summary<'_> {
             "method": self.args.method,
             "adjust_pred_probs": self.args.adjust_pred_probs,
             "filter_by": self.args.filter_by,
-            "issues": self.flagged(),
+            "issues": self.found.flagged(),
             "num_label_issues": {"estimation": Estimation::default_for(names.len()).name(), "count": f.estimated},
             "label_errors_per_class_pair": pairs,
             "ranked": ranked,

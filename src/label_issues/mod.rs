@@ -13,6 +13,7 @@ pub mod duplicates;
 pub mod error;
 pub mod filter;
 pub mod folds;
+mod found;
 pub mod input;
 pub mod joint;
 mod numeric;
@@ -25,6 +26,7 @@ pub use duplicates::{NearDuplicates, near_duplicates};
 pub use error::LabelIssuesError;
 pub use filter::{FilterBy, FilterOptions, find_label_issues, rank_label_issues, suggested_labels};
 pub use folds::stratified_folds;
+pub use found::Found;
 pub use input::LabelProbs;
 pub use joint::{
     ConfidentJoint, calibrate_confident_joint, calibrated_confident_joint, confident_joint,
