@@ -76,6 +76,12 @@ fn explore(
     if let Some(b) = &session_b {
         state = state.with_compare(b.name());
     }
+    if matches!(session.spec, runtime::ClassifierSpec::Logistic { .. }) {
+        let (k, seed) = runtime::session::CROSS_VALIDATION;
+        state = state.with_cross_validation(format!(
+            "{k}-fold stratified cross-validation (seed {seed})"
+        ));
+    }
     let explorer = tui::Explorer {
         session,
         session_b,

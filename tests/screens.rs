@@ -54,6 +54,16 @@ fn misclassified_only_after_a_batch() {
 }
 
 #[test]
+fn label_issues_after_a_batch() {
+    let mut s = start();
+    classify_first_60(&mut s);
+    apply(&mut s, &[ToggleLabelIssues]);
+    insta::assert_snapshot!("label_issues_list", render_ref(&s));
+    apply(&mut s, &[ToggleIssuesOnly, ToggleMetrics]);
+    insta::assert_snapshot!("label_issues_only_metrics", render_ref(&s));
+}
+
+#[test]
 fn metrics_pane_with_a_cell_picked() {
     let mut s = start();
     classify_first_60(&mut s);

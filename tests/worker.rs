@@ -552,3 +552,53 @@ fn stopping_a_head_in_training_keeps_what_was_embedded() {
     }
     assert_eq!(common::embedded_rows(cache.path()), 100 + 10);
 }
+
+/// (row, text, label) rows that a tiny BERT can tell apart a little: two words per class.
+fn labelled(n: u32) -> Vec<(u32, String, u32)> {
+    (0..n)
+        .map(|i| {
+            let label = i % 2;
+            let word = ["awful dull", "great lovely"][label as usize];
+            (i, format!("{word} review number {i}"), label)
+        })
+        .collect()
+}
+
+/// `i` with the embedding head: the worker cross-validates it (5 stratified folds) and answers with
+/// a distribution per row, in the order asked; a sequence model says it needs none.
+#[test]
+fn the_worker_cross_validates_the_embedding_head_for_label_issues() {
+    let bert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-tiny");
+    let train = Arc::new(labelled(30));
+    let spec = ClassifierSpec::Logistic {
+        model: ModelSource::Dir(bert),
+        train,
+    };
+    let (tx, rx) = start(session(spec, None, "d"), Some(8));
+    let rows = labelled(20);
+    tx.send(Request::CrossValidate { rows: rows.clone() })
+        .unwrap();
+    let probs = loop {
+        match next(&rx) {
+            WorkerMsg::CrossValidated(result) => break result.expect("cross-validated"),
+            WorkerMsg::Status(_) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    let asked: Vec<u32> = rows.iter().map(|r| r.0).collect();
+    let answered: Vec<u32> = probs.iter().map(|(r, _)| *r).collect();
+    assert_eq!(answered, asked);
+    for (_, p) in &probs {
+        assert_eq!(p.len(), 2);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4, "{p:?}");
+    }
+
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(8));
+    tx.send(Request::CrossValidate { rows }).unwrap();
+    match next(&rx) {
+        WorkerMsg::CrossValidated(Err(e)) => {
+            assert_eq!(e, "only the embedding head trains on the data")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -31,6 +31,10 @@ pub enum Action {
     PrevMatch,
     /// `&`: only the search's matches, or every row again.
     ToggleMatchesOnly,
+    /// `i`: label issues (a score column, most likely label errors first), on / off.
+    ToggleLabelIssues,
+    /// `I`: only the rows flagged as label issues, on / off.
+    ToggleIssuesOnly,
     DetailDown,
     DetailUp,
     /// The mouse wheel at a screen position: scrolls whichever pane is under it.
@@ -185,9 +189,15 @@ pub enum Command {
         side: Side,
         job: JobId,
     },
-    /// Stop a classifier's load (training its head) between batches.
+    /// Stop a classifier's load (training its head) or its cross-validation between batches.
     StopLoading {
         side: Side,
+    },
+    /// Cross-validate a classifier that trains on the data over `rows` (indices into `data.rows`),
+    /// answered with `WorkerMsg::CrossValidated`.
+    CrossValidate {
+        side: Side,
+        rows: Vec<u32>,
     },
     /// Write these rows (indices into `data.rows`) with their predictions to `path`.
     Export {

@@ -1,8 +1,9 @@
 //! Which rows the list keeps, and the one rule for how the filters combine: a confusion-matrix cell
 //! stands alone (it replaces the others, and they replace it); "misclassified only" and the
 //! A/B comparison replace each other; the label filter goes with either of those; `&` (the search's
-//! matches only) goes with all of them.
+//! matches only) and `I` (label issues only) go with all of them.
 
+use super::issues::Issues;
 use super::predictions::Predictions;
 
 /// `d` with two classifiers: which of their mistakes and disagreements to show.
@@ -54,6 +55,8 @@ pub struct Filters {
     pub compare: CompareFilter,
     /// `&`: only the search's matches (it goes with every other filter).
     pub matches_only: bool,
+    /// `I`: only the rows flagged as label issues (it goes with every other filter).
+    pub issues_only: bool,
 }
 
 impl Filters {
@@ -83,18 +86,28 @@ impl Filters {
         *self = Filters {
             cell: Some(cell),
             matches_only: self.matches_only,
+            issues_only: self.issues_only,
             ..Filters::default()
         };
     }
 
     /// Whether new predictions can move rows in or out.
     pub fn depend_on_predictions(&self) -> bool {
-        self.misclassified || self.cell.is_some() || self.compare != CompareFilter::Off
+        self.misclassified
+            || self.cell.is_some()
+            || self.compare != CompareFilter::Off
+            || self.issues_only
     }
 
     /// Whether row `row` of gold class `gold` is shown, given A's and (with `--compare`) B's
-    /// predictions.
-    pub fn keep(&self, row: usize, gold: u32, a: &Predictions, b: Option<&Predictions>) -> bool {
+    /// predictions, and the label issues (with `I`, none found shows nothing).
+    pub fn keep(
+        &self,
+        row: usize,
+        gold: u32,
+        (a, b): (&Predictions, Option<&Predictions>),
+        issues: Option<&Issues>,
+    ) -> bool {
         let a_wrong = a.is_wrong(row, gold);
         let compared = match self.compare {
             CompareFilter::Off => true,
@@ -111,5 +124,6 @@ impl Filters {
             && (!self.misclassified || a_wrong)
             && compared
             && self.cell.is_none_or(in_cell)
+            && (!self.issues_only || issues.and_then(|i| i.get(row)).is_some_and(|i| i.flagged))
     }
 }

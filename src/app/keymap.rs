@@ -252,6 +252,13 @@ pub const BROWSE: Section = Section {
             "misclassified only, on / off",
         ),
         row(
+            &[
+                b(&[ch('i')], ToggleLabelIssues),
+                b(&[ch('I')], ToggleIssuesOnly),
+            ],
+            "label issues (cleanlab): score column, likely label errors first / issues only",
+        ),
+        row(
             &[b(&[ch('d')], CycleCompare)],
             "with --compare: all → A wrong → B wrong → A and B disagree",
         ),

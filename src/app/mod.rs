@@ -6,6 +6,7 @@
 mod action;
 mod filters;
 mod find;
+mod issues;
 mod key;
 pub mod keymap;
 pub mod layout;
@@ -21,6 +22,7 @@ pub use crate::format::thousands;
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use filters::{Cell, CompareFilter, Filters};
 pub use find::{find_ci, matching};
+pub use issues::{Issues, LabelIssues, Probabilities, RowIssue};
 pub use keymap::msg_for_event;
 pub use order::SortColumn;
 pub use predictions::{BatchJob, ModelStatus, Predictions, Tally};

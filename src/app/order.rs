@@ -1,6 +1,7 @@
 //! The list's order: the dataset's, the error-analysis orders `s` cycles through, or a column picked
 //! with `>` (the next column) and turned around with `<`.
 
+use super::issues::Issues;
 use super::predictions::Predictions;
 use crate::data::Review;
 
@@ -13,6 +14,9 @@ pub enum Order {
     ConfidentMistakes,
     /// Classified rows by the probability of their predicted class, lowest first.
     LeastConfident,
+    /// Label issues first, the most likely label error first; then the other checked rows by
+    /// label quality, lowest first.
+    LabelErrors,
     /// By one column; unclassified rows go last in either direction.
     Column { by: SortColumn, descending: bool },
 }
@@ -54,7 +58,7 @@ impl Order {
         match self {
             Order::Dataset => Order::ConfidentMistakes,
             Order::ConfidentMistakes => Order::LeastConfident,
-            Order::LeastConfident | Order::Column { .. } => Order::Dataset,
+            Order::LeastConfident | Order::LabelErrors | Order::Column { .. } => Order::Dataset,
         }
     }
 
@@ -93,6 +97,7 @@ impl Order {
             Order::Dataset => "dataset order".into(),
             Order::ConfidentMistakes => "confident mistakes first".into(),
             Order::LeastConfident => "least confident first".into(),
+            Order::LabelErrors => "likely label errors first".into(),
             Order::Column { by, descending } => {
                 format!("by {} {}", by.name(), if descending { "↓" } else { "↑" })
             }
@@ -105,6 +110,7 @@ impl Order {
             Order::Dataset => None,
             Order::ConfidentMistakes => Some("confident-mistakes".into()),
             Order::LeastConfident => Some("least-confident".into()),
+            Order::LabelErrors => Some("label-errors".into()),
             Order::Column { by, descending } => Some(format!(
                 "by-{}-{}",
                 by.name(),
@@ -115,7 +121,12 @@ impl Order {
 }
 
 /// Orders `view` (indices into `rows`) as `order` says; stable, so ties keep dataset order.
-pub fn sort(view: &mut [u32], order: Order, rows: &[Review], preds: &Predictions) {
+pub fn sort(
+    view: &mut [u32],
+    order: Order,
+    rows: &[Review],
+    (preds, issues): (&Predictions, Option<&Issues>),
+) {
     let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
     match order {
         Order::Dataset => {}
@@ -129,6 +140,17 @@ pub fn sort(view: &mut [u32], order: Order, rows: &[Review], preds: &Predictions
             ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
         }),
         Order::LeastConfident => view.sort_by(|&a, &b| last_if_none(confidence(a), confidence(b))),
+        Order::LabelErrors => {
+            // Flagged rows by rank, then checked ones by score; unchecked rows last.
+            let key = |i: u32| {
+                let issue = issues.and_then(|s| s.get(i as usize));
+                issue.map(|x| match x.rank {
+                    Some(rank) => (0, rank as f64),
+                    None => (1, x.score),
+                })
+            };
+            view.sort_by(|&a, &b| last_if_none(key(a), key(b)));
+        }
         Order::Column { by, descending } => {
             let key = |i: u32| -> Option<f64> {
                 let review = &rows[i as usize];

@@ -51,4 +51,7 @@ pub enum WorkerMsg {
     },
     /// A warning that is not fatal (e.g. a corrupt cache file that was set aside).
     Warning(String),
+    /// Out-of-fold probabilities of the rows asked for (in the order asked), or why there are none
+    /// (the classifier does not train on the data, the user stopped it, it failed).
+    CrossValidated(Result<Vec<(u32, Vec<f32>)>, String>),
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::filters::{Cell, Filters};
+use super::issues::{LabelIssues, Probabilities};
 use super::keymap::Keymap;
 use super::layout::{self, ViewFacts};
 pub use super::order::Order;
@@ -144,6 +145,8 @@ pub struct State {
     pub completion: Option<Completion>,
     /// The keys in force (the config file may rebind them).
     pub keys: Keymap,
+    /// `i`: label issues, and what they are computed from.
+    pub label_issues: LabelIssues,
 }
 
 impl State {
@@ -173,6 +176,7 @@ impl State {
             text: TextField::Content,
             completion: None,
             keys: Keymap::default(),
+            label_issues: LabelIssues::default(),
         };
         state.rebuild_view();
         state
@@ -193,6 +197,13 @@ impl State {
     /// Where `~` in the export prompt points.
     pub fn with_home(mut self, home: Option<PathBuf>) -> Self {
         self.home = home;
+        self
+    }
+
+    /// Label issues from cross-validated probabilities (`how` says how the folds are drawn): the
+    /// classifier trains on the data, so its own predictions there are in-sample.
+    pub fn with_cross_validation(mut self, how: String) -> Self {
+        self.label_issues.probabilities = Probabilities::CrossValidated { probs: None, how };
         self
     }
 
@@ -222,9 +233,14 @@ impl State {
 
     /// Rows in the current split, before the label filter.
     pub fn split_len(&self) -> usize {
+        self.split_rows().len()
+    }
+
+    /// Indices into `data.rows` of the current split(s), before any filter.
+    pub fn split_rows(&self) -> std::ops::Range<usize> {
         match self.split {
-            SplitView::One(i) => self.data.splits[i].rows.len(),
-            SplitView::All => self.data.rows.len(),
+            SplitView::One(i) => self.data.splits[i].rows.clone(),
+            SplitView::All => 0..self.data.rows.len(),
         }
     }
 
@@ -250,10 +266,7 @@ impl State {
     /// no prediction (the label, a cell's gold class, with `&` the query's text). `C` classifies
     /// these when such a filter is on, since unclassified rows can never enter its view.
     pub fn candidate_rows(&self) -> Vec<u32> {
-        let range = match self.split {
-            SplitView::One(i) => self.data.splits[i].rows.clone(),
-            SplitView::All => 0..self.data.rows.len(),
-        };
+        let range = self.split_rows();
         let gold = self.filters.cell.map(|c| c.gold).or(self.filters.label);
         // With `&`, what the query asks of the text and the row.
         let query = (self.active_query())
@@ -271,6 +284,14 @@ impl State {
     pub fn texts(&self, rows: &[u32]) -> Vec<(u32, String)> {
         let text = |r: u32| self.text.text(&self.data.rows[r as usize]);
         rows.iter().map(|&r| (r, text(r))).collect()
+    }
+
+    /// (row, text, gold label) of `rows`, for cross-validation.
+    pub fn labelled_texts(&self, rows: &[u32]) -> Vec<(u32, String, u32)> {
+        let texts = self.texts(rows).into_iter();
+        texts
+            .map(|(r, t)| (r, t, self.data.rows[r as usize].label))
+            .collect()
     }
 
     /// The predictions of `rows` to write beside them: A's, and B's with `--compare`.
@@ -310,6 +331,7 @@ impl State {
     /// Whether new predictions can change the view, its order or the search's matches.
     pub fn shown_depends_on_predictions(&self) -> bool {
         self.filters.depend_on_predictions()
+            || self.label_issues.on
             || self.order != Order::Dataset
             || self.query_uses_predictions()
     }
@@ -327,10 +349,7 @@ impl State {
     /// selected review selected when it is still in view.
     pub(crate) fn rebuild_view(&mut self) {
         let keep = self.selected_row();
-        let range = match self.split {
-            SplitView::One(i) => self.data.splits[i].rows.clone(),
-            SplitView::All => 0..self.data.rows.len(),
-        };
+        let range = self.split_rows();
         self.view = self.rows_kept(range);
         self.sort_view();
         // The selected review stays selected, on the same screen line, when it is still shown.
@@ -354,6 +373,7 @@ impl State {
     fn rows_kept(&self, range: std::ops::Range<usize>) -> Vec<u32> {
         let (rows, filters) = (&self.data.rows, &self.filters);
         let (a, b) = (&self.preds, self.preds_b.as_ref());
+        let issues = self.label_issues.ready();
         // With `&`, a query that does not read matches nothing.
         let search = self.search.as_ref().filter(|_| filters.matches_only);
         let query = search.map(|s| s.parsed.as_ref().ok());
@@ -364,7 +384,7 @@ impl State {
                 .is_none_or(|m| m.as_ref().is_some_and(|m| m(i)))
         };
         range
-            .filter(|&i| filters.keep(i, rows[i].label, a, b) && matched(i))
+            .filter(|&i| filters.keep(i, rows[i].label, (a, b), issues) && matched(i))
             .map(|i| i as u32)
             .collect()
     }
@@ -378,7 +398,26 @@ impl State {
 
     /// Orders `view` as `order` says; stable, so ties keep dataset order.
     fn sort_view(&mut self) {
-        super::order::sort(&mut self.view, self.order, &self.data.rows, &self.preds);
+        let issues = self.label_issues.ready();
+        super::order::sort(
+            &mut self.view,
+            self.order,
+            &self.data.rows,
+            (&self.preds, issues),
+        );
+    }
+
+    /// Finds the label issues again over the split(s) in view, when they are on and their
+    /// probabilities are there (the split changed, or predictions came in).
+    pub(crate) fn refresh_issues(&mut self) {
+        let li = &self.label_issues;
+        if !li.on || li.awaiting_cross_validation() {
+            return;
+        }
+        let probs_of = super::issues::probs_of(&li.probabilities, &self.preds);
+        let rows = self.split_rows().map(|r| r as u32);
+        let found = super::issues::find(&self.data, rows, probs_of);
+        self.label_issues.found = Some(found);
     }
 
     /// The search (or `&`) changed: the view is rebuilt when it holds the matches only, else the

@@ -226,6 +226,9 @@ impl Session {
     }
 }
 
+/// The explorer's folds: as `label-issues` draws them by default (K = 5, seed 0).
+pub const CROSS_VALIDATION: (usize, u32) = (5, 0);
+
 impl Backend for Session {
     type Model = Predictor;
 
@@ -257,6 +260,21 @@ impl Backend for Session {
             }
             None => (Vec::new(), Vec::new()),
         }
+    }
+
+    fn cross_validate(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        status: &Status,
+    ) -> Result<Vec<Vec<f32>>> {
+        if !matches!(self.spec, ClassifierSpec::Logistic { .. }) {
+            return Err(crate::error::Error::Message(
+                "only the embedding head trains on the data".into(),
+            ));
+        }
+        self.stop.store(false, Ordering::Relaxed);
+        let (probs, _folds) = self.cross_validated(rows, CROSS_VALIDATION, status)?;
+        Ok(probs)
     }
 
     fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {

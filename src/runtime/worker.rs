@@ -32,6 +32,10 @@ pub enum Request {
     Cancel {
         job: JobId,
     },
+    /// Out-of-fold probabilities of (row, text, label), for label issues.
+    CrossValidate {
+        rows: Vec<(u32, String, u32)>,
+    },
 }
 
 /// A loaded classifier, as the worker uses it.
@@ -60,6 +64,17 @@ pub trait Backend: Send + 'static {
     /// once.
     fn cached(&mut self) -> (Vec<(u32, Prediction)>, Vec<String>) {
         (Vec::new(), Vec::new())
+    }
+    /// Out-of-fold probabilities of `rows` (row, text, label), in order, for a classifier that
+    /// trains on the data.
+    fn cross_validate(
+        &mut self,
+        _rows: &[(u32, String, u32)],
+        _status: &Status,
+    ) -> Result<Vec<Vec<f32>>> {
+        Err(Error::Message(
+            "this classifier never trained on the data: its predictions are out-of-sample".into(),
+        ))
     }
     /// Keeps a batch of new predictions (called after every batch).
     fn save(&mut self, _predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
@@ -179,6 +194,7 @@ impl<B: Backend> Worker<B> {
                 };
                 queue.push_back(Job::new(job, rows));
             }
+            Request::CrossValidate { rows } => self.cross_validate(rows),
             Request::Cancel { job } => {
                 for queue in [&mut self.urgent, &mut self.batch] {
                     if let Some(i) = queue.iter().position(|j| j.id == job) {
@@ -296,6 +312,28 @@ impl<B: Backend> Worker<B> {
 
     /// Loads the classifier if it is not yet. A failed load is reported and not remembered, so the
     /// next request tries again (the network may be back, the file fixed).
+    /// Cross-validates between batches; the status bar follows its steps, and shows the model
+    /// again once it is done.
+    fn cross_validate(&mut self, rows: Vec<(u32, String, u32)>) {
+        let to_out = self.out.clone();
+        let status: Status = Arc::new(move |s| to_out(WorkerMsg::Status(s)));
+        let result = match self.backend.cross_validate(&rows, &status) {
+            Ok(probs) => Ok(rows.iter().map(|r| r.0).zip(probs).collect()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Some(model) = &self.model {
+            let (model, device, note) = (model.name(), model.device_label(), model.note());
+            let batch_size = self.rows_per_batch();
+            (self.out)(WorkerMsg::Ready {
+                model,
+                device,
+                note,
+                batch_size,
+            });
+        }
+        (self.out)(WorkerMsg::CrossValidated(result));
+    }
+
     fn ensure_loaded(&mut self) -> std::result::Result<(), String> {
         if self.model.is_some() {
             return Ok(());

@@ -60,8 +60,40 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     if let Some(b) = &state.preds_b {
         lines.push(prediction_line(state, b, row, Some("B "), theme));
     }
+    lines.extend(issue_line(state, row, theme));
     lines.push(Line::default());
     lines
+}
+
+/// Why a row is (or is not) flagged as a label issue, with `i` on: "label issue #3 of 312: given
+/// positive, P(positive) = 0.03, suggested negative".
+fn issue_line(state: &State, row: usize, theme: Theme) -> Option<Line<'static>> {
+    let issues = state.label_issues.ready()?;
+    let Some(issue) = issues.get(row) else {
+        return Some(Line::from(Span::styled(
+            "label issues: not checked (no out-of-sample prediction yet)",
+            Style::new().add_modifier(Modifier::DIM),
+        )));
+    };
+    let name = |c: u32| state.data.label_name(c).to_owned();
+    let given = state.data.rows[row].label;
+    let p = format!(
+        "given {}, P({}) = {:.2}",
+        name(given),
+        name(given),
+        issue.score
+    );
+    Some(match issue.rank {
+        Some(rank) => Line::from(Span::styled(
+            format!(
+                "label issue #{rank} of {}: {p}, suggested {}",
+                thousands(issues.flagged),
+                name(issue.suggested)
+            ),
+            theme.wrong(),
+        )),
+        None => Line::from(format!("label looks right: {p} (not flagged)")),
+    })
 }
 
 /// "predicted negative ✗ · negative 0.93 positive 0.07 · 87 tokens · 41 ms", or how to get one.

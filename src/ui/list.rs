@@ -71,6 +71,20 @@ fn empty_message(state: &State) -> String {
             ),
         };
     }
+    if filters.issues_only {
+        return match &state.label_issues.found {
+            None => {
+                "Cross-validating the embedding head for out-of-fold probabilities… x stops it."
+                    .into()
+            }
+            Some(Err(e)) => format!("No label issues: {e}. Press I to show every review."),
+            Some(Ok(i)) => format!(
+                "No label issues among the {} rows checked. Press I to show every review, or C to \
+                 classify more.",
+                thousands(i.checked)
+            ),
+        };
+    }
     if filters.cell.is_some() {
         if classified == 0 {
             return format!("{nothing_yet}, or V to clear the cell filter.");
@@ -109,6 +123,8 @@ struct Columns {
     /// The confidence column, left out when the pane is too narrow for it.
     confidence: bool,
     compare: bool,
+    /// With `i`: the label-quality score, `!` on a flagged row.
+    quality: bool,
 }
 
 /// The title gets at least this many columns before the other columns shrink.
@@ -135,9 +151,13 @@ impl Columns {
                 .any(|p| p.any() || p.job.is_some() || p.pending.is_some()),
             confidence: true,
             compare: state.preds_b.is_some(),
+            quality: state.label_issues.ready().is_some(),
         };
         if columns.fixed_width() + MIN_TITLE > width {
             columns.confidence = false;
+        }
+        if columns.fixed_width() + MIN_TITLE > width {
+            columns.quality = false;
         }
         while columns.fixed_width() + MIN_TITLE > width && columns.label_width > 3 {
             columns.label_width -= 1;
@@ -173,6 +193,9 @@ impl Columns {
                 header.push(Cell::from("B"));
             }
         }
+        if self.quality {
+            header.push(Cell::from("label?"));
+        }
         header.push(Cell::from("title"));
         Row::new(header).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
     }
@@ -192,6 +215,9 @@ impl Columns {
             if self.compare {
                 widths.push(Constraint::Length(self.label_width + 2));
             }
+        }
+        if self.quality {
+            widths.push(Constraint::Length(6));
         }
         widths.push(Constraint::Fill(1));
         widths
@@ -248,6 +274,9 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
             cells.push(label_cell(state, columns, b, row, theme));
         }
     }
+    if columns.quality {
+        cells.push(quality_cell(state, row, theme));
+    }
     cells.push(Cell::from(title));
     let row = Row::new(cells);
     if pos == state.selected {
@@ -274,6 +303,18 @@ fn prediction_cells(
         ));
     }
     cells
+}
+
+/// The label-quality score ("0.03 !" when flagged as a label issue; the `!` reads without colour).
+fn quality_cell(state: &State, row: usize, theme: Theme) -> Cell<'static> {
+    let issue = state.label_issues.ready().and_then(|i| i.get(row));
+    match issue {
+        None => Cell::from(""),
+        Some(i) if i.flagged => {
+            Cell::from(Span::styled(format!("{:.2} !", i.score), theme.wrong()))
+        }
+        Some(i) => Cell::from(format!("{:.2}", i.score)),
+    }
 }
 
 /// A classifier's label for a row, "…" while it is being classified; a wrong one marked `✗`.

@@ -11,7 +11,7 @@ use super::report::{report_lines, side_by_side};
 use super::style::Theme;
 use super::text::{ellipsize, thousands, whole_parts};
 use crate::app::layout::{MatrixFit, matrix_fit};
-use crate::app::{Cell, Mode, State};
+use crate::app::{Cell, Issues, Mode, State};
 use crate::format::right;
 use crate::metrics::Report;
 
@@ -38,6 +38,9 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
         tally_b.as_ref().map(|b| b.classified),
         width,
     )];
+    if let Some(issues) = state.label_issues.ready() {
+        lines.extend(issue_lines(state, issues, width));
+    }
     if tally.classified == 0 && tally_b.as_ref().is_none_or(|b| b.classified == 0) {
         lines.push(Line::raw(""));
         lines.push(Line::raw(
@@ -63,6 +66,35 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
         None => lines.push(Line::raw("(widen the terminal for the matrix)")),
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// With `i`, under the count: how many rows are flagged, and cleanlab's estimate of the label
+/// errors, in all and per class pair (given → true).
+fn issue_lines(state: &State, issues: &Issues, width: usize) -> Vec<Line<'static>> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let line = |parts: Vec<Span<'static>>| Line::from(whole_parts(parts, width));
+    let mut pairs = vec![Span::raw("given→true:")];
+    let names = &state.data.label_names;
+    for (given, row) in issues.per_pair.iter().enumerate() {
+        for (truth, &n) in row.iter().enumerate() {
+            if given != truth && n > 0 {
+                let n = thousands(n as usize);
+                pairs.push(Span::raw(format!(" {}→{} {n}", names[given], names[truth])));
+            }
+        }
+    }
+    vec![
+        line(vec![
+            Span::styled("label issues: ", bold),
+            Span::raw(format!(
+                "{} of {} flagged",
+                thousands(issues.flagged),
+                thousands(issues.checked)
+            )),
+            Span::raw(format!(", {} estimated", thousands(issues.estimated))),
+        ]),
+        line(pairs),
+    ]
 }
 
 /// "60 of 6,000 classified" (A's and B's counts with two classifiers), whole parts only.

@@ -273,6 +273,12 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
     if filters.misclassified {
         parts.push(part(Rank::Filter, "misclassified only", bold));
     }
+    if filters.issues_only {
+        parts.push(part(Rank::Filter, "label issues only", bold));
+    }
+    if let Some(text) = issues_summary(state) {
+        parts.push(part(Rank::Filter, text, base));
+    }
     if state.order != Order::Dataset {
         parts.push(part(Rank::Order, state.order.name(), base));
     }
@@ -294,6 +300,27 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
         parts.push(part(Rank::Must, notice.clone(), theme.notice()));
     }
     parts
+}
+
+/// "issues: 312 of 5,454 flagged (out-of-fold)", with `i` on.
+fn issues_summary(state: &State) -> Option<String> {
+    let li = &state.label_issues;
+    if !li.on {
+        return None;
+    }
+    let how = match li.probabilities {
+        crate::app::Probabilities::Predictions => "out-of-sample",
+        crate::app::Probabilities::CrossValidated { .. } => "out-of-fold",
+    };
+    Some(match &li.found {
+        Some(Ok(i)) => format!(
+            "issues: {} of {} flagged ({how})",
+            thousands(i.flagged),
+            thousands(i.checked)
+        ),
+        Some(Err(_)) => "issues: none found (see the list)".into(),
+        None => "issues: cross-validating…".into(),
+    })
 }
 
 /// A batch, a load or a failure matters as much as the rows; the model's name and device alone

@@ -98,6 +98,13 @@ fn sides(state: &mut State) -> impl Iterator<Item = (Side, &mut Predictions)> {
 
 /// Takes in a worker's report; new predictions can move rows in or out of a filtered or sorted view.
 pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
+    if let WorkerMsg::CrossValidated(result) = report {
+        // Its status lines are over: an unloaded model is idle again.
+        if matches!(state.preds.status, ModelStatus::Busy(_)) {
+            state.preds.status = ModelStatus::Idle;
+        }
+        return super::issues::cross_validated(state, result);
+    }
     let State {
         preds,
         preds_b,
@@ -124,6 +131,7 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         None => {}
     }
     if reorder && state.shown_depends_on_predictions() {
+        state.refresh_issues();
         state.rebuild_view();
     }
 }
@@ -195,6 +203,8 @@ fn take_report(
             return Some(Report::Error(format!("classification failed: {error}")));
         }
         WorkerMsg::Warning(w) => return Some(Report::Notice(w)),
+        // The label issues take it (`worker_report`).
+        WorkerMsg::CrossValidated(_) => {}
     }
     None
 }

@@ -8,6 +8,7 @@ mod copy;
 mod escape;
 mod export;
 mod help;
+mod issues;
 mod jump;
 mod nav;
 mod search;
@@ -111,6 +112,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         | Click { .. } => nav::act(state, action),
         StartSearch | SearchInput(_) | SearchBackspace | SearchClear | SearchConfirm
         | SearchCancel | NextMatch | PrevMatch | ToggleMatchesOnly => search::act(state, action),
+        ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),

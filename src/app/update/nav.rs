@@ -87,6 +87,8 @@ fn cycle_split(state: &mut State, forward: bool) {
         (at + order.len() - 1) % order.len()
     };
     state.split = order[next];
+    // Label issues are found over the split(s) in view.
+    state.refresh_issues();
     state.rebuild_view();
 }
 
