@@ -63,6 +63,12 @@ fn i_scores_the_classified_rows_and_orders_likely_label_errors_first() {
 
     update(&mut s, ToggleIssuesOnly.into());
     assert_eq!(s.view, ranked, "I: the flagged rows only");
+    update(&mut s, Escape.into());
+    assert!(
+        !s.filters.issues_only && s.view.len() == 6000,
+        "Esc clears I first"
+    );
+    assert!(s.label_issues.on);
     update(&mut s, ToggleLabelIssues.into());
     assert_eq!((s.label_issues.on, s.filters.issues_only), (false, false));
     assert_eq!((s.order, s.view.len()), (Order::Dataset, 6000));

@@ -7,8 +7,9 @@ mod common;
 use common::*;
 use reviewlens::app::{Action::*, Command, Msg, State, update};
 
+/// Types `query` as a new search (the prompt opens with the last one: cleared first).
 fn search(s: &mut State, query: &str) {
-    apply(s, &[StartSearch]);
+    apply(s, &[StartSearch, SearchClear]);
     type_text(s, query);
     apply(s, &[SearchConfirm]);
 }

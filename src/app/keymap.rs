@@ -225,7 +225,7 @@ pub const BROWSE: Section = Section {
         ),
         row(
             &[],
-            "  add words: pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong (each must hold)",
+            "  with words: pred:CLASS gold:CLASS p>0.9 len>2000 truncated wrong",
         ),
         row(
             &[b(&[ch('n')], NextMatch), b(&[ch('N')], PrevMatch)],
@@ -304,7 +304,7 @@ pub const BROWSE: Section = Section {
         row(&[b(&[ch('?')], ToggleHelp)], "show / hide this help"),
         row(
             &[b(&[plain(KeyCode::Esc)], Escape)],
-            "undo one: search, cell, m/d, label, order, batch; then quit",
+            "undo one: search, cell, m/d, I, label, order, batch; then quit",
         ),
         row(
             &[b(&[ctrl('z')], Suspend)],

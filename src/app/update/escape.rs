@@ -1,5 +1,6 @@
-//! Esc while browsing undoes one thing at a time, the most transient first: the search, a cell
-//! filter, the mistakes (or A/B) filter, the label filter, the order, then a running batch. Only on
+//! Esc while browsing undoes one thing at a time, the most transient first: the search (and `&`), a
+//! cell filter, the mistakes (or A/B) filter, "label issues only", the label filter, the order, then
+//! a running batch. Only on
 //! a clean view does it quit, so a stray Esc never loses a filtered view.
 
 use super::{cells, classify};
@@ -19,6 +20,9 @@ pub(super) fn escape(state: &mut State) -> Vec<Command> {
         filters.misclassified = false;
         filters.compare = CompareFilter::Off;
         "mistakes filter cleared"
+    } else if filters.issues_only {
+        filters.issues_only = false;
+        "label issues filter cleared"
     } else if filters.label.take().is_some() {
         "label filter cleared"
     } else if state.order != Order::Dataset {
