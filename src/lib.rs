@@ -67,7 +67,9 @@ fn explore(
     cache: Option<std::path::PathBuf>,
     keys: app::keymap::Keymap,
 ) -> Result<()> {
-    let (session, session_b) = m.sessions(&data, cache)?;
+    let (mut session, session_b) = m.sessions(&data, cache)?;
+    // `D` finds near duplicates with --embed-model on A's worker.
+    session.neighbours_model = Some(m.source(cli::ClassifierKind::Embed));
     let mut state = app::State::new(data, (0, 0))
         .with_keys(keys)
         .with_model(session.name())

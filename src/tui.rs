@@ -311,6 +311,10 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                     workers.send(side, Request::Classify { job, rows, urgent });
                 }
                 Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
+                Command::NearDuplicates { side, rows } => {
+                    let rows = state.labelled_texts(&rows);
+                    workers.send(side, Request::NearDuplicates { rows });
+                }
                 Command::CrossValidate { side, rows } => {
                     let rows = state.labelled_texts(&rows);
                     workers.send(side, Request::CrossValidate { rows });

@@ -127,3 +127,55 @@ fn the_embedding_head_is_cross_validated_on_the_worker_first() {
         "label issues: cross-validation: stopped after 2 of 5 folds"
     );
 }
+
+#[test]
+fn d_asks_for_near_duplicates_and_the_review_goes_to_them() {
+    let mut s = State::new(tiny(), (120, 40));
+    let commands = update(&mut s, FindDuplicates.into());
+    let asked = vec![Command::NearDuplicates {
+        side: Side::A,
+        rows: (0..10).collect(),
+    }];
+    assert_eq!(commands, asked, "every row of every split");
+    assert!(
+        update(&mut s, FindDuplicates.into()).is_empty(),
+        "asked once"
+    );
+    // Train row 1 (negative) and test rows 6 (negative) and 9 (negative, "Great? No.") are
+    // near duplicates; train row 2 (positive) and test row 8 (positive) too.
+    let sets = vec![
+        (1, vec![6, 9]),
+        (6, vec![1, 9]),
+        (9, vec![1, 6]),
+        (2, vec![8]),
+        (8, vec![2]),
+    ];
+    update(
+        &mut s,
+        Msg::Worker(Side::A, WorkerMsg::NearDuplicates(Ok(sets))),
+    );
+    assert_eq!(
+        s.notice.as_deref(),
+        Some(
+            "near duplicates: 5 rows have one, 0 labelled unlike it, 3 test rows leaked into train"
+        )
+    );
+    let c = s.duplicates.counts(&s.data, 0..6);
+    assert_eq!((c.near, c.conflicting, c.leaked), (2, 0, 0));
+    // In the review of train row 2, Enter goes to its duplicate: test row 8 is not in view.
+    apply(&mut s, &[Down, Down, FocusDetail, JumpDuplicate(0)]);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("test:2 is not in this view")
+    );
+    apply(&mut s, &[FocusList, NextSplit, NextSplit]); // train → test → all
+    apply(&mut s, &[Home, Down, Down, FocusDetail, JumpDuplicate(0)]);
+    assert_eq!(s.selected_row(), Some(8), "all: the duplicate is selected");
+    apply(&mut s, &[JumpDuplicate(1)]);
+    assert_eq!(s.notice.as_deref(), Some("no near duplicate #2"));
+    // Without duplicates, Enter leaves the review.
+    apply(&mut s, &[Home, FocusDetail, JumpDuplicate(0)]);
+    assert_eq!(s.mode, reviewlens::app::Mode::Browse);
+}

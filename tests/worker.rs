@@ -602,3 +602,33 @@ fn the_worker_cross_validates_the_embedding_head_for_label_issues() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `D`: the worker embeds every row with the neighbours model (a sequence classifier has none of
+/// its own) and reports each row's near duplicates by row; exact copies are always among them.
+#[test]
+fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
+    let bert = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/bert-tiny");
+    let mut rows = labelled(20);
+    rows[10].1 = rows[0].1.clone();
+    rows[15].1 = rows[5].1.clone();
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(8));
+    tx.send(Request::NearDuplicates { rows: rows.clone() }).unwrap();
+    let reply = |rx: &Receiver<WorkerMsg>| loop {
+        match next(rx) {
+            WorkerMsg::NearDuplicates(result) => break result,
+            WorkerMsg::Status(_) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    let e = reply(&rx).unwrap_err();
+    assert_eq!(e, "no embedding model for near duplicates: give --embed-model");
+
+    let mut b = backend(tiny_model(), None, "d");
+    b.neighbours_model = Some(ModelSource::Dir(bert));
+    let (tx, rx) = start(b, Some(8));
+    tx.send(Request::NearDuplicates { rows }).unwrap();
+    let sets = reply(&rx).expect("near duplicates");
+    let of = |row: u32| sets.iter().find(|(r, _)| *r == row).map(|(_, s)| s.clone());
+    assert!(of(0).unwrap().contains(&10) && of(10).unwrap().contains(&0), "{sets:?}");
+    assert!(of(5).unwrap().contains(&15) && of(15).unwrap().contains(&5), "{sets:?}");
+}

@@ -35,6 +35,10 @@ pub enum Action {
     ToggleLabelIssues,
     /// `I`: only the rows flagged as label issues, on / off.
     ToggleIssuesOnly,
+    /// `D`: find the near duplicates of every row (on the worker).
+    FindDuplicates,
+    /// In the review: go to its `n`th near duplicate (Enter: the first, else back to the list).
+    JumpDuplicate(u8),
     DetailDown,
     DetailUp,
     /// The mouse wheel at a screen position: scrolls whichever pane is under it.
@@ -192,6 +196,12 @@ pub enum Command {
     /// Stop a classifier's load (training its head) or its cross-validation between batches.
     StopLoading {
         side: Side,
+    },
+    /// Find the near duplicates among `rows` (indices into `data.rows`), answered with
+    /// `WorkerMsg::NearDuplicates`.
+    NearDuplicates {
+        side: Side,
+        rows: Vec<u32>,
     },
     /// Cross-validate a classifier that trains on the data over `rows` (indices into `data.rows`),
     /// answered with `WorkerMsg::CrossValidated`.

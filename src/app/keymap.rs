@@ -259,6 +259,10 @@ pub const BROWSE: Section = Section {
             "label issues (cleanlab): score column, likely label errors first / issues only",
         ),
         row(
+            &[b(&[ch('D')], FindDuplicates)],
+            "find near duplicates (embeddings; conflicting labels, test rows leaked into train)",
+        ),
+        row(
             &[b(&[ch('d')], CycleCompare)],
             "with --compare: all → A wrong → B wrong → A and B disagree",
         ),
@@ -521,11 +525,16 @@ pub const DETAIL: Section = Section {
             "start / end of the review",
         ),
         row(
-            &[b(
-                &[plain(KeyCode::Esc), plain(KeyCode::Enter), ch('q')],
-                FocusList,
-            )],
+            &[b(&[plain(KeyCode::Esc), ch('q')], FocusList)],
             "back to the list",
+        ),
+        row(
+            &[
+                b(&[plain(KeyCode::Enter), ch('1')], JumpDuplicate(0)),
+                b(&[ch('2')], JumpDuplicate(1)),
+                b(&[ch('3')], JumpDuplicate(2)),
+            ],
+            "go to its 1st / 2nd / 3rd near duplicate (D); Enter without one: back to the list",
         ),
     ],
 };

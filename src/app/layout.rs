@@ -98,8 +98,9 @@ pub fn stats_lines(state: &State) -> u16 {
 /// Lines before the confusion matrix's first row: summary, header, classes, three averages, a blank
 /// line and the matrix header; with two classifiers, one more header line (A and B).
 pub fn matrix_top(state: &State) -> u16 {
-    // With `i`, two lines of label issues under the count.
-    let issues = 2 * state.label_issues.ready().is_some() as usize;
+    // With `i`, two lines of label issues under the count; with `D` done, one of duplicates.
+    let issues = 2 * state.label_issues.ready().is_some() as usize
+        + matches!(state.duplicates.found, Some(Ok(_))) as usize;
     (7 + state.data.label_names.len() + state.preds_b.is_some() as usize + issues) as u16
 }
 

@@ -4,6 +4,7 @@
 //! and drawn frames report back through `layout::ViewFacts`.
 
 mod action;
+mod duplicates;
 mod filters;
 mod find;
 mod issues;
@@ -20,6 +21,7 @@ mod update;
 
 pub use crate::format::thousands;
 pub use action::{Action, Command, Exported, Msg, Side};
+pub use duplicates::{DuplicateCounts, Duplicates};
 pub use filters::{Cell, CompareFilter, Filters};
 pub use find::{find_ci, matching};
 pub use issues::{Issues, LabelIssues, Probabilities, RowIssue};

@@ -54,4 +54,6 @@ pub enum WorkerMsg {
     /// Out-of-fold probabilities of the rows asked for (in the order asked), or why there are none
     /// (the classifier does not train on the data, the user stopped it, it failed).
     CrossValidated(Result<Vec<(u32, Vec<f32>)>, String>),
+    /// The rows with near duplicates, each with those rows (ascending), or why there are none.
+    NearDuplicates(Result<Vec<(u32, Vec<u32>)>, String>),
 }

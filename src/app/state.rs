@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::duplicates::Duplicates;
 use super::filters::{Cell, Filters};
 use super::issues::{LabelIssues, Probabilities};
 use super::keymap::Keymap;
@@ -147,6 +148,8 @@ pub struct State {
     pub keys: Keymap,
     /// `i`: label issues, and what they are computed from.
     pub label_issues: LabelIssues,
+    /// `D`: near duplicates.
+    pub duplicates: Duplicates,
 }
 
 impl State {
@@ -177,6 +180,7 @@ impl State {
             completion: None,
             keys: Keymap::default(),
             label_issues: LabelIssues::default(),
+            duplicates: Duplicates::default(),
         };
         state.rebuild_view();
         state

@@ -36,6 +36,9 @@ pub struct Session {
     /// Set from the UI thread to stop a load (training a head) between batches: the worker cannot
     /// read its requests while it loads.
     stop: Arc<AtomicBool>,
+    /// The embedding model near duplicates are found with (`--embed-model`); an embedding
+    /// classifier's own model when `None`.
+    pub neighbours_model: Option<ModelSource>,
 }
 
 impl Session {
@@ -62,6 +65,7 @@ impl Session {
             files: None,
             store: None,
             stop: Arc::default(),
+            neighbours_model: None,
         }
     }
 
@@ -104,8 +108,13 @@ impl Session {
 
     /// The model's files, fetched when they come from the Hub.
     pub fn files(&self, status: &Status) -> Result<ModelFiles> {
-        self.spec.model().check()?;
-        match self.spec.model() {
+        self.files_of(self.spec.model(), status)
+    }
+
+    /// The files of `source`: a folder's, or fetched from the Hub (through its cache).
+    fn files_of(&self, source: &ModelSource, status: &Status) -> Result<ModelFiles> {
+        source.check()?;
+        match source {
             ModelSource::Dir(dir) => ModelFiles::from_dir(dir),
             ModelSource::Hub { repo, revision } => {
                 model::hub::fetch(repo, revision.as_deref(), &self.hub, status)
@@ -189,6 +198,33 @@ impl Session {
         let embedder = Embedder::load(&files, &self.opts)?;
         let x = training::embeddings(&embedder, rows, &self.context(status), "every row")?;
         Ok((x, embedder.dim))
+    }
+
+    /// Each row's near duplicates (positions in `rows`), as cleanlab's Datalab finds them, from
+    /// the embeddings of the neighbours model (through the embedding cache).
+    pub fn near_duplicates(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        status: &Status,
+    ) -> Result<Vec<Vec<usize>>> {
+        let source = match (&self.neighbours_model, self.spec.is_sequence()) {
+            (Some(source), _) => source.clone(),
+            (None, false) => self.spec.model().clone(),
+            (None, true) => {
+                return Err(crate::error::Error::Message(
+                    "no embedding model for near duplicates: give --embed-model".into(),
+                ));
+            }
+        };
+        self.stop.store(false, Ordering::Relaxed);
+        let files = self.files_of(&source, status)?;
+        status(format!("loading {}", files.name));
+        let embedder = Embedder::load(&files, &self.opts)?;
+        let x = training::embeddings(&embedder, rows, &self.context(status), "every row")?;
+        status("finding near duplicates".into());
+        let near = crate::label_issues::near_duplicates(&x, embedder.dim)
+            .map_err(|e| crate::error::Error::Message(format!("near duplicates: {e}")))?;
+        Ok(near.sets)
     }
 
     /// The classifier the spec names, on `files`.
@@ -275,6 +311,14 @@ impl Backend for Session {
         self.stop.store(false, Ordering::Relaxed);
         let (probs, _folds) = self.cross_validated(rows, CROSS_VALIDATION, status)?;
         Ok(probs)
+    }
+
+    fn near_duplicates(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        status: &Status,
+    ) -> Result<Vec<Vec<usize>>> {
+        Session::near_duplicates(self, rows, status)
     }
 
     fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {

@@ -36,6 +36,10 @@ pub enum Request {
     CrossValidate {
         rows: Vec<(u32, String, u32)>,
     },
+    /// The near duplicates among (row, text, label).
+    NearDuplicates {
+        rows: Vec<(u32, String, u32)>,
+    },
 }
 
 /// A loaded classifier, as the worker uses it.
@@ -76,6 +80,17 @@ pub trait Backend: Send + 'static {
             "this classifier never trained on the data: its predictions are out-of-sample".into(),
         ))
     }
+    /// Each row's near duplicates (positions in `rows`), from an embedding model.
+    fn near_duplicates(
+        &mut self,
+        _rows: &[(u32, String, u32)],
+        _status: &Status,
+    ) -> Result<Vec<Vec<usize>>> {
+        Err(Error::Message(
+            "no embedding model for near duplicates".into(),
+        ))
+    }
+
     /// Keeps a batch of new predictions (called after every batch).
     fn save(&mut self, _predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
         Ok(())
@@ -195,6 +210,7 @@ impl<B: Backend> Worker<B> {
                 queue.push_back(Job::new(job, rows));
             }
             Request::CrossValidate { rows } => self.cross_validate(rows),
+            Request::NearDuplicates { rows } => self.near_duplicates(rows),
             Request::Cancel { job } => {
                 for queue in [&mut self.urgent, &mut self.batch] {
                     if let Some(i) = queue.iter().position(|j| j.id == job) {
@@ -315,12 +331,37 @@ impl<B: Backend> Worker<B> {
     /// Cross-validates between batches; the status bar follows its steps, and shows the model
     /// again once it is done.
     fn cross_validate(&mut self, rows: Vec<(u32, String, u32)>) {
-        let to_out = self.out.clone();
-        let status: Status = Arc::new(move |s| to_out(WorkerMsg::Status(s)));
+        let status = self.status();
         let result = match self.backend.cross_validate(&rows, &status) {
             Ok(probs) => Ok(rows.iter().map(|r| r.0).zip(probs).collect()),
             Err(e) => Err(e.to_string()),
         };
+        self.ready_again();
+        (self.out)(WorkerMsg::CrossValidated(result));
+    }
+
+    /// Finds near duplicates between batches, reporting them by row.
+    fn near_duplicates(&mut self, rows: Vec<(u32, String, u32)>) {
+        let status = self.status();
+        let result = match self.backend.near_duplicates(&rows, &status) {
+            Ok(sets) => Ok((rows.iter().zip(sets))
+                .filter(|(_, set)| !set.is_empty())
+                .map(|(r, set)| (r.0, set.iter().map(|&j| rows[j].0).collect()))
+                .collect()),
+            Err(e) => Err(e.to_string()),
+        };
+        self.ready_again();
+        (self.out)(WorkerMsg::NearDuplicates(result));
+    }
+
+    /// Status lines for the status bar.
+    fn status(&self) -> Status {
+        let to_out = self.out.clone();
+        Arc::new(move |s| to_out(WorkerMsg::Status(s)))
+    }
+
+    /// After work beside classifying: the model again in the status bar, when it is loaded.
+    fn ready_again(&mut self) {
         if let Some(model) = &self.model {
             let (model, device, note) = (model.name(), model.device_label(), model.note());
             let batch_size = self.rows_per_batch();
@@ -331,7 +372,6 @@ impl<B: Backend> Worker<B> {
                 batch_size,
             });
         }
-        (self.out)(WorkerMsg::CrossValidated(result));
     }
 
     fn ensure_loaded(&mut self) -> std::result::Result<(), String> {

@@ -61,8 +61,60 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
         lines.push(prediction_line(state, b, row, Some("B "), theme));
     }
     lines.extend(issue_line(state, row, theme));
+    lines.extend(duplicate_line(state, row, theme));
     lines.push(Line::default());
     lines
+}
+
+/// Shown near duplicates of a review in the detail pane, at most.
+const SHOWN_DUPLICATES: usize = 5;
+
+/// "2 near duplicates: train:123 negative ✗, test:45 positive · Enter goes to the first", with `D`
+/// done; `✗` marks one labelled otherwise, and a test row with one in train says it leaked.
+fn duplicate_line(state: &State, row: usize, theme: Theme) -> Option<Line<'static>> {
+    let dups = state.duplicates.of(row as u32);
+    if dups.is_empty() {
+        return None;
+    }
+    let data = &state.data;
+    let label = data.rows[row].label;
+    let named: Vec<String> = (dups.iter().take(SHOWN_DUPLICATES))
+        .map(|&j| {
+            let other = &data.rows[j as usize];
+            let mark = if other.label != label { " ✗" } else { "" };
+            let split = data.split_of(j as usize);
+            format!(
+                "{split}:{} {}{mark}",
+                other.row_index,
+                data.label_name(other.label)
+            )
+        })
+        .collect();
+    let more = dups.len().saturating_sub(SHOWN_DUPLICATES);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let leaked = match state.duplicates.leaked(data, row as u32) {
+        true => " · leaked: this test row is in train",
+        false => "",
+    };
+    let noun = if dups.len() == 1 {
+        "duplicate"
+    } else {
+        "duplicates"
+    };
+    let text = format!(
+        "{} near {noun}: {}{more}{leaked} · Enter (in the review) goes to the first",
+        dups.len(),
+        named.join(", ")
+    );
+    let style = match state.duplicates.conflicts(data, row as u32) {
+        true => theme.wrong(),
+        false => Style::new(),
+    };
+    Some(Line::from(Span::styled(text, style)))
 }
 
 /// Why a row is (or is not) flagged as a label issue, with `i` on: "label issue #3 of 312: given

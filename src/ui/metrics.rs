@@ -41,6 +41,9 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
     if let Some(issues) = state.label_issues.ready() {
         lines.extend(issue_lines(state, issues, width));
     }
+    if let Some(Ok(_)) = state.duplicates.found {
+        lines.push(duplicate_line(state, width));
+    }
     if tally.classified == 0 && tally_b.as_ref().is_none_or(|b| b.classified == 0) {
         lines.push(Line::raw(""));
         lines.push(Line::raw(
@@ -66,6 +69,24 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
         None => lines.push(Line::raw("(widen the terminal for the matrix)")),
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// With `D` done, under the count: near duplicates among the rows of the split(s) in view.
+fn duplicate_line(state: &State, width: usize) -> Line<'static> {
+    let rows = state.split_rows().map(|r| r as u32);
+    let c = state.duplicates.counts(&state.data, rows);
+    Line::from(whole_parts(
+        vec![
+            Span::styled(
+                "near duplicates: ",
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("{} rows", thousands(c.near))),
+            Span::raw(format!(", {} conflicting", thousands(c.conflicting))),
+            Span::raw(format!(", {} leaked", thousands(c.leaked))),
+        ],
+        width,
+    ))
 }
 
 /// With `i`, under the count: how many rows are flagged, and cleanlab's estimate of the label

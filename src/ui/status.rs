@@ -279,6 +279,9 @@ fn browse(state: &State, base: Style, theme: Theme) -> Vec<Part> {
     if let Some(text) = issues_summary(state) {
         parts.push(part(Rank::Filter, text, base));
     }
+    if state.duplicates.asked {
+        parts.push(part(Rank::Filter, "finding near duplicates…", base));
+    }
     if state.order != Order::Dataset {
         parts.push(part(Rank::Order, state.order.name(), base));
     }

@@ -105,6 +105,12 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         }
         return super::issues::cross_validated(state, result);
     }
+    if let WorkerMsg::NearDuplicates(result) = report {
+        if matches!(state.preds.status, ModelStatus::Busy(_)) {
+            state.preds.status = ModelStatus::Idle;
+        }
+        return super::duplicates::found(state, result);
+    }
     let State {
         preds,
         preds_b,
@@ -203,8 +209,8 @@ fn take_report(
             return Some(Report::Error(format!("classification failed: {error}")));
         }
         WorkerMsg::Warning(w) => return Some(Report::Notice(w)),
-        // The label issues take it (`worker_report`).
-        WorkerMsg::CrossValidated(_) => {}
+        // The label issues and near duplicates take these (`worker_report`).
+        WorkerMsg::CrossValidated(_) | WorkerMsg::NearDuplicates(_) => {}
     }
     None
 }

@@ -5,6 +5,7 @@ mod cells;
 mod classify;
 mod complete;
 mod copy;
+mod duplicates;
 mod escape;
 mod export;
 mod help;
@@ -113,6 +114,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         StartSearch | SearchInput(_) | SearchBackspace | SearchClear | SearchConfirm
         | SearchCancel | NextMatch | PrevMatch | ToggleMatchesOnly => search::act(state, action),
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
+        FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),
