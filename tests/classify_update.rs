@@ -291,7 +291,7 @@ fn x_while_a_head_trains_stops_the_training() {
             Command::StopLoading { side: Side::A }
         ]
     );
-    let why = "training stopped: 32 of 100 train rows embedded (kept: C goes on from there)";
+    let why = "stopped embedding the train split: 32 of 100 rows done (kept: asking again goes on from there)";
     report(&mut s, WorkerMsg::LoadStopped(why.into()));
     report(
         &mut s,

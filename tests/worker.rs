@@ -529,7 +529,7 @@ fn stopping_a_head_in_training_keeps_what_was_embedded() {
     };
     assert_eq!(
         why,
-        "training stopped: 32 of 100 train rows embedded (kept: C goes on from there)"
+        "stopped embedding the train split: 32 of 100 rows done (kept: asking again goes on from there)"
     );
     assert_eq!(
         next(&rx),
@@ -612,7 +612,8 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
     rows[10].1 = rows[0].1.clone();
     rows[15].1 = rows[5].1.clone();
     let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(8));
-    tx.send(Request::NearDuplicates { rows: rows.clone() }).unwrap();
+    tx.send(Request::NearDuplicates { rows: rows.clone() })
+        .unwrap();
     let reply = |rx: &Receiver<WorkerMsg>| loop {
         match next(rx) {
             WorkerMsg::NearDuplicates(result) => break result,
@@ -621,7 +622,10 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
         }
     };
     let e = reply(&rx).unwrap_err();
-    assert_eq!(e, "no embedding model for near duplicates: give --embed-model");
+    assert_eq!(
+        e,
+        "no embedding model for near duplicates: give --embed-model"
+    );
 
     let mut b = backend(tiny_model(), None, "d");
     b.neighbours_model = Some(ModelSource::Dir(bert));
@@ -629,6 +633,12 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
     tx.send(Request::NearDuplicates { rows }).unwrap();
     let sets = reply(&rx).expect("near duplicates");
     let of = |row: u32| sets.iter().find(|(r, _)| *r == row).map(|(_, s)| s.clone());
-    assert!(of(0).unwrap().contains(&10) && of(10).unwrap().contains(&0), "{sets:?}");
-    assert!(of(5).unwrap().contains(&15) && of(15).unwrap().contains(&5), "{sets:?}");
+    assert!(
+        of(0).unwrap().contains(&10) && of(10).unwrap().contains(&0),
+        "{sets:?}"
+    );
+    assert!(
+        of(5).unwrap().contains(&15) && of(15).unwrap().contains(&5),
+        "{sets:?}"
+    );
 }

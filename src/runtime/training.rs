@@ -154,7 +154,7 @@ fn embed_rows(
         let n = done * EMBED_BATCH;
         if ctx.stop.load(Ordering::Relaxed) {
             return Err(Error::Stopped(format!(
-                "training stopped: {} of {} train rows embedded (kept: C goes on from there)",
+                "stopped embedding {what}: {} of {} rows done (kept: asking again goes on from there)",
                 thousands(n + train.len() - total),
                 thousands(train.len())
             )));
