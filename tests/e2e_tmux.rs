@@ -286,15 +286,13 @@ fn a_bad_path_prints_one_line_after_nothing_was_drawn() {
     tmux.assert_restored();
 }
 
-#[test]
-fn classify_one_then_all_then_show_the_mistakes() {
-    // 40 real train reviews as the original CSV, and the tiny DistilBERT fixture.
-    let dir = tempfile::tempdir().unwrap();
+/// 40 real train reviews as the original CSV (`train.csv` in `dir`), for the tiny DistilBERT.
+fn forty_rows(dir: &std::path::Path) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let source =
         std::fs::read_to_string(root.join("assets/source/amazon_polarity_train_sample.jsonl"))
             .unwrap();
-    let mut csv = csv::Writer::from_path(dir.path().join("train.csv")).unwrap();
+    let mut csv = csv::Writer::from_path(dir.join("train.csv")).unwrap();
     for line in source.lines().take(40) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let class = (v["label"].as_u64().unwrap() + 1).to_string();
@@ -306,6 +304,49 @@ fn classify_one_then_all_then_show_the_mistakes() {
         .unwrap();
     }
     csv.flush().unwrap();
+}
+
+/// Label issues (`i`, `I`) and a search on predictions kept as the only rows (`&`), in the real
+/// terminal with the tiny DistilBERT.
+#[test]
+fn label_issues_and_a_search_on_predictions() {
+    let dir = tempfile::tempdir().unwrap();
+    forty_rows(dir.path());
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models/distilbert-tiny");
+    let tmux = Tmux::start("issues");
+    let args = format!(
+        "--data {} --model-dir {} --no-cache",
+        dir.path().join("train.csv").display(),
+        model.display()
+    );
+    launch_with(&tmux, &args);
+    tmux.keys(&["C"]);
+    tmux.wait_for("classified 40 reviews");
+    tmux.keys(&["i"]);
+    // The column, and the detail pane's reason (flagged or not, it names P(given label)).
+    tmux.wait_for_all(&["label?", "P(", "label issues: "]);
+    tmux.keys(&["I"]);
+    tmux.wait_for("label issues only");
+    // Esc on its own: an Esc and a key at once read as Alt and the key.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("label issues filter cleared");
+    tmux.keys(&["i"]);
+    tmux.wait_gone("label?");
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "wrong"]);
+    tmux.keys(&["Enter", "&"]);
+    tmux.wait_for("only (&)");
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
+
+#[test]
+fn classify_one_then_all_then_show_the_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    forty_rows(dir.path());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let model = root.join("tests/fixtures/models/distilbert-tiny");
     let tmux = Tmux::start("classify");
     let args = format!(
