@@ -574,17 +574,40 @@ fn the_worker_cross_validates_the_embedding_head_for_label_issues() {
         model: ModelSource::Dir(bert),
         train,
     };
-    let (tx, rx) = start(session(spec, None, "d"), Some(8));
+    let cache = tempfile::tempdir().unwrap();
     let rows = labelled(20);
-    tx.send(Request::CrossValidate { rows: rows.clone() })
-        .unwrap();
-    let probs = loop {
-        match next(&rx) {
-            WorkerMsg::CrossValidated(result) => break result.expect("cross-validated"),
-            WorkerMsg::Status(_) => {}
-            other => panic!("{other:?}"),
+    let cross_validate = || {
+        let b = session(spec.clone(), Some(cache.path().into()), "d");
+        let (tx, rx) = start(b, Some(8));
+        tx.send(Request::CrossValidate { rows: rows.clone() })
+            .unwrap();
+        let mut trained = 0;
+        loop {
+            match next(&rx) {
+                WorkerMsg::CrossValidated(result) => {
+                    break (result.expect("cross-validated"), trained);
+                }
+                WorkerMsg::Status(s) => {
+                    trained += s.starts_with("cross-validating: training") as usize
+                }
+                other => panic!("{other:?}"),
+            }
         }
     };
+    let (probs, trained) = cross_validate();
+    assert_eq!(trained, 5, "five folds trained");
+    let heads = || {
+        std::fs::read_dir(cache.path().join("heads"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(heads(), 5, "one cached head per fold");
+    let (again, trained) = cross_validate();
+    assert_eq!(
+        (&again, trained, heads()),
+        (&probs, 0, 5),
+        "every fold from the cache"
+    );
     let asked: Vec<u32> = rows.iter().map(|r| r.0).collect();
     let answered: Vec<u32> = probs.iter().map(|(r, _)| *r).collect();
     assert_eq!(answered, asked);

@@ -191,21 +191,16 @@ pub fn cross_validated(
         .map_err(|e| Error::input("--folds", e.to_string()))?;
     let x = embeddings(embedder, rows, ctx, "the rows to check")?;
     let dim = embedder.dim;
+    let checked = rows_fingerprint(rows);
     let mut probs = vec![Vec::new(); rows.len()];
     for fold in 0..k {
-        (ctx.status)(format!(
-            "cross-validating: training fold {} of {k}",
-            fold + 1
-        ));
         let (train, test): (Vec<usize>, Vec<usize>) =
             (0..rows.len()).partition(|&i| folds[i] != fold);
-        let xs: Vec<f32> = train
-            .iter()
-            .flat_map(|&i| &x[i * dim..(i + 1) * dim])
-            .copied()
-            .collect();
-        let y: Vec<u32> = train.iter().map(|&i| rows[i].2).collect();
-        let model = train_head(&xs, &y, dim, ctx)?;
+        let key = fold_key(embedder, ctx, (k, seed, fold), &checked);
+        let model = match cached_fold(ctx, &key, dim) {
+            Some(model) => model,
+            None => train_fold(&x, (rows, &train), dim, ctx, (fold, k, &key))?,
+        };
         for i in test {
             probs[i] = model.probs(&x[i * dim..(i + 1) * dim]);
         }
@@ -223,6 +218,66 @@ pub fn embeddings(
 ) -> Result<Vec<f32>> {
     let (_, vectors) = embedding_cache(embedder, ctx);
     embed_rows(embedder, rows, &vectors, ctx, what)
+}
+
+/// Which rows (and so which labels, given the data) a cross-validation checks.
+fn rows_fingerprint(rows: &[(u32, String, u32)]) -> String {
+    let mut h = crate::hash::Fnv::default();
+    for (row, _, label) in rows {
+        h.write(&row.to_le_bytes()).write(&label.to_le_bytes());
+    }
+    h.hex()
+}
+
+/// A fold's head is cached like the embedding head, under the embedding key with the folds (K,
+/// seed, which fold) and the checked rows added: one file per finished fold, so a stopped
+/// cross-validation goes on from the folds it finished.
+fn fold_key(
+    embedder: &Embedder,
+    ctx: &Context,
+    (k, seed, fold): (usize, u32, usize),
+    rows: &str,
+) -> CacheKey {
+    let (mut key, _) = embedding_cache(embedder, ctx);
+    key.label_map = format!("cross-validation k={k} seed={seed} fold={fold} rows={rows}");
+    key
+}
+
+fn cached_fold(ctx: &Context, key: &CacheKey, dim: usize) -> Option<LogReg> {
+    let path = head_file(ctx.cache_root?, key);
+    read_head(&path, key, dim, &mut Vec::new())
+}
+
+/// Trains fold `fold`'s head on the other folds' rows (`train`, positions in `rows`) and caches
+/// it; the user's `x` stops before it.
+fn train_fold(
+    x: &[f32],
+    (rows, train): (&[(u32, String, u32)], &[usize]),
+    dim: usize,
+    ctx: &Context,
+    (fold, k, key): (usize, usize, &CacheKey),
+) -> Result<LogReg> {
+    if ctx.stop.load(Ordering::Relaxed) {
+        return Err(Error::Stopped(format!(
+            "stopped cross-validating: {fold} of {k} folds done (kept: asking again goes on from there)"
+        )));
+    }
+    (ctx.status)(format!(
+        "cross-validating: training fold {} of {k}",
+        fold + 1
+    ));
+    let xs: Vec<f32> = (train.iter())
+        .flat_map(|&i| &x[i * dim..(i + 1) * dim])
+        .copied()
+        .collect();
+    let y: Vec<u32> = train.iter().map(|&i| rows[i].2).collect();
+    let model = train_head(&xs, &y, dim, ctx)?;
+    if let Some(root) = ctx.cache_root {
+        let path = head_file(root, key);
+        // A head that could not be kept is trained again next time; nothing else is lost.
+        let _ = store::cache_write(root, || write_head(&path, key, &model));
+    }
+    Ok(model)
 }
 
 /// A logistic regression on `x` (rows × `dim`) with classes `y`, reporting its iterations.
