@@ -650,11 +650,34 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
         "no embedding model for near duplicates: give --embed-model"
     );
 
-    let mut b = backend(tiny_model(), None, "d");
-    b.neighbours_model = Some(ModelSource::Dir(bert));
-    let (tx, rx) = start(b, Some(8));
-    tx.send(Request::NearDuplicates { rows }).unwrap();
-    let sets = reply(&rx).expect("near duplicates");
+    let cache = tempfile::tempdir().unwrap();
+    let find = || {
+        let mut b = backend(tiny_model(), Some(cache.path().into()), "d");
+        b.neighbours_model = Some(ModelSource::Dir(bert.clone()));
+        let (tx, rx) = start(b, Some(8));
+        tx.send(Request::NearDuplicates { rows: rows.clone() })
+            .unwrap();
+        reply(&rx).expect("near duplicates")
+    };
+    let sets = find();
+    let cached = || {
+        std::fs::read_dir(cache.path().join("neighbours"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(cached(), 1, "the sets are cached");
+    assert_eq!((find(), cached()), (sets.clone(), 1), "and read back");
+    // What is read is the file: a set changed there comes back.
+    let file = std::fs::read_dir(cache.path().join("neighbours"))
+        .unwrap()
+        .next()
+        .unwrap();
+    let path = file.unwrap().path();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    json["sets"][3] = serde_json::json!([4]);
+    std::fs::write(&path, json.to_string()).unwrap();
+    assert!(find().contains(&(3, vec![4])));
     let of = |row: u32| sets.iter().find(|(r, _)| *r == row).map(|(_, s)| s.clone());
     assert!(
         of(0).unwrap().contains(&10) && of(10).unwrap().contains(&0),

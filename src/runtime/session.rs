@@ -201,7 +201,7 @@ impl Session {
     }
 
     /// Each row's near duplicates (positions in `rows`), as cleanlab's Datalab finds them, from
-    /// the embeddings of the neighbours model (through the embedding cache).
+    /// the embeddings of the neighbours model (through the embedding cache; the sets are cached).
     pub fn near_duplicates(
         &mut self,
         rows: &[(u32, String, u32)],
@@ -220,11 +220,7 @@ impl Session {
         let files = self.files_of(&source, status)?;
         status(format!("loading {}", files.name));
         let embedder = Embedder::load(&files, &self.opts)?;
-        let x = training::embeddings(&embedder, rows, &self.context(status), "every row")?;
-        status("finding near duplicates".into());
-        let near = crate::label_issues::near_duplicates(&x, embedder.dim)
-            .map_err(|e| crate::error::Error::Message(format!("near duplicates: {e}")))?;
-        Ok(near.sets)
+        training::near_duplicates(&embedder, rows, &self.context(status))
     }
 
     /// The classifier the spec names, on `files`.

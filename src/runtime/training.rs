@@ -220,6 +220,58 @@ pub fn embeddings(
     embed_rows(embedder, rows, &vectors, ctx, what)
 }
 
+/// Each row's near duplicates (positions in `rows`) among the embeddings of `rows`, as Datalab
+/// finds them; cached under the embedding key and the rows (one file, written atomically).
+pub fn near_duplicates(
+    embedder: &Embedder,
+    rows: &[(u32, String, u32)],
+    ctx: &Context,
+) -> Result<Vec<Vec<usize>>> {
+    let (mut key, _) = embedding_cache(embedder, ctx);
+    key.label_map = format!("near duplicates rows={}", rows_fingerprint(rows));
+    let path = ctx
+        .cache_root
+        .map(|root| root.join("neighbours").join(format!("{}.json", key.id())));
+    if let Some(sets) = path.as_deref().and_then(|p| read_sets(p, &key, rows.len())) {
+        return Ok(sets);
+    }
+    let x = embeddings(embedder, rows, ctx, "every row")?;
+    (ctx.status)("finding near duplicates".into());
+    let near = crate::label_issues::near_duplicates(&x, embedder.dim)
+        .map_err(|e| Error::Message(format!("near duplicates: {e}")))?;
+    if let (Some(p), Some(root)) = (&path, ctx.cache_root) {
+        let _ = store::cache_write(root, || write_sets(p, &key, &near.sets));
+    }
+    Ok(near.sets)
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CachedSets {
+    key: CacheKey,
+    sets: Vec<Vec<usize>>,
+}
+
+/// Cached near-duplicate sets for `key`, when the file is there, readable and of `rows` rows.
+fn read_sets(path: &Path, key: &CacheKey, rows: usize) -> Option<Vec<Vec<usize>>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let cached: CachedSets = serde_json::from_str(&text).ok()?;
+    let fits = cached.key == *key && cached.sets.len() == rows;
+    (fits && cached.sets.iter().flatten().all(|&j| j < rows)).then_some(cached.sets)
+}
+
+fn write_sets(path: &Path, key: &CacheKey, sets: &[Vec<usize>]) -> std::result::Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+    }
+    let cached = CachedSets {
+        key: key.clone(),
+        sets: sets.to_vec(),
+    };
+    let json = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
+    crate::io::atomic::replace(path, &json)
+}
+
 /// Which rows (and so which labels, given the data) a cross-validation checks.
 fn rows_fingerprint(rows: &[(u32, String, u32)]) -> String {
     let mut h = crate::hash::Fnv::default();
