@@ -306,21 +306,26 @@ fn forty_rows(dir: &std::path::Path) {
     csv.flush().unwrap();
 }
 
+/// The explorer on `forty_rows` in `dir`, with the tiny DistilBERT and no cache.
+fn launch_on_forty_rows(tmux: &Tmux, dir: &std::path::Path) {
+    forty_rows(dir);
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models/distilbert-tiny");
+    let args = format!(
+        "--data {} --model-dir {} --no-cache",
+        dir.join("train.csv").display(),
+        model.display()
+    );
+    launch_with(tmux, &args);
+}
+
 /// Label issues (`i`, `I`) and a search on predictions kept as the only rows (`&`), in the real
 /// terminal with the tiny DistilBERT.
 #[test]
 fn label_issues_and_a_search_on_predictions() {
     let dir = tempfile::tempdir().unwrap();
-    forty_rows(dir.path());
-    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/models/distilbert-tiny");
     let tmux = Tmux::start("issues");
-    let args = format!(
-        "--data {} --model-dir {} --no-cache",
-        dir.path().join("train.csv").display(),
-        model.display()
-    );
-    launch_with(&tmux, &args);
+    launch_on_forty_rows(&tmux, dir.path());
     tmux.keys(&["C"]);
     tmux.wait_for("classified 40 reviews");
     tmux.keys(&["i"]);
@@ -345,16 +350,8 @@ fn label_issues_and_a_search_on_predictions() {
 #[test]
 fn classify_one_then_all_then_show_the_mistakes() {
     let dir = tempfile::tempdir().unwrap();
-    forty_rows(dir.path());
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let model = root.join("tests/fixtures/models/distilbert-tiny");
     let tmux = Tmux::start("classify");
-    let args = format!(
-        "--data {} --model-dir {} --no-cache",
-        dir.path().join("train.csv").display(),
-        model.display()
-    );
-    launch_with(&tmux, &args);
+    launch_on_forty_rows(&tmux, dir.path());
 
     // The prediction in the detail pane, the single request's latency, device and dtype.
     tmux.keys(&["c"]);

@@ -260,15 +260,20 @@ fn read_sets(path: &Path, key: &CacheKey, rows: usize) -> Option<Vec<Vec<usize>>
 }
 
 fn write_sets(path: &Path, key: &CacheKey, sets: &[Vec<usize>]) -> std::result::Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
-    }
     let cached = CachedSets {
         key: key.clone(),
         sets: sets.to_vec(),
     };
-    let json = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
+    write_json(path, &cached)
+}
+
+/// A cache file: `value` as JSON, its folder made, written atomically.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> std::result::Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
+    }
+    let json = serde_json::to_vec(value).map_err(|e| e.to_string())?;
     crate::io::atomic::replace(path, &json)
 }
 
@@ -394,14 +399,9 @@ fn read_head(path: &Path, key: &CacheKey, dim: usize, notes: &mut Vec<String>) -
 }
 
 fn write_head(path: &Path, key: &CacheKey, model: &LogReg) -> std::result::Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;
-    }
     let cached = CachedHead {
         key: key.clone(),
         model: model.clone(),
     };
-    let json = serde_json::to_vec(&cached).map_err(|e| e.to_string())?;
-    crate::io::atomic::replace(path, &json)
+    write_json(path, &cached)
 }
