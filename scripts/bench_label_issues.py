@@ -3,7 +3,7 @@
 (+ sentence-transformers + scikit-learn), quality and speed, in one run, same machine, same inputs.
 
     python3 scripts/bench_label_issues.py --bin target/release/reviewlens --model MINILM_DIR \\
-        --work WORK_DIR [--results benches/results/FILE.json]
+        --work WORK_DIR [--bench-exe BENCH] [--results benches/results/FILE.json]
 
 1. Planted noise. 5% of the 6,000 bundled train labels are flipped (numpy `default_rng(--noise-seed)`,
    `choice` without replacement) and the noisy split is written as WORK/noisy/train.parquet (the
@@ -196,8 +196,8 @@ def planted_noise(args, emb_train):
         "reviewlens": {**rl_ours, "accuracy": round(summary["probabilities"]["accuracy"], 4),
                        "source": summary["probabilities"]["source"],
                        "num_label_issues": summary["num_label_issues"]["count"],
-                       "command": " ".join(cmd[:1] + [os.path.basename(c) if c == cmd[0] else c
-                                                      for c in cmd[1:]])},
+                       "command": " ".join(cmd).replace(args.work, "$WORK")
+                       .replace(args.model, "$MODEL")},
         "cleanlab": {**rl_theirs, "accuracy": round(acc, 4)},
         "flagged_by_both": both,
         "speed_cv": {
@@ -279,10 +279,14 @@ def speed_duplicates(args, emb, labels, bench_dir):
             "cleanlab_rows_with_near_duplicate": int(issues["is_near_duplicate_issue"].sum())}, sets
 
 
-def criterion(bench_dir, threads):
-    """Runs benches/label_issues.rs on the files written above; its mean times in seconds."""
-    env = dict(os.environ, REVIEWLENS_BENCH_LABEL_ISSUES=bench_dir, RAYON_NUM_THREADS=str(threads))
+def criterion(bench_dir, threads, exe):
+    """Runs benches/label_issues.rs on the files written above (the built executable `exe` when
+    given, else through `cargo bench`); its mean times in seconds."""
+    env = dict(os.environ, REVIEWLENS_BENCH_LABEL_ISSUES=bench_dir, RAYON_NUM_THREADS=str(threads),
+               CARGO_TARGET_DIR=TARGET)
     cmd = ["cargo", "bench", "--offline", "--locked", "--bench", "label_issues", "--", "--noplot"]
+    if exe:
+        cmd = [exe, "--bench", "--noplot"]
     log("criterion: " + " ".join(cmd))
     p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     sys.stderr.write(p.stdout[-3000:])
@@ -341,6 +345,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True)
     ap.add_argument("--model", required=True)
+    ap.add_argument("--bench-exe", help="the built benches/label_issues.rs (default: cargo bench)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--results", help="also write the results here (JSON)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -375,7 +380,7 @@ def main():
     log("scikit-learn / Datalab near duplicates ...")
     labels = np.array([r["label"] for r in train + test])
     results["duplicates"], dup_sets = speed_duplicates(args, emb, labels, bench_dir)
-    results["criterion"] = criterion(bench_dir, args.threads)
+    results["criterion"] = criterion(bench_dir, args.threads, args.bench_exe)
     results["same_results"] = compare_outputs(bench_dir, dup_sets)
     results["load_average_at_end"] = os.getloadavg()
     results["wall_minutes"] = round((time.time() - started) / 60, 1)

@@ -23,9 +23,14 @@ RESULTS=${RESULTS:-benches/results/label-issues-$(date +%Y-%m-%d).json}
 mkdir -p "$WORK" "$(dirname "$RESULTS")"
 MODEL=$(scripts/fetch_minilm.sh)
 cargo build --release --offline --locked
-cargo bench --offline --locked --no-run --bench label_issues 2>/dev/null
-# A copy: another checkout building into the same target folder would replace release/reviewlens.
+bench=$(cargo bench --offline --locked --no-run --bench label_issues --message-format=json 2>/dev/null |
+    python3 -c 'import json, sys; print([m["executable"] for m in map(json.loads, sys.stdin)
+                                         if m.get("executable")][-1])')
+# Copies, run from there: another checkout building into the same target folder would replace
+# release/reviewlens, and no cargo runs (or waits for a lock) while timing.
 cp "$CARGO_TARGET_DIR/release/reviewlens" "$WORK/reviewlens"
-python3 scripts/bench_label_issues.py --bin "$WORK/reviewlens" --model "$MODEL" \
+cp "$bench" "$WORK/bench-label-issues"
+python3 scripts/bench_label_issues.py --bin "$WORK/reviewlens" --bench-exe "$WORK/bench-label-issues" \
+    --model "$MODEL" \
     --work "$WORK" --threads "$THREADS" --results "$RESULTS" "$@" >/dev/null
 echo "results: $RESULTS"
