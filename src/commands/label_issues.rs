@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use arrow::array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
 
@@ -50,7 +51,10 @@ pub fn run(
         false => None,
     };
     let (session, _) = m.sessions(data, cache_root)?;
+    let started = Instant::now();
     let (probs, source) = probabilities(data, m, session, &rows, args)?;
+    let probabilities_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
     let found = find(
         data,
         &rows,
@@ -60,6 +64,7 @@ pub fn run(
         filter_by,
     )
     .map_err(|e| Error::input("label-issues", e.to_string()))?;
+    let seconds = (probabilities_s, started.elapsed().as_secs_f64());
     if let Some(out) = &args.output {
         write(
             out,
@@ -77,6 +82,7 @@ pub fn run(
         source: &source,
         dups: dups.as_ref(),
         args,
+        seconds,
     };
     match args.json {
         true => println(summary.json()),
@@ -212,6 +218,9 @@ struct Summary<'a> {
     source: &'a Source,
     dups: Option<&'a Duplicates>,
     args: &'a LabelIssuesArgs,
+    /// Wall time of the probabilities (prediction or cross-validation, embeddings included) and of
+    /// the scores, issue set, order and counts.
+    seconds: (f64, f64),
 }
 
 impl Summary<'_> {
@@ -291,6 +300,7 @@ impl Summary<'_> {
             "label_errors_per_class_pair": pairs,
             "ranked": ranked,
             "duplicates": self.dups.map(|d| d.json(self.data, self.rows)),
+            "seconds": {"probabilities": self.seconds.0, "label_issues": self.seconds.1},
         })
     }
 }
