@@ -169,6 +169,9 @@ def planted_noise(args, emb_train):
     cold, _, cold_wall, _ = run_reviewlens(args.bin, args.model, data, args.work, "cold")
     warm_runs = []
     for i in range(args.warm_runs):
+        # Cached embeddings, folds trained: reviewlens also caches each fold's head, which would
+        # make the warm runs read five heads instead of training them.
+        shutil.rmtree(os.path.join(args.work, "xdg-cache", "reviewlens", "heads"), ignore_errors=True)
         warm_runs.append(run_reviewlens(args.bin, args.model, data, args.work, f"warm{i}"))
     summary, rows, _, cmd = min(warm_runs, key=lambda r: r[0]["seconds"]["probabilities"])
     assert len(rows) == len(y)
