@@ -1,7 +1,7 @@
 //! Each row's nearest rows by cosine distance, behind one function ([`nearest`]): exact search (one
 //! matrix product per block of rows, quadratic in the rows) up to [`EXACT_UP_TO`] rows, an HNSW
-//! index above that (`hnsw.rs`, over the `reviewlens-ann` crate), whose recall against exact search is then measured on a
-//! seeded sample of rows ([`recall`]).
+//! index above that (`hnsw.rs`, over the `reviewlens-ann` crate), whose recall against exact
+//! search is then measured on a seeded sample of rows ([`recall`]).
 
 use candle_core::{Device, Tensor};
 
