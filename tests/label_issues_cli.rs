@@ -212,12 +212,10 @@ fn eval_json_estimates_the_label_errors_as_label_issues_does() {
     );
 }
 
-/// `--duplicates`: a review copied from train into test is leaked, a copy labelled the other way
-/// conflicts, and the output names each row's near duplicates by split and row_index.
-#[test]
-fn duplicates_find_copies_conflicts_and_leakage() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+/// Train and test reviews where train row 24 has a copy labelled the other way (train row 25) and
+/// another in test (test row 12), written to `dir/data`.
+fn write_copies(dir: &std::path::Path) -> std::path::PathBuf {
+    let data = dir.join("data");
     std::fs::create_dir(&data).unwrap();
     let line = |label: u32, text: &str| {
         format!("{{\"label\": {label}, \"title\": \"\", \"content\": \"{text}\"}}\n")
@@ -250,9 +248,17 @@ fn duplicates_find_copies_conflicts_and_leakage() {
     test += &line(0, "Stopped working after a week, sent it back."); // test row 12: leaked
     std::fs::write(data.join("train.jsonl"), train).unwrap();
     std::fs::write(data.join("test.jsonl"), test).unwrap();
+    data
+}
+
+/// `label-issues --duplicates --json --output FILE` on `write_copies`' data, with `extra` options:
+/// the summary and the file's rows.
+fn duplicates_of_copies(extra: &[&str]) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_copies(dir.path());
     let out = dir.path().join("issues.jsonl");
     let (seq, bert) = (fixture("distilbert-tiny"), fixture("bert-tiny"));
-    let args = [
+    let mut args = vec![
         "--data",
         data.to_str().unwrap(),
         "--model-dir",
@@ -267,10 +273,18 @@ fn duplicates_find_copies_conflicts_and_leakage() {
         "--output",
         out.to_str().unwrap(),
     ];
+    args.extend(extra);
     let o = run(dir.path(), &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rows = rows_of(&out);
+    (summary, rows_of(&out))
+}
+
+/// `--duplicates`: a review copied from train into test is leaked, a copy labelled the other way
+/// conflicts, and the output names each row's near duplicates by split and row_index.
+#[test]
+fn duplicates_find_copies_conflicts_and_leakage() {
+    let (summary, rows) = duplicates_of_copies(&[]);
     let row = |split: &str, index: u64| {
         rows.iter()
             .find(|r| r["split"] == split && r["row_index"] == index)
@@ -284,4 +298,26 @@ fn duplicates_find_copies_conflicts_and_leakage() {
     let d = &summary["duplicates"];
     assert_eq!(d["leaked_test_rows"], 1);
     assert!(d["conflicting_label"].as_u64().unwrap() >= 3, "{d}");
+    assert_eq!(d["neighbours"], serde_json::json!({"method": "exact"}));
+}
+
+/// `--exact-up-to` below the rows forces the HNSW index: the same near duplicates, and the JSON says
+/// which search ran and its recall against exact search on the sampled rows (here all 39).
+#[test]
+fn duplicates_through_the_index_report_its_recall() {
+    let (exact, exact_rows) = duplicates_of_copies(&[]);
+    let (ann, ann_rows) = duplicates_of_copies(&["--exact-up-to", "20"]);
+    let n = &ann["duplicates"]["neighbours"];
+    assert_eq!(n["method"], "hnsw", "{n}");
+    assert_eq!(n["sampled"], 39, "{n}");
+    let recall = n["recall_at_10"].as_f64().unwrap();
+    assert!((0.9..=1.0).contains(&recall), "{n}");
+    let columns = |rows: &[serde_json::Value]| -> Vec<serde_json::Value> {
+        rows.iter().map(|r| r["near_duplicates"].clone()).collect()
+    };
+    assert_eq!(columns(&ann_rows), columns(&exact_rows));
+    assert_eq!(
+        ann["duplicates"]["leaked_test_rows"],
+        exact["duplicates"]["leaked_test_rows"]
+    );
 }

@@ -12,7 +12,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::format::thousands;
 use crate::hub;
-use crate::label_issues::{NearDuplicates, near_duplicates};
+use crate::label_issues::{Method, NearDuplicates, Search, near_duplicates_with};
 use crate::runtime::{ClassifierSpec, Session};
 
 /// The near duplicates of every row of the data (indexed like `data.rows`).
@@ -22,8 +22,14 @@ pub struct Duplicates {
     pub model: String,
 }
 
-/// Embeds every row with `--embed-model` and finds their near duplicates.
-pub fn find(data: &Dataset, m: &ModelArgs, cache_root: Option<PathBuf>) -> Result<Duplicates> {
+/// Embeds every row with `--embed-model` and finds their near duplicates, with exact neighbour
+/// search up to `exact_up_to` rows and the HNSW index above.
+pub fn find(
+    data: &Dataset,
+    m: &ModelArgs,
+    cache_root: Option<PathBuf>,
+    exact_up_to: usize,
+) -> Result<Duplicates> {
     let model = m.source(ClassifierKind::Embed);
     // Only the embedding model is used: no head is trained.
     let spec = ClassifierSpec::Logistic {
@@ -34,7 +40,12 @@ pub fn find(data: &Dataset, m: &ModelArgs, cache_root: Option<PathBuf>) -> Resul
     let (mut session, _) = Session::pair(data, (spec, None), &opts, cache_root, m.text);
     let all = data.labelled(0..data.rows.len(), m.text);
     let (x, dim) = session.embeddings(&all, &hub::to_stderr())?;
-    let near = near_duplicates(&x, dim).map_err(|e| Error::input("--duplicates", e))?;
+    let search = Search {
+        exact_up_to,
+        ..Search::default()
+    };
+    let near =
+        near_duplicates_with(&x, dim, search).map_err(|e| Error::input("--duplicates", e))?;
     Ok(Duplicates {
         near,
         model: session.name(),
@@ -94,12 +105,37 @@ impl Duplicates {
         )
     }
 
+    /// How the neighbours were found, as the summary says it.
+    fn search_text(&self) -> String {
+        match self.near.neighbours {
+            Method::Exact => "exact neighbours".into(),
+            Method::Hnsw(r) => format!(
+                "approximate neighbours (HNSW), recall@{} {:.3} against exact search on {} sampled rows",
+                r.k,
+                r.at_k,
+                thousands(r.sampled)
+            ),
+        }
+    }
+
+    fn search_json(&self) -> serde_json::Value {
+        match self.near.neighbours {
+            Method::Exact => serde_json::json!({"method": "exact"}),
+            Method::Hnsw(r) => serde_json::json!({
+                "method": "hnsw",
+                format!("recall_at_{}", r.k): r.at_k,
+                "sampled": r.sampled,
+            }),
+        }
+    }
+
     pub fn text(&self, data: &Dataset, rows: &[usize]) -> String {
         let (near, conflicting, leaked) = self.counts(data, rows);
         format!(
-            "near duplicates (cleanlab Datalab's definition, from {} embeddings of all {} rows): {} of the checked rows have one, {} labelled unlike it; {} test rows have a near duplicate in train (leakage)",
+            "near duplicates (cleanlab Datalab's definition, from {} embeddings of all {} rows, {}): {} of the checked rows have one, {} labelled unlike it; {} test rows have a near duplicate in train (leakage)",
             self.model,
             thousands(data.rows.len()),
+            self.search_text(),
             thousands(near),
             thousands(conflicting),
             thousands(leaked)
@@ -114,6 +150,7 @@ impl Duplicates {
             "conflicting_label": conflicting,
             "leaked_test_rows": leaked,
             "median_nn_distance": self.near.median_nn_distance,
+            "neighbours": self.search_json(),
         })
     }
 }

@@ -47,7 +47,12 @@ pub fn run(
     }
     let rows = split_rows(data, args.split.as_deref())?;
     let dups = match args.duplicates {
-        true => Some(duplicates::find(data, m, cache_root.clone())?),
+        true => Some(duplicates::find(
+            data,
+            m,
+            cache_root.clone(),
+            args.exact_up_to,
+        )?),
         false => None,
     };
     let (session, _) = m.sessions(data, cache_root)?;

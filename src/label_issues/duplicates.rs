@@ -1,15 +1,15 @@
 //! Near duplicates as cleanlab 2.7.1's Datalab finds them (its `near_duplicate` issue manager, with
-//! its defaults): each row's [`NEIGHBOURS`] nearest rows by cosine distance (exact search), exact
+//! its defaults): each row's [`NEIGHBOURS`] nearest rows by cosine distance (exact search up to
+//! [`super::neighbours::EXACT_UP_TO`] rows, an HNSW index above: [`super::neighbours`]), exact
 //! duplicates put first at distance 0 (cleanlab's `correct_knn_graph`), and a row's near duplicates
 //! those of its neighbours closer than [`THRESHOLD`] × the median nearest-neighbour distance, made
 //! mutual. Each row also gets cleanlab's score, `1 - exp(-d / median)` of its nearest distance (0 for
 //! an exact duplicate; lower is more of a duplicate).
 //!
-//! Distances are computed from the rows' dot products in f32 (one matrix product per block of rows),
-//! so they agree with scikit-learn's float64 ones to about 1e-7; the sets are identical on cleanlab's
+//! Distances are computed from the rows' dot products in f32, so they agree with scikit-learn's float64 ones to about 1e-7; the sets are identical on cleanlab's
 //! goldens (tests/duplicates.rs, scripts/make_duplicate_goldens.py).
 
-use candle_core::{Device, Tensor};
+use super::neighbours::{self, List, Method, Search};
 
 /// Datalab's `k`.
 pub const NEIGHBOURS: usize = 10;
@@ -17,8 +17,6 @@ pub const NEIGHBOURS: usize = 10;
 pub const THRESHOLD: f64 = 0.13;
 /// cleanlab's `EPSILON`: the median distance is at least this (all rows exact duplicates).
 const EPSILON: f64 = 1e-6;
-/// Rows whose distances to every row are computed at once.
-const BLOCK: usize = 512;
 
 /// The near-duplicate check of every row.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +28,8 @@ pub struct NearDuplicates {
     pub score: Vec<f64>,
     /// Each row's near duplicates, ascending (empty for most rows).
     pub sets: Vec<Vec<usize>>,
+    /// Which search found the neighbours (and, for the index, its recall).
+    pub neighbours: Method,
 }
 
 impl NearDuplicates {
@@ -39,17 +39,26 @@ impl NearDuplicates {
     }
 }
 
-/// The check on `x`: `rows × dim` features, row-major (e.g. sentence embeddings). Needs at least
-/// [`NEIGHBOURS`] + 1 rows.
+/// The check on `x`: `rows × dim` features, row-major (e.g. sentence embeddings), with the default
+/// [`Search`] (exact up to 50,000 rows). Needs at least [`NEIGHBOURS`] + 1 rows.
 pub fn near_duplicates(x: &[f32], dim: usize) -> Result<NearDuplicates, String> {
+    near_duplicates_with(x, dim, Search::default())
+}
+
+/// The check on `x` with the neighbours found as `search` says.
+pub fn near_duplicates_with(
+    x: &[f32],
+    dim: usize,
+    search: Search,
+) -> Result<NearDuplicates, String> {
     let n = x.len() / dim.max(1);
     if n <= NEIGHBOURS || x.len() != n * dim {
         return Err(format!(
             "{n} rows: near duplicates need more than {NEIGHBOURS} (each row's {NEIGHBOURS} nearest rows are compared)"
         ));
     }
-    let mut neighbours =
-        nearest(x, n, dim).map_err(|e| format!("cannot compare the rows ({e})"))?;
+    let unit: Vec<f32> = x.chunks_exact(dim).flat_map(normalised).collect();
+    let (mut neighbours, method) = neighbours::nearest(&unit, dim, NEIGHBOURS, search)?;
     for set in exact_duplicate_sets(x, dim) {
         put_duplicates_first(&mut neighbours, &set);
     }
@@ -83,33 +92,8 @@ pub fn near_duplicates(x: &[f32], dim: usize) -> Result<NearDuplicates, String> 
         median_nn_distance,
         score,
         sets,
+        neighbours: method,
     })
-}
-
-/// Each row's [`NEIGHBOURS`] nearest other rows, (cosine distance, row), nearest first (equal
-/// distances by row).
-fn nearest(x: &[f32], n: usize, dim: usize) -> candle_core::Result<Vec<Vec<(f64, usize)>>> {
-    let unit: Vec<f32> = x.chunks_exact(dim).flat_map(normalised).collect();
-    let all = Tensor::from_vec(unit, (n, dim), &Device::Cpu)?;
-    let all_t = all.t()?.contiguous()?;
-    let mut out = Vec::with_capacity(n);
-    for start in (0..n).step_by(BLOCK) {
-        let rows = BLOCK.min(n - start);
-        let sims: Vec<Vec<f32>> = all.narrow(0, start, rows)?.matmul(&all_t)?.to_vec2()?;
-        for (offset, sim) in sims.iter().enumerate() {
-            let i = start + offset;
-            let mut d: Vec<(f64, usize)> = (sim.iter().enumerate())
-                .filter(|&(j, _)| j != i)
-                .map(|(j, &s)| ((1.0 - s as f64).clamp(0.0, 2.0), j))
-                .collect();
-            let by = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-            d.select_nth_unstable_by(NEIGHBOURS - 1, by);
-            d.truncate(NEIGHBOURS);
-            d.sort_unstable_by(by);
-            out.push(d);
-        }
-    }
-    Ok(out)
 }
 
 /// `v / ‖v‖` (a zero row stays zero, as scikit-learn's `normalize` leaves it).
@@ -137,7 +121,7 @@ fn exact_duplicate_sets(x: &[f32], dim: usize) -> Vec<Vec<usize>> {
 /// nearest neighbours at distance 0 (at most [`NEIGHBOURS`] of them: with more, the first
 /// `NEIGHBOURS + 1` rows of the set take each other and the rest take the first `NEIGHBOURS`),
 /// followed by its nearest rows outside the set.
-fn put_duplicates_first(neighbours: &mut [Vec<(f64, usize)>], set: &[usize]) {
+fn put_duplicates_first(neighbours: &mut [List], set: &[usize]) {
     let k = NEIGHBOURS;
     let first = &set[..set.len().min(k + 1)];
     for (position, &i) in set.iter().enumerate() {
@@ -149,7 +133,7 @@ fn put_duplicates_first(neighbours: &mut [Vec<(f64, usize)>], set: &[usize]) {
             .filter(|(_, j)| !set.contains(j))
             .copied()
             .take(k - same.len());
-        let mut row: Vec<(f64, usize)> = same.into_iter().map(|j| (0.0, j)).collect();
+        let mut row: List = same.into_iter().map(|j| (0.0, j)).collect();
         row.extend(others);
         neighbours[i] = row;
     }

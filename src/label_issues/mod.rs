@@ -14,15 +14,17 @@ pub mod error;
 pub mod filter;
 pub mod folds;
 mod found;
+mod hnsw;
 pub mod input;
 pub mod joint;
+pub mod neighbours;
 mod numeric;
 mod prune;
 mod rounding;
 pub mod scores;
 
 pub use count::{Estimation, num_label_issues};
-pub use duplicates::{NearDuplicates, near_duplicates};
+pub use duplicates::{NearDuplicates, near_duplicates, near_duplicates_with};
 pub use error::LabelIssuesError;
 pub use filter::{FilterBy, FilterOptions, find_label_issues, rank_label_issues, suggested_labels};
 pub use folds::stratified_folds;
@@ -32,4 +34,5 @@ pub use joint::{
     ConfidentJoint, calibrate_confident_joint, calibrated_confident_joint, confident_joint,
     estimate_joint, label_errors_per_class_pair,
 };
+pub use neighbours::{Method, Recall, Search};
 pub use scores::{ScoreMethod, confident_thresholds, label_quality_scores};

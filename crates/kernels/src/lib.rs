@@ -285,6 +285,28 @@ fn softmax(row: &mut [f32]) {
     row.iter_mut().for_each(|v| *v *= inv);
 }
 
+/// The dot product of two equally long rows (one accumulator per SIMD lane, so it vectorises): the
+/// cosine similarity of unit rows, which the approximate neighbour index compares millions of times.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx512bw",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len(), "rows of different lengths");
+    let mut acc = [0f32; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let tail: f32 = (ca.remainder().iter().zip(cb.remainder()))
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for ((s, &x), &y) in acc.iter_mut().zip(x).zip(y) {
+            *s += x * y;
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
 /// Float reductions do not vectorise on their own (the compiler may not reorder the additions):
 /// these keep one accumulator per SIMD lane.
 const LANES: usize = 16;

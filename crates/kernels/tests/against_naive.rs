@@ -1,7 +1,7 @@
 //! Each fused kernel against a straightforward f64 version of the same maths, on shapes that split
 //! unevenly across threads and sequences with padding.
 
-use reviewlens_kernels::{Act, Queries, add_layer_norm, attention, erf, exp, linear};
+use reviewlens_kernels::{Act, Queries, add_layer_norm, attention, dot, erf, exp, linear};
 
 /// Deterministic values in [-1, 1).
 fn values(n: usize, seed: u64) -> Vec<f32> {
@@ -148,4 +148,14 @@ fn exp_keeps_nan_and_saturates() {
     assert!(exp(-1000.0) < 1e-37);
     assert!(exp(1000.0) > 1e38 && exp(1000.0).is_finite());
     assert_eq!(exp(0.0), 1.0);
+}
+
+#[test]
+fn dot_is_the_plain_sum_of_products_at_every_length() {
+    // Lengths below, at and past a multiple of the 16 lanes, so the tail is used and skipped.
+    for n in [0, 1, 15, 16, 17, 384, 389] {
+        let (a, b) = (values(n, 11), values(n, 12));
+        let want: f64 = a.iter().zip(&b).map(|(&x, &y)| x as f64 * y as f64).sum();
+        assert_close(&[dot(&a, &b)], &[want], 1e-5, &format!("dot of {n}"));
+    }
 }
