@@ -97,16 +97,55 @@ pub fn exact(
             .copied()
             .collect();
         let rows = Tensor::from_vec(rows, (block.len(), dim), &Device::Cpu)?;
-        let sims: Vec<Vec<f32>> = rows.matmul(&all_t)?.to_vec2()?;
-        for (&q, sim) in block.iter().zip(&sims) {
-            let d: List = (sim.iter().enumerate())
-                .filter(|&(j, _)| j != q)
-                .map(|(j, &s)| (distance(s), j))
-                .collect();
-            out.push(closest(d, k));
-        }
+        let sims: Vec<f32> = rows.matmul(&all_t)?.flatten_all()?.to_vec1()?;
+        out.extend(closest_in_rows(block, &sims, n, k));
     }
     Ok(out)
+}
+
+/// Each query's `k` closest rows from its row of similarities (`sims`: one row of `n` per query),
+/// the queries split between the cores.
+fn closest_in_rows(queries: &[usize], sims: &[f32], n: usize, k: usize) -> Vec<List> {
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    let per = queries.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (queries.chunks(per).zip(sims.chunks(per * n)))
+            .map(|(qs, rows)| {
+                scope.spawn(move || {
+                    (qs.iter().zip(rows.chunks_exact(n)))
+                        .map(|(&q, sim)| closest_of(sim, q, k))
+                        .collect::<Vec<List>>()
+                })
+            })
+            .collect();
+        let lists = parts
+            .into_iter()
+            .map(|p| p.join().expect("no panic in a selection"));
+        lists.flatten().collect()
+    })
+}
+
+/// The `k` closest rows to query `q` (itself left out) from its similarities to every row: as
+/// `closest` orders them, keeping only the best `k` as it goes (most rows are rejected by one
+/// comparison with the worst kept).
+fn closest_of(sim: &[f32], q: usize, k: usize) -> List {
+    let mut best: List = Vec::with_capacity(k + 1);
+    for (j, &s) in sim.iter().enumerate() {
+        let candidate = (distance(s), j);
+        let full = best.len() == k;
+        if j == q || (full && !nearer(&candidate, &best[k - 1])) {
+            continue;
+        }
+        let at = best.partition_point(|b| nearer(b, &candidate));
+        best.insert(at, candidate);
+        best.truncate(k);
+    }
+    best
+}
+
+/// Whether `a` comes before `b`: nearer, or as near with a lower row.
+fn nearer(a: &(f64, usize), b: &(f64, usize)) -> bool {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)) == std::cmp::Ordering::Less
 }
 
 /// Cosine distance from the cosine similarity of two unit rows, clamped to [0, 2] as scikit-learn's.
@@ -163,4 +202,41 @@ fn sampled_rows(n: usize, sample: usize, seed: u64) -> Vec<usize> {
     rows.truncate(take);
     rows.sort_unstable();
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeping the best k as it goes picks what sorting every distance picks, ties and the
+    /// clamp at distance 0 included.
+    #[test]
+    fn the_running_selection_equals_the_full_sort() {
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            // Few distinct values, so ties are common; some above 1, as rounding gives.
+            ((state >> 33) % 7) as f32 / 6.0 + if state % 5 == 0 { 1e-6 } else { 0.0 }
+        };
+        for n in [1, 2, 11, 40, 300] {
+            let sim: Vec<f32> = (0..n).map(|_| next()).collect();
+            for k in [1, 3, 10] {
+                for q in [0, n / 2, n - 1] {
+                    let all: List = (sim.iter().enumerate())
+                        .filter(|&(j, _)| j != q)
+                        .map(|(j, &s)| (distance(s), j))
+                        .collect();
+                    assert_eq!(closest_of(&sim, q, k), closest(all, k), "n {n} k {k} q {q}");
+                }
+            }
+        }
+        let sims = [0.5f32, 0.9, 0.1, 0.2, 0.8, 0.3];
+        let lists = closest_in_rows(&[0, 1], &sims, 3, 1);
+        assert_eq!(
+            lists,
+            vec![vec![(distance(0.9), 1)], vec![(distance(0.3), 2)]]
+        );
+    }
 }
