@@ -3,39 +3,22 @@
 //! the file's ClassLabel names), and CSV/TSV with a header row. Fixtures are written here; every bad
 //! input is one line on stderr and exit code 2.
 
+#[path = "support/parquet.rs"]
+mod parquet_fixture;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
 use arrow::array::{
     ArrayRef, DictionaryArray, Int8Array, Int16Array, Int32Array, Int64Array, LargeStringArray,
-    RecordBatch, StringArray, StringViewArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
+    StringArray, StringViewArray, UInt8Array, UInt16Array, UInt32Array, UInt64Array,
 };
-use arrow::datatypes::{Field, Int8Type, Int16Type, Int32Type, Metadata, Schema, UInt8Type};
-use parquet::arrow::ArrowWriter;
+use arrow::datatypes::{Int8Type, Int16Type, Int32Type, UInt8Type};
 use reviewlens::data::{Columns, Dataset, load};
 
-const HF_META: &str = r#"{"info": {"features": {"label": {"names": ["negative", "positive"], "_type": "ClassLabel"}, "title": {"dtype": "string", "_type": "Value"}, "content": {"dtype": "string", "_type": "Value"}}}}"#;
-
 fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>, hf_meta: bool) {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-        .collect();
-    let mut schema = Schema::new(fields);
-    if hf_meta {
-        schema = schema.with_metadata(Metadata::from([("huggingface", HF_META)]));
-    }
-    let schema = Arc::new(schema);
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .unwrap();
-    let mut writer =
-        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    parquet_fixture::write_parquet(path, columns, hf_meta, None);
 }
 
 fn strings(v: &[Option<&str>]) -> ArrayRef {

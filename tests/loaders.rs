@@ -1,45 +1,28 @@
 //! Every data source, good and bad. Fixtures are written here, by the arrow/parquet writers; every bad
 //! input must give exactly one line on stderr, naming the file and the problem, and exit code 2.
 
+#[path = "support/parquet.rs"]
+mod parquet_fixture;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
-    StringViewArray, UInt8Array,
+    ArrayRef, Float64Array, Int32Array, Int64Array, LargeStringArray, StringArray, StringViewArray,
+    UInt8Array,
 };
-use arrow::datatypes::{Field, Metadata, Schema};
-use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use reviewlens::data::{Columns, Dataset, load};
 
-const HF_META: &str = r#"{"info": {"features": {"label": {"names": ["negative", "positive"], "_type": "ClassLabel"}, "title": {"dtype": "string", "_type": "Value"}, "content": {"dtype": "string", "_type": "Value"}}}}"#;
-
+/// With zstd and two rows per row group, so every file has several groups to decode.
 fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>, hf_meta: bool) {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-        .collect();
-    let mut schema = Schema::new(fields);
-    if hf_meta {
-        schema = schema.with_metadata(Metadata::from([("huggingface", HF_META)]));
-    }
-    let schema = Arc::new(schema);
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .unwrap();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .set_max_row_group_row_count(Some(2))
         .build();
-    let mut writer =
-        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, Some(props)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
+    parquet_fixture::write_parquet(path, columns, hf_meta, Some(props));
 }
 
 fn strings(v: &[&str]) -> ArrayRef {

@@ -3,6 +3,9 @@
 //! groups, the Hub's column types and metadata), read offline. The expected rows come straight from
 //! the permutation and the generator; only the needed row groups may be decoded.
 
+#[path = "support/parquet.rs"]
+mod parquet_fixture;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -18,7 +21,6 @@ const SHARD_ROWS: usize = 2_500;
 const TRAIN_SHARDS: usize = 4;
 const TEST_ROWS: usize = 3_000;
 const COMMIT: &str = "b2d4a6c8e0f1b2d4a6c8e0f1b2d4a6c8e0f1b2d4";
-const HF_META: &str = r#"{"info": {"features": {"label": {"names": ["negative", "positive"], "_type": "ClassLabel"}, "title": {"dtype": "string", "_type": "Value"}, "content": {"dtype": "string", "_type": "Value"}}}}"#;
 
 /// Row `i` of a split: its label and title are functions of its position.
 fn label(split: &str, i: usize) -> i64 {
@@ -36,7 +38,7 @@ fn write_shard(path: &Path, split: &str, start: usize, rows: usize) {
             Field::new("title", DataType::Utf8, true),
             Field::new("content", DataType::Utf8, true),
         ])
-        .with_metadata(Metadata::from([("huggingface", HF_META)])),
+        .with_metadata(Metadata::from([("huggingface", parquet_fixture::HF_META)])),
     );
     let range = start..start + rows;
     let columns: Vec<ArrayRef> = vec![
