@@ -98,19 +98,17 @@ fn sides(state: &mut State) -> impl Iterator<Item = (Side, &mut Predictions)> {
 
 /// Takes in a worker's report; new predictions can move rows in or out of a filtered or sorted view.
 pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
-    if let WorkerMsg::CrossValidated(result) = report {
-        // Its status lines are over: an unloaded model is idle again.
-        if matches!(state.preds.status, ModelStatus::Busy(_)) {
-            state.preds.status = ModelStatus::Idle;
+    let report = match report {
+        WorkerMsg::CrossValidated(result) => {
+            side_work_done(state);
+            return super::issues::cross_validated(state, result);
         }
-        return super::issues::cross_validated(state, result);
-    }
-    if let WorkerMsg::NearDuplicates(result) = report {
-        if matches!(state.preds.status, ModelStatus::Busy(_)) {
-            state.preds.status = ModelStatus::Idle;
+        WorkerMsg::NearDuplicates(result) => {
+            side_work_done(state);
+            return super::duplicates::found(state, result);
         }
-        return super::duplicates::found(state, result);
-    }
+        report => report,
+    };
     let State {
         preds,
         preds_b,
@@ -139,6 +137,14 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
     if reorder && state.shown_depends_on_predictions() {
         state.refresh_issues();
         state.rebuild_view();
+    }
+}
+
+/// Work beside classifying (cross-validation, near duplicates) is over: its status lines are too,
+/// so an unloaded model is idle again (a loaded one was reported ready just before).
+fn side_work_done(state: &mut State) {
+    if matches!(state.preds.status, ModelStatus::Busy(_)) {
+        state.preds.status = ModelStatus::Idle;
     }
 }
 
