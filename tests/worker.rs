@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use reviewlens::app::{Action, Command, Msg, Side, State, WorkerMsg, update};
 use reviewlens::hub::Status;
+use reviewlens::model::tokenize::{Encoded, Words};
 use reviewlens::model::{ModelSource, Prediction, RunOptions};
 use reviewlens::runtime::predictor::Predictor;
 use reviewlens::runtime::vectors::Pool;
@@ -236,6 +237,17 @@ impl Predict for PanicsOnPurpose {
     }
     fn take_warnings(&mut self) -> Vec<String> {
         self.0.take_warnings()
+    }
+    fn words(&self, text: &str) -> reviewlens::error::Result<Words> {
+        self.0.words(text)
+    }
+    /// Runs the whole input (a batch of one), then panics on the first batch of variants: a
+    /// model that fails mid-explanation.
+    fn probs(&mut self, batch: &[Encoded]) -> reviewlens::error::Result<Vec<Vec<f32>>> {
+        if batch.len() > 1 {
+            panic!("a panic on purpose, mid-explanation");
+        }
+        self.0.probs(batch)
     }
 }
 

@@ -40,7 +40,7 @@ impl NearDuplicates {
 }
 
 /// The check on `x`: `rows × dim` features, row-major (e.g. sentence embeddings), with the default
-/// [`Search`] (exact up to 50,000 rows). Needs at least [`NEIGHBOURS`] + 1 rows.
+/// [`Search`] (exact up to 400,000 rows). Needs at least [`NEIGHBOURS`] + 1 rows.
 pub fn near_duplicates(x: &[f32], dim: usize) -> Result<NearDuplicates, String> {
     near_duplicates_with(x, dim, Search::default())
 }
@@ -58,7 +58,7 @@ pub fn near_duplicates_with(
         ));
     }
     let unit: Vec<f32> = x.chunks_exact(dim).flat_map(normalised).collect();
-    let (mut neighbours, method) = neighbours::nearest(&unit, dim, NEIGHBOURS, search)?;
+    let (mut neighbours, method) = neighbours::nearest(&unit, dim, NEIGHBOURS, search);
     for set in exact_duplicate_sets(x, dim) {
         put_duplicates_first(&mut neighbours, &set);
     }

@@ -11,6 +11,7 @@
 pub mod count;
 pub mod duplicates;
 pub mod error;
+mod exact;
 pub mod filter;
 pub mod folds;
 mod found;

@@ -9,7 +9,7 @@ use candle_core::{D, DType, Device, Tensor};
 
 use super::bert;
 use super::files::{map_weights, misfit};
-use super::tokenize::{Encoded, TextTokenizer};
+use super::tokenize::{Encoded, TextTokenizer, Words};
 use super::{ModelFiles, RunOptions, device, load, memory, not_finite};
 use crate::error::{Error, Result};
 
@@ -143,6 +143,11 @@ impl Embedder {
 
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<Encoded>> {
         self.tokenizer.encode(texts)
+    }
+
+    /// `text`'s words and the model's input, each token with its word.
+    pub fn words(&self, text: &str) -> Result<Words> {
+        self.tokenizer.words(text)
     }
 
     /// One vector per text of a batch: in passes that fit the memory at hand, each padded to its

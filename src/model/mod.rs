@@ -129,6 +129,11 @@ impl Classifier {
         self.tokenizer.encode(texts)
     }
 
+    /// `text`'s words and the model's input, each token with its word.
+    pub fn words(&self, text: &str) -> Result<tokenize::Words> {
+        self.tokenizer.words(text)
+    }
+
     /// Runs one batch (padded to its longest text) and returns a prediction per text.
     pub fn predict(&self, batch: &[&Encoded]) -> Result<Vec<Prediction>> {
         let logits = self.logits(batch)?;

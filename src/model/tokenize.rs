@@ -9,7 +9,7 @@ use tokenizers::models::wordpiece::WordPiece;
 use tokenizers::normalizers::BertNormalizer;
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::processors::bert::BertProcessing;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::{OffsetReferential, OffsetType, PreTokenizer, Tokenizer, TruncationParams};
 
 use crate::error::{Error, Result};
 use crate::guard::contained;
@@ -20,6 +20,19 @@ pub struct Encoded {
     pub ids: Vec<u32>,
     /// The text had more tokens than the model was given.
     pub truncated: bool,
+}
+
+/// A text's words as the tokenizer splits it before its model does (BERT: on whitespace and
+/// punctuation, each punctuation mark a word of its own), and the model's (truncated) input with the
+/// word each token came from: transformers' `word_ids()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    /// Each word's byte range in the text, in order; words past the truncation included.
+    pub spans: Vec<(usize, usize)>,
+    /// What the model is given.
+    pub encoded: Encoded,
+    /// For each token of `encoded`, the index of its word in `spans` (`None`: a special token).
+    pub word_of_token: Vec<Option<u32>>,
 }
 
 pub struct TextTokenizer {
@@ -109,7 +122,7 @@ impl TextTokenizer {
             || {
                 texts
                     .iter()
-                    .map(|&text| self.encode_one(text))
+                    .map(|&text| self.encode_one(text, OffsetType::None))
                     .collect::<tokenizers::Result<Vec<_>>>()
             },
             "no message",
@@ -132,15 +145,59 @@ impl TextTokenizer {
 }
 
 impl TextTokenizer {
+    /// `text`'s words and the input the model is given, each token with its word.
+    pub fn words(&self, text: &str) -> Result<Words> {
+        let found = contained(
+            || -> tokenizers::Result<Words> {
+                let encoding = self.encode_one(text, OffsetType::Byte)?;
+                let normalized = (self.inner.get_added_vocabulary())
+                    .extract_and_normalize(self.inner.get_normalizer(), text);
+                let mut split = normalized;
+                if let Some(pre) = self.inner.get_pre_tokenizer() {
+                    pre.pre_tokenize(&mut split)?;
+                }
+                let splits = split.get_splits(OffsetReferential::Original, OffsetType::Byte);
+                Ok(Words {
+                    spans: splits.into_iter().map(|(_, span, _)| span).collect(),
+                    word_of_token: encoding.get_word_ids().to_vec(),
+                    encoded: Encoded {
+                        truncated: !encoding.get_overflowing().is_empty(),
+                        ids: encoding.get_ids().to_vec(),
+                    },
+                })
+            },
+            "no message",
+        );
+        let words = found
+            .map_err(|panic| {
+                Error::input(
+                    "tokenizer",
+                    format!(
+                        "crashed on a text ({panic}); the model's tokenizer.json cannot handle it"
+                    ),
+                )
+            })?
+            .map_err(|e| Error::input("tokenizer", format!("cannot split into words ({e})")))?;
+        Ok(words)
+    }
+
     /// A text's tokens, truncated. A huge text (a 10 MB review) is tokenized from growing
     /// prefixes that end a word, until one has more tokens than the length: the tokens kept are the
     /// whole text's (the normalizers and pre-tokenizers we load work word by word) at a fraction
     /// of the time and memory.
-    fn encode_one(&self, text: &str) -> tokenizers::Result<tokenizers::Encoding> {
+    /// `offsets`: `None` (the fastest) leaves out offsets and word ids.
+    fn encode_one(
+        &self,
+        text: &str,
+        offsets: OffsetType,
+    ) -> tokenizers::Result<tokenizers::Encoding> {
         let mut want = (self.max_length * 16).max(4096);
         loop {
             let prefix = word_prefix(text, want);
-            let encoding = self.inner.encode_fast(prefix, true)?;
+            let encoding = match offsets {
+                OffsetType::None => self.inner.encode_fast(prefix, true)?,
+                _ => self.inner.encode(prefix, true)?,
+            };
             if prefix.len() == text.len() || !encoding.get_overflowing().is_empty() {
                 return Ok(encoding);
             }

@@ -5,6 +5,7 @@ use super::vectors::{self, Shared};
 use super::worker::Predict;
 use crate::error::Result;
 use crate::model::heads::EmbedClassifier;
+use crate::model::tokenize::{Encoded, Words};
 use crate::model::{Classifier, Prediction, argmax, device};
 
 pub enum Predictor {
@@ -74,6 +75,26 @@ impl Predict for Predictor {
                     }
                 })
                 .collect()),
+        }
+    }
+
+    fn words(&self, text: &str) -> Result<Words> {
+        match self {
+            Predictor::Sequence(c) => c.words(text),
+            Predictor::Embedding { classifier, .. } => classifier.embedder.words(text),
+        }
+    }
+
+    /// Class probabilities of token sequences as they are (no cache: variants of one review are
+    /// seen once).
+    fn probs(&mut self, batch: &[Encoded]) -> Result<Vec<Vec<f32>>> {
+        let batch: Vec<&Encoded> = batch.iter().collect();
+        match self {
+            Predictor::Sequence(c) => Ok(c.predict(&batch)?.into_iter().map(|p| p.probs).collect()),
+            Predictor::Embedding { classifier, .. } => {
+                let vectors = classifier.embedder.embed(&batch)?;
+                Ok(vectors.iter().map(|v| classifier.head.probs(v)).collect())
+            }
         }
     }
 

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::guard::panic_message;
 use crate::hub::Status;
 use crate::model::Prediction;
+use crate::model::tokenize::{Encoded, Words};
 
 /// Where the worker's reports go.
 pub type Out = Arc<dyn Fn(WorkerMsg) + Send + Sync>;
@@ -56,6 +57,10 @@ pub trait Predict {
     fn classify(&mut self, rows: &[(u32, &str)]) -> Result<Vec<Prediction>>;
     /// Warnings (about caches) since the last call.
     fn take_warnings(&mut self) -> Vec<String>;
+    /// A text's words and the model's input, for an explanation.
+    fn words(&self, text: &str) -> Result<Words>;
+    /// Class probabilities of a batch of token sequences, in order.
+    fn probs(&mut self, batch: &[Encoded]) -> Result<Vec<Vec<f32>>>;
 }
 
 /// How the worker gets its classifier (and how results are kept); the I/O lives behind these.

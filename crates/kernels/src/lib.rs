@@ -132,6 +132,35 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
     unsafe { out.set_len(rows * n) };
 }
 
+/// `out = a · bᵀ` on this thread: every row of `a` against every row of `b`, both row-major with
+/// `dim` values a row; `out` is a.rows × b.rows, row-major. The caller splits the work between
+/// threads (the exact neighbour search runs one tile per task).
+pub fn products(a: &[f32], b: &[f32], dim: usize, out: &mut [f32]) {
+    let (m, n) = (a.len() / dim.max(1), b.len() / dim.max(1));
+    assert!(
+        a.len() == m * dim && b.len() == n * dim,
+        "rows are not dim long"
+    );
+    assert_eq!(out.len(), m * n, "out is not a.rows × b.rows");
+    if m == 0 || n == 0 || dim == 0 {
+        out.fill(0.0);
+        return;
+    }
+    // SAFETY: a is m × dim, b (read as its transpose, dim × n) n × dim and out m × n, all in bounds
+    // and out apart from both.
+    unsafe {
+        let lhs = View::rows(a.as_ptr(), m, dim, dim);
+        let rhs = View {
+            ptr: b.as_ptr(),
+            rows: dim,
+            cols: n,
+            row_step: 1,
+            col_step: dim,
+        };
+        matmul(out.as_mut_ptr(), n, lhs, rhs, 1.0);
+    }
+}
+
 /// Which query rows attention computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queries {
