@@ -311,6 +311,10 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                     workers.send(side, Request::Classify { job, rows, urgent });
                 }
                 Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
+                Command::Explain { side, job, row } => {
+                    let text = state.texts(&[row]).pop().map(|(_, t)| t).unwrap_or_default();
+                    workers.send(side, Request::Explain { job, row, text });
+                }
                 Command::NearDuplicates { side, rows } => {
                     let rows = state.labelled_texts(&rows);
                     workers.send(side, Request::NearDuplicates { rows });

@@ -37,6 +37,8 @@ pub enum Action {
     ToggleIssuesOnly,
     /// `D`: find the near duplicates of every row (on the worker).
     FindDuplicates,
+    /// `a`: word attributions and the smallest flip of the selected review (on the worker).
+    Explain,
     /// In the review: go to its `n`th near duplicate (Enter: the first, else back to the list).
     JumpDuplicate(u8),
     DetailDown,
@@ -202,6 +204,12 @@ pub enum Command {
     NearDuplicates {
         side: Side,
         rows: Vec<u32>,
+    },
+    /// Explain row `row` (an index into `data.rows`), answered with `WorkerMsg::Explained`.
+    Explain {
+        side: Side,
+        job: JobId,
+        row: u32,
     },
     /// Cross-validate a classifier that trains on the data over `rows` (indices into `data.rows`),
     /// answered with `WorkerMsg::CrossValidated`.

@@ -259,6 +259,10 @@ pub const BROWSE: Section = Section {
             "label issues (cleanlab): score column, likely label errors first / issues only",
         ),
         row(
+            &[b(&[ch('a')], Explain)],
+            "why: each word's push (left out in turn) and the smallest change that flips it",
+        ),
+        row(
             &[b(&[ch('D')], FindDuplicates)],
             "find near duplicates (embeddings; conflicting labels, test rows leaked into train)",
         ),

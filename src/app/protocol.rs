@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::explain::Explanation;
 use crate::model::Prediction;
 
 pub type JobId = u64;
@@ -54,6 +55,13 @@ pub enum WorkerMsg {
     /// Out-of-fold probabilities of the rows asked for (in the order asked), or why there are none
     /// (the classifier does not train on the data, the user stopped it, it failed).
     CrossValidated(Result<Vec<(u32, Vec<f32>)>, String>),
+    /// What is known of a review's explanation: after every batch, and at the end (`done`).
+    Explained {
+        job: JobId,
+        row: u32,
+        explanation: Explanation,
+        done: bool,
+    },
     /// The rows with near duplicates, each with those rows (ascending), or why there are none.
     NearDuplicates(Result<Vec<(u32, Vec<u32>)>, String>),
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::duplicates::Duplicates;
+use super::explanations::Explanations;
 use super::filters::{Cell, Filters};
 use super::issues::{LabelIssues, Probabilities};
 use super::keymap::Keymap;
@@ -150,6 +151,8 @@ pub struct State {
     pub label_issues: LabelIssues,
     /// `D`: near duplicates.
     pub duplicates: Duplicates,
+    /// `a`'s explanations.
+    pub explanations: Explanations,
 }
 
 impl State {
@@ -181,6 +184,7 @@ impl State {
             keys: Keymap::default(),
             label_issues: LabelIssues::default(),
             duplicates: Duplicates::default(),
+            explanations: Explanations::default(),
         };
         state.rebuild_view();
         state

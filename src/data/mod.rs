@@ -60,6 +60,14 @@ impl TextField {
         }
     }
 
+    /// Where the content starts in [`TextField::text`], in bytes.
+    pub fn content_offset(self, r: &Review) -> usize {
+        match self {
+            TextField::TitleContent if !r.title.is_empty() => r.title.len() + 2,
+            _ => 0,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             TextField::Content => "content",

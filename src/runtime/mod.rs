@@ -2,6 +2,7 @@
 //! loads a classifier and keeps its prediction cache, the loaded classifier itself (`Predictor`),
 //! training of embedding heads, and the embeddings shared between classifiers.
 
+pub mod explanations;
 pub mod predictor;
 pub mod session;
 pub mod spec;

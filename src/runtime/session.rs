@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::explanations;
 use super::predictor::Predictor;
 use super::spec::ClassifierSpec;
 use super::training;
@@ -13,6 +14,7 @@ use super::vectors::Pool;
 use super::worker::Backend;
 use crate::data::{Dataset, TextField};
 use crate::error::Result;
+use crate::explain::Explanation;
 use crate::hub::{HubEnv, Kind, Repo, Status};
 use crate::io::store::{CacheKey, Store};
 use crate::model::embed::Embedder;
@@ -240,6 +242,13 @@ impl Session {
         }
     }
 
+    /// Where explanations are cached, and under which key: the prediction cache's (the loaded
+    /// model's files); none with `--no-cache` or before the model is loaded.
+    fn explanation_key(&self) -> Option<(PathBuf, CacheKey)> {
+        let root = self.cache_root.clone()?;
+        Some((root, self.cache_key(self.files.as_ref()?)?))
+    }
+
     /// Opens the prediction store for `files`, returning what it holds.
     pub fn open_store(&mut self, files: &ModelFiles) -> (Vec<(u32, Prediction)>, Vec<String>) {
         let (Some(root), Some(key)) = (self.cache_root.clone(), self.cache_key(files)) else {
@@ -315,6 +324,22 @@ impl Backend for Session {
         status: &Status,
     ) -> Result<Vec<Vec<usize>>> {
         Session::near_duplicates(self, rows, status)
+    }
+
+    fn explained(&mut self, text: &str) -> Option<Explanation> {
+        let (root, key) = self.explanation_key()?;
+        explanations::read(&root, &key, text)
+    }
+
+    fn save_explanation(
+        &mut self,
+        text: &str,
+        explanation: &Explanation,
+    ) -> std::result::Result<(), String> {
+        match self.explanation_key() {
+            Some((root, key)) => explanations::write(&root, &key, text, explanation),
+            None => Ok(()),
+        }
     }
 
     fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {

@@ -4,6 +4,8 @@
 //! the worker reads new requests, so a cancel or a single "classify this row" waits one batch at most.
 //! A batch that panics fails its job with the panic's message; the worker goes on serving.
 
+mod explaining;
+
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -14,6 +16,8 @@ use crate::app::{JobId, WorkerMsg};
 use crate::error::{Error, Result};
 use crate::guard::panic_message;
 use crate::hub::Status;
+use crate::explain::Explanation;
+use explaining::Explaining;
 use crate::model::Prediction;
 use crate::model::tokenize::{Encoded, Words};
 
@@ -40,6 +44,13 @@ pub enum Request {
     /// The near duplicates among (row, text, label).
     NearDuplicates {
         rows: Vec<(u32, String, u32)>,
+    },
+    /// Word attributions and the smallest flip for one review's text; goes before every
+    /// classification job.
+    Explain {
+        job: JobId,
+        row: u32,
+        text: String,
     },
 }
 
@@ -96,6 +107,19 @@ pub trait Backend: Send + 'static {
         ))
     }
 
+    /// A complete explanation of `text` kept by an earlier run.
+    fn explained(&mut self, _text: &str) -> Option<Explanation> {
+        None
+    }
+    /// Keeps a complete explanation.
+    fn save_explanation(
+        &mut self,
+        _text: &str,
+        _explanation: &Explanation,
+    ) -> std::result::Result<(), String> {
+        Ok(())
+    }
+
     /// Keeps a batch of new predictions (called after every batch).
     fn save(&mut self, _predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
         Ok(())
@@ -148,6 +172,8 @@ struct Worker<B: Backend> {
     model: Option<B::Model>,
     urgent: VecDeque<Job>,
     batch: VecDeque<Job>,
+    /// Explanations go first: the user is looking at the review.
+    explains: VecDeque<Explaining>,
     /// The request channel is closed: finish what is queued (headless `predict` relies on it),
     /// then stop.
     closed: bool,
@@ -168,6 +194,7 @@ pub fn run(
         model: None,
         urgent: VecDeque::new(),
         batch: VecDeque::new(),
+        explains: VecDeque::new(),
         closed: false,
     };
     worker.deliver_cached();
@@ -181,7 +208,7 @@ impl<B: Backend> Worker<B> {
     /// is nothing left to do and nobody to ask for more.
     fn take_requests(&mut self, requests: &Receiver<Request>) -> bool {
         loop {
-            let idle = self.urgent.is_empty() && self.batch.is_empty();
+            let idle = self.urgent.is_empty() && self.batch.is_empty() && self.explains.is_empty();
             let request = match (self.closed, idle) {
                 (true, idle) => return !idle,
                 (false, true) => match requests.recv() {
@@ -214,9 +241,22 @@ impl<B: Backend> Worker<B> {
                 };
                 queue.push_back(Job::new(job, rows));
             }
+            Request::Explain { job, row, text } => self.explains.push_back(Explaining {
+                job,
+                row,
+                text,
+                explainer: None,
+            }),
             Request::CrossValidate { rows } => self.cross_validate(rows),
             Request::NearDuplicates { rows } => self.near_duplicates(rows),
             Request::Cancel { job } => {
+                if let Some(i) = self.explains.iter().position(|e| e.job == job) {
+                    self.explains.remove(i);
+                    (self.out)(WorkerMsg::Finished {
+                        job,
+                        cancelled: true,
+                    });
+                }
                 for queue in [&mut self.urgent, &mut self.batch] {
                     if let Some(i) = queue.iter().position(|j| j.id == job) {
                         queue.remove(i);
@@ -230,8 +270,12 @@ impl<B: Backend> Worker<B> {
         }
     }
 
-    /// Runs the next batch of the first urgent job, else of the first batch job.
+    /// Runs the next batch of the first explanation, else of the first urgent job, else of the
+    /// first batch job.
     fn run_batch(&mut self) {
+        if !self.explains.is_empty() {
+            return self.explain_batch();
+        }
         let Some(id) = self.queue().front().map(|j| j.id) else {
             return;
         };
@@ -298,9 +342,11 @@ impl<B: Backend> Worker<B> {
 
     /// Ends every queued job as cancelled (the user stopped the load they were waiting for).
     fn cancel_all(&mut self) {
-        for job in self.urgent.drain(..).chain(self.batch.drain(..)) {
+        let explains = self.explains.drain(..).map(|e| e.job);
+        let jobs = self.urgent.drain(..).chain(self.batch.drain(..)).map(|j| j.id);
+        for job in explains.chain(jobs).collect::<Vec<_>>() {
             (self.out)(WorkerMsg::Finished {
-                job: job.id,
+                job,
                 cancelled: true,
             });
         }
@@ -416,16 +462,21 @@ impl<B: Backend> Worker<B> {
     }
 }
 
-/// Classifies one batch; a panic inside becomes the batch's error (its message kept), so one bad
-/// input cannot take the worker, or the explorer waiting on it, down.
+/// Classifies one batch (see [`guarded`]).
 fn classify_guarded(
     model: &mut impl Predict,
     rows: &[(u32, String)],
 ) -> std::result::Result<Vec<(u32, Prediction)>, String> {
     let texts: Vec<(u32, &str)> = rows.iter().map(|(r, t)| (*r, t.as_str())).collect();
-    let result = catch_unwind(AssertUnwindSafe(|| model.classify(&texts)));
-    match result {
-        Ok(Ok(predictions)) => Ok(rows.iter().map(|(r, _)| *r).zip(predictions).collect()),
+    let predictions = guarded(|| model.classify(&texts))?;
+    Ok(rows.iter().map(|(r, _)| *r).zip(predictions).collect())
+}
+
+/// Runs one step of model work; a panic inside becomes the step's error (its message kept), so one
+/// bad input cannot take the worker, or the explorer waiting on it, down.
+pub(super) fn guarded<T>(step: impl FnOnce() -> Result<T>) -> std::result::Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(step)) {
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(e.to_string()),
         Err(panic) => Err(format!(
             "the classifier crashed ({})",

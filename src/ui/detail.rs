@@ -6,6 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
+use super::attribution::Shading;
 use super::style::Theme;
 use super::text::{clip, highlighted, one_line, paragraph_line, thousands};
 use super::wrap;
@@ -62,6 +63,7 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     }
     lines.extend(issue_line(state, row, theme));
     lines.extend(duplicate_line(state, row, theme));
+    lines.extend(super::attribution::lines(state, row, theme));
     lines.push(Line::default());
     lines
 }
@@ -260,17 +262,17 @@ pub fn draw_with(
         };
         block = block.title_bottom(Line::from(hint).right_aligned());
     }
-    let query = state.active_query();
+    let body = Body::new(state, row, theme);
     // The window's first lines come from the header while it is in view, else from the text.
     let (text, skip) = if top < header_lines {
         let below = (top + height).saturating_sub(header_lines);
         let (pieces, _) = measured.window(content, 0, below);
         let mut text = Text::from(header);
-        (text.lines).extend(pieces.iter().map(|p| body_line(p, query, theme)));
+        (text.lines).extend(pieces.iter().map(|p| body.line(p, content)));
         (text, top)
     } else {
         let (pieces, skip) = measured.window(content, top - header_lines, height);
-        let lines: Vec<Line> = pieces.iter().map(|p| body_line(p, query, theme)).collect();
+        let lines: Vec<Line> = pieces.iter().map(|p| body.line(p, content)).collect();
         (Text::from(lines), skip)
     };
     let paragraph = Paragraph::new(text).wrap(Wrap { trim: false });
@@ -278,8 +280,36 @@ pub fn draw_with(
     Some((row, max as u16))
 }
 
-/// A piece of the review's text as drawn: cleaned, tabs expanded, matches highlighted.
-fn body_line(piece: &str, query: Option<&Query>, theme: Theme) -> Line<'static> {
-    let line = paragraph_line(piece);
-    Line::from(highlighted(&line, query, Style::new(), theme.matched()))
+/// How the review's text is drawn: its words shaded by their scores once explained, else with the
+/// search's matches highlighted.
+struct Body<'a> {
+    query: Option<&'a Query>,
+    theme: Theme,
+    /// The explanation's shading, and where the content starts in the classified text.
+    shading: Option<(Shading, usize)>,
+}
+
+impl<'a> Body<'a> {
+    fn new(state: &'a State, row: usize, theme: Theme) -> Self {
+        let explained = state.explanations.of.get(&(row as u32));
+        let offset = state.text.content_offset(&state.data.rows[row]);
+        Body {
+            query: state.active_query(),
+            theme,
+            shading: explained.map(|e| (Shading::new(e, theme), offset)),
+        }
+    }
+
+    /// A piece of the content (a slice of `content`) as drawn: cleaned, tabs expanded, and shaded
+    /// or highlighted.
+    fn line(&self, piece: &str, content: &str) -> Line<'static> {
+        // Where the piece starts in the content (pieces are slices of it; an empty stand-in is not).
+        let at = (piece.as_ptr() as usize).checked_sub(content.as_ptr() as usize);
+        let at = at.filter(|&at| at + piece.len() <= content.len());
+        if let (Some((shading, offset)), Some(at)) = (&self.shading, at) {
+            return shading.line(piece, offset + at);
+        }
+        let line = paragraph_line(piece);
+        Line::from(highlighted(&line, self.query, Style::new(), self.theme.matched()))
+    }
 }

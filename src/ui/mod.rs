@@ -3,6 +3,7 @@
 //! `Theme` the program picks once at start (`set_theme`: none under NO_COLOR).
 
 mod alert;
+mod attribution;
 pub mod detail;
 pub mod help;
 pub mod list;

@@ -110,6 +110,23 @@ impl Theme {
         )
     }
 
+    /// A word of an explained review: `share` is its score over the largest one's, in [−1, 1]
+    /// (positive: toward the predicted class). With colour, its background: green toward, red
+    /// against, four steps of strength; without, `mark`ed words bold (toward) or underlined
+    /// (against).
+    pub fn attribution(self, share: f32, mark: bool) -> Style {
+        const TOWARD: [u8; 4] = [194, 157, 120, 83];
+        const AGAINST: [u8; 4] = [224, 217, 210, 203];
+        let step = ((share.abs() * 4.0).ceil() as usize).clamp(1, 4) - 1;
+        match (self.color, share >= 0.0) {
+            (true, true) => Style::new().fg(Color::Black).bg(Color::Indexed(TOWARD[step])),
+            (true, false) => Style::new().fg(Color::Black).bg(Color::Indexed(AGAINST[step])),
+            (false, true) if mark => Style::new().add_modifier(Modifier::BOLD),
+            (false, false) if mark => Style::new().add_modifier(Modifier::UNDERLINED),
+            (false, _) => Style::new(),
+        }
+    }
+
     /// The frame of an error message.
     pub fn error(self) -> Style {
         self.fg(Style::new(), Color::LightRed)

@@ -74,7 +74,7 @@ pub(super) fn view(state: &mut State) -> Vec<Command> {
 /// `x`: cancels the running batches (after the batch in flight), and stops a classifier that is
 /// still loading (training a head stops after its batch in flight).
 pub(super) fn cancel(state: &mut State) -> Vec<Command> {
-    let mut commands = Vec::new();
+    let mut commands = super::explain::cancel(state);
     for (side, preds) in sides(state) {
         if let Some(j) = &preds.job {
             commands.push(Command::Cancel { side, job: j.id });
@@ -106,6 +106,18 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         WorkerMsg::NearDuplicates(result) => {
             side_work_done(state);
             return super::duplicates::found(state, result);
+        }
+        WorkerMsg::Explained {
+            job,
+            row,
+            explanation,
+            done,
+        } => return super::explain::explained(state, (job, row), explanation, done),
+        WorkerMsg::Finished { job, cancelled } if super::explain::is_running(state, side, job) => {
+            return super::explain::finished(state, cancelled);
+        }
+        WorkerMsg::Failed { job, error } if super::explain::is_running(state, side, job) => {
+            return super::explain::failed(state, error);
         }
         report => report,
     };
@@ -215,8 +227,9 @@ fn take_report(
             return Some(Report::Error(format!("classification failed: {error}")));
         }
         WorkerMsg::Warning(w) => return Some(Report::Notice(w)),
-        // The label issues and near duplicates take these (`worker_report`).
-        WorkerMsg::CrossValidated(_) | WorkerMsg::NearDuplicates(_) => {}
+        // The label issues, near duplicates and explanations take these (`worker_report`).
+        WorkerMsg::CrossValidated(_) | WorkerMsg::NearDuplicates(_) | WorkerMsg::Explained { .. } => {
+        }
     }
     None
 }

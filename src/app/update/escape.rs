@@ -1,4 +1,5 @@
-//! Esc while browsing undoes one thing at a time, the most transient first: the search (and `&`), a
+//! Esc while browsing undoes one thing at a time, the most transient first: a running explanation,
+//! the search (and `&`), a
 //! cell filter, the mistakes (or A/B) filter, "label issues only", the label filter, the order, then
 //! a running batch. Only on
 //! a clean view does it quit, so a stray Esc never loses a filtered view.
@@ -9,6 +10,9 @@ use crate::app::filters::CompareFilter;
 use crate::app::state::{Order, State};
 
 pub(super) fn escape(state: &mut State) -> Vec<Command> {
+    if state.explanations.running.is_some() {
+        return super::explain::cancel(state);
+    }
     let filters = &mut state.filters;
     let cleared = if state.search.take().is_some() {
         filters.matches_only = false;

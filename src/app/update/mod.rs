@@ -7,6 +7,7 @@ mod complete;
 mod copy;
 mod duplicates;
 mod escape;
+mod explain;
 mod export;
 mod help;
 mod issues;
@@ -115,6 +116,7 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         | SearchCancel | NextMatch | PrevMatch | ToggleMatchesOnly => search::act(state, action),
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
+        Explain => return explain::start(state),
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),
