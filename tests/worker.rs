@@ -13,7 +13,8 @@ use std::time::Duration;
 use reviewlens::app::{Action, Command, Msg, Side, State, WorkerMsg, update};
 use reviewlens::hub::Status;
 use reviewlens::model::tokenize::{Encoded, Words};
-use reviewlens::model::{ModelSource, Prediction, RunOptions};
+use reviewlens::explain::Explanation;
+use reviewlens::model::{Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
 use reviewlens::runtime::predictor::Predictor;
 use reviewlens::runtime::vectors::Pool;
 use reviewlens::runtime::worker::{self, Backend, Predict, Request};
@@ -699,4 +700,115 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
         of(5).unwrap().contains(&15) && of(15).unwrap().contains(&5),
         "{sets:?}"
     );
+}
+
+const EXPLAINED: &str = "Great CD, but the second half is boring and the sound is thin. Would not buy again, sadly.";
+
+/// The worker's reports of one explanation job until it ends: every `Explained`, and whether it
+/// was cancelled.
+fn explained(rx: &Receiver<WorkerMsg>, job: u64) -> (Vec<(Explanation, bool)>, bool) {
+    let mut reports = Vec::new();
+    loop {
+        match next(rx) {
+            WorkerMsg::Explained {
+                job: j,
+                explanation,
+                done,
+                ..
+            } if j == job => reports.push((explanation, done)),
+            WorkerMsg::Finished { job: j, cancelled } if j == job => return (reports, cancelled),
+            WorkerMsg::Failed { job: j, error } if j == job => panic!("failed: {error}"),
+            _ => {}
+        }
+    }
+}
+
+/// An explanation streams in batch by batch (scores only ever added), ends complete and equal to
+/// the headless one, and is cached: a second worker answers it at once, from the file.
+#[test]
+fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
+    let cache = tempfile::tempdir().unwrap();
+    let (tx, rx) = start(backend(tiny_model(), Some(cache.path().into()), "d"), Some(4));
+    let explain = |tx: &std::sync::mpsc::Sender<Request>, job| {
+        tx.send(Request::Explain {
+            job,
+            row: 3,
+            text: EXPLAINED.into(),
+        })
+        .unwrap()
+    };
+    explain(&tx, 1);
+    let (reports, cancelled) = explained(&rx, 1);
+    assert!(!cancelled);
+    assert!(reports.len() > 3, "{} reports", reports.len());
+    let scored = |e: &Explanation| e.words.iter().filter(|w| w.score.is_some()).count();
+    assert!(reports.windows(2).all(|w| scored(&w[0].0) <= scored(&w[1].0)));
+    assert_eq!(reports.iter().filter(|(_, done)| *done).count(), 1);
+    let (last, done) = reports.last().unwrap();
+    assert!(*done && last.is_complete());
+    // The same as explaining it directly, in batches of 4.
+    let files = ModelFiles::from_dir(&tiny_model()).unwrap();
+    let c = Classifier::load(
+        &files,
+        &["negative".into(), "positive".into()],
+        &RunOptions::default(),
+    )
+    .unwrap();
+    let direct = reviewlens::explain::explain(c.words(EXPLAINED).unwrap(), 4, |b: &[Encoded]| {
+        Ok(c.predict(&b.iter().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|p| p.probs)
+            .collect())
+    })
+    .unwrap();
+    assert_eq!(last, &direct);
+    drop(tx);
+    let explain_files = std::fs::read_dir(cache.path().join("explain")).unwrap().count();
+    assert_eq!(explain_files, 1);
+    // A new worker over the same cache: one report, complete, before any model work.
+    let (tx, rx) = start(backend(tiny_model(), Some(cache.path().into()), "d"), Some(4));
+    explain(&tx, 2);
+    let (reports, _) = explained(&rx, 2);
+    assert_eq!(reports, vec![(direct, true)]);
+}
+
+/// `x` between batches ends the explanation, not done; a model that fails mid-explanation fails
+/// its job only, and the worker classifies the next request.
+#[test]
+fn an_explanation_can_be_stopped_and_a_failing_model_fails_only_its_job() {
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(1));
+    let text = EXPLAINED.to_owned();
+    tx.send(Request::Explain { job: 1, row: 0, text }).unwrap();
+    tx.send(Request::Cancel { job: 1 }).unwrap();
+    let (reports, cancelled) = explained(&rx, 1);
+    assert!(cancelled);
+    assert!(reports.iter().all(|(_, done)| !done));
+
+    let (tx2, rx2) = channel();
+    let out: worker::Out = Arc::new(move |m| {
+        let _ = tx2.send(m);
+    });
+    let requests = worker::spawn(Panicking(backend(tiny_model(), None, "d")), None, out);
+    let text = EXPLAINED.to_owned();
+    requests.send(Request::Explain { job: 7, row: 0, text }).unwrap();
+    let error = loop {
+        if let WorkerMsg::Failed { job: 7, error } = next(&rx2) {
+            break error;
+        }
+    };
+    assert!(error.contains("mid-explanation"), "{error}");
+    requests
+        .send(Request::Classify {
+            job: 8,
+            rows: rows(1),
+            urgent: true,
+        })
+        .unwrap();
+    loop {
+        match next(&rx2) {
+            WorkerMsg::Results { job: 8, predictions, .. } => break assert_eq!(predictions.len(), 1),
+            WorkerMsg::Failed { error, .. } => panic!("{error}"),
+            _ => {}
+        }
+    }
 }

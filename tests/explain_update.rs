@@ -1,0 +1,219 @@
+//! `a` in the explorer: asking the worker, taking in its reports as batches finish, stopping it
+//! (`x`, Esc), failures, stale reports, and the review pane's shading (colour, and marks without
+//! it). The explanations fed in are real ones: the tiny DistilBERT's, made by `explain::explain`
+//! (which tests/explain.rs holds to transformers).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use ratatui::style::{Color, Modifier};
+use reviewlens::app::{Action::*, Command, Msg, Side, State, WorkerMsg, update};
+use reviewlens::explain::{Explanation, explain};
+use reviewlens::model::tokenize::Encoded;
+use reviewlens::model::{Classifier, ModelFiles, RunOptions};
+use reviewlens::ui::snapshot::render;
+use reviewlens::ui::{Theme, draw_with};
+
+/// The tiny model's explanation of `text`.
+fn explanation_of(text: &str) -> Explanation {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models/distilbert-tiny");
+    let files = ModelFiles::from_dir(&dir).unwrap();
+    let labels = ["negative".into(), "positive".into()];
+    let c = Classifier::load(&files, &labels, &RunOptions::default()).unwrap();
+    explain(c.words(text).unwrap(), 8, |b: &[Encoded]| {
+        Ok(c.predict(&b.iter().collect::<Vec<_>>())?
+            .into_iter()
+            .map(|p| p.probs)
+            .collect())
+    })
+    .unwrap()
+}
+
+/// `a` on the selected row: the job it sends.
+fn ask(s: &mut State) -> (u64, u32) {
+    let commands = update(s, Explain.into());
+    match commands.last() {
+        Some(&Command::Explain {
+            side: Side::A,
+            job,
+            row,
+        }) => (job, row),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn report(s: &mut State, msg: WorkerMsg) {
+    update(s, Msg::Worker(Side::A, msg));
+}
+
+/// The selected row's text as the classifier sees it (content).
+fn text(s: &State) -> String {
+    s.data.rows[s.selected_row().unwrap()].content.clone()
+}
+
+#[test]
+fn a_explains_the_selected_review_as_the_worker_reports_it() {
+    let mut s = State::new(tiny(), (120, 30));
+    apply(&mut s, &[Down]);
+    let (job, row) = ask(&mut s);
+    assert_eq!(row, 1);
+    assert!(s.notice.as_deref().unwrap().contains("x stops it"));
+    assert!(render(&s).contains("explaining… (the whole review first)"));
+    let full = explanation_of(&text(&s));
+    // Part way: two words scored, no flip yet.
+    let mut partial = full.clone();
+    partial.flip = None;
+    for w in partial.words.iter_mut().skip(2) {
+        w.score = None;
+    }
+    let explained = |explanation, done| WorkerMsg::Explained {
+        job,
+        row,
+        explanation,
+        done,
+    };
+    report(&mut s, explained(partial, false));
+    let n = full.words.len();
+    assert!(render(&s).contains(&format!("scoring words: 2 of {n}… x stops")));
+    report(&mut s, explained(full.clone(), true));
+    let finished = WorkerMsg::Finished {
+        job,
+        cancelled: false,
+    };
+    report(&mut s, finished);
+    assert_eq!(s.explanations.running, None);
+    assert_eq!(s.explanations.of.get(&row), Some(&full));
+    let screen = render(&s);
+    assert!(screen.contains("pushed to "), "{screen}");
+    assert!(
+        screen.contains("flips it to") || screen.contains("no flip within"),
+        "{screen}"
+    );
+    // Asked again: nothing to run.
+    assert!(update(&mut s, Explain.into()).is_empty());
+}
+
+#[test]
+fn x_and_esc_stop_a_running_explanation_and_a_stale_report_is_dropped() {
+    let mut s = State::new(tiny(), (120, 30));
+    let (job, _) = ask(&mut s);
+    let commands = update(&mut s, CancelJob.into());
+    assert_eq!(commands, vec![Command::Cancel { side: Side::A, job }]);
+    report(
+        &mut s,
+        WorkerMsg::Finished {
+            job,
+            cancelled: true,
+        },
+    );
+    assert_eq!(s.notice.as_deref(), Some("explanation stopped"));
+    // Esc stops it before it clears anything else (the search stays).
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "great");
+    apply(&mut s, &[SearchConfirm]);
+    let (job2, row) = ask(&mut s);
+    let commands = update(&mut s, Escape.into());
+    assert_eq!(commands, vec![Command::Cancel { side: Side::A, job: job2 }]);
+    assert!(s.search.is_some());
+    // Another review asked for meanwhile: the first one's reports no longer count.
+    apply(&mut s, &[Down]);
+    let (job3, row3) = ask(&mut s);
+    assert_ne!((job3, row3), (job2, row));
+    let stale = explanation_of("Great CD");
+    report(
+        &mut s,
+        WorkerMsg::Explained {
+            job: job2,
+            row,
+            explanation: stale,
+            done: true,
+        },
+    );
+    assert!(!s.explanations.of.contains_key(&row));
+}
+
+#[test]
+fn a_failed_explanation_says_why_and_the_explorer_goes_on() {
+    let mut s = State::new(tiny(), (120, 30));
+    let (job, _) = ask(&mut s);
+    let error = "the classifier crashed (out of memory)".to_owned();
+    report(&mut s, WorkerMsg::Failed { job, error });
+    assert_eq!(s.explanations.running, None);
+    let screen = render(&s);
+    assert!(screen.contains("explanation failed: the classifier crashed"), "{screen}");
+    apply(&mut s, &[Down]);
+    assert_eq!(s.selected, 1);
+}
+
+/// Where `word` starts on screen (its first cell), searching from the bottom: in the review's text,
+/// below the header's list of top words.
+fn cell_of(buffer: &ratatui::buffer::Buffer, word: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    for y in (0..area.height).rev() {
+        let line: String = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        if let Some(at) = line.find(&format!(" {word} ")).or_else(|| line.find(&format!(" {word}."))) {
+            let x = line[..at + 1].chars().count() as u16;
+            return Some((x, y));
+        }
+    }
+    None
+}
+
+#[test]
+fn words_are_shaded_by_score_and_marked_without_colour() {
+    let mut s = State::new(tiny(), (120, 30));
+    apply(&mut s, &[Down]);
+    let (job, row) = ask(&mut s);
+    let e = explanation_of(&text(&s));
+    let top = e.ranked()[0];
+    let content = text(&s);
+    let word = &content[e.words[top].start..e.words[top].end];
+    report(
+        &mut s,
+        WorkerMsg::Explained {
+            job,
+            row,
+            explanation: e.clone(),
+            done: true,
+        },
+    );
+    for theme in [Theme::COLOR, Theme::PLAIN] {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+        terminal.draw(|f| {
+            draw_with(&s, f, theme);
+        })
+        .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let (x, y) = cell_of(&buffer, word).unwrap_or_else(|| panic!("{word} on screen"));
+        let cell = &buffer[(x, y)];
+        match theme == Theme::COLOR {
+            // The largest score: the strongest step toward the predicted class.
+            true => assert_eq!(cell.bg, Color::Indexed(83), "{word}"),
+            false => {
+                assert_eq!(cell.bg, Color::Reset);
+                assert!(cell.modifier.contains(Modifier::BOLD), "{word}");
+            }
+        }
+    }
+}
+
+/// The review pane of an explained bundled review (text snapshot; colours are checked above).
+#[test]
+fn an_explained_review_on_screen() {
+    let mut s = State::new(bundled(), (120, 40));
+    let (job, row) = ask(&mut s);
+    let explanation = explanation_of(&text(&s));
+    report(
+        &mut s,
+        WorkerMsg::Explained {
+            job,
+            row,
+            explanation,
+            done: true,
+        },
+    );
+    insta::assert_snapshot!("explained_review", render(&s));
+}
