@@ -317,6 +317,10 @@ pub enum Command {
     /// out-of-sample probabilities: the classifier's predictions, or K-fold cross-validated ones for
     /// --classifier embed (its head would otherwise have trained on the rows). Prints a summary.
     LabelIssues(LabelIssuesArgs),
+    /// Why the classifier said what it did, for chosen reviews: each word's score (the predicted
+    /// class's probability lost when the word is left out) and the smallest set of top words whose
+    /// removal flips the label. Prints a summary per review, or every word with --json / --output.
+    Explain(ExplainArgs),
     /// Print the explorer's first screen as plain text, without a terminal (for docs and scripts).
     Snapshot {
         /// Columns of the screen drawn.
@@ -326,6 +330,34 @@ pub enum Command {
         #[arg(long, default_value_t = 40)]
         height: u16,
     },
+}
+
+/// `reviewlens explain`'s options.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["rows", "mistakes"])))]
+pub struct ExplainArgs {
+    /// The split the rows are in [default: test, when there is one; else the first].
+    #[arg(long)]
+    pub split: Option<String>,
+    /// These rows of the split (their row_index, as the explorer lists them): 1,5,9.
+    #[arg(long, value_delimiter = ',', value_name = "ROWS")]
+    pub rows: Vec<u64>,
+    /// The split's N most confident mistakes (the split is classified first; cached predictions
+    /// are reused).
+    #[arg(long, value_name = "N")]
+    pub mistakes: Option<usize>,
+    /// Also write the explanations: .jsonl (one object per review, as --json) or .parquet / .csv /
+    /// .tsv (one row per word: split, row_index, label, predicted, word_index, word, start, score,
+    /// in_flip).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print the explanations as one JSON array instead of the summary: per review its prediction,
+    /// every word with character offsets into `text` and its score, and the flip.
+    #[arg(long)]
+    pub json: bool,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `reviewlens label-issues`' options; the names are cleanlab's.

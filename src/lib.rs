@@ -51,6 +51,7 @@ pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
         }
         Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
         Some(Command::LabelIssues(args)) => commands::label_issues::run(&data, m, &args, cache),
+        Some(Command::Explain(args)) => commands::explain::run(&data, m, &args, cache),
         Some(Command::Sample { output, force }) => commands::sample::run(&data, &output, force),
         Some(Command::Predict {
             split,

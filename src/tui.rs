@@ -312,7 +312,11 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                 }
                 Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
                 Command::Explain { side, job, row } => {
-                    let text = state.texts(&[row]).pop().map(|(_, t)| t).unwrap_or_default();
+                    let text = state
+                        .texts(&[row])
+                        .pop()
+                        .map(|(_, t)| t)
+                        .unwrap_or_default();
                     workers.send(side, Request::Explain { job, row, text });
                 }
                 Command::NearDuplicates { side, rows } => {

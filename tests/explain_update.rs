@@ -115,7 +115,13 @@ fn x_and_esc_stop_a_running_explanation_and_a_stale_report_is_dropped() {
     apply(&mut s, &[SearchConfirm]);
     let (job2, row) = ask(&mut s);
     let commands = update(&mut s, Escape.into());
-    assert_eq!(commands, vec![Command::Cancel { side: Side::A, job: job2 }]);
+    assert_eq!(
+        commands,
+        vec![Command::Cancel {
+            side: Side::A,
+            job: job2
+        }]
+    );
     assert!(s.search.is_some());
     // Another review asked for meanwhile: the first one's reports no longer count.
     apply(&mut s, &[Down]);
@@ -142,7 +148,10 @@ fn a_failed_explanation_says_why_and_the_explorer_goes_on() {
     report(&mut s, WorkerMsg::Failed { job, error });
     assert_eq!(s.explanations.running, None);
     let screen = render(&s);
-    assert!(screen.contains("explanation failed: the classifier crashed"), "{screen}");
+    assert!(
+        screen.contains("explanation failed: the classifier crashed"),
+        "{screen}"
+    );
     apply(&mut s, &[Down]);
     assert_eq!(s.selected, 1);
 }
@@ -153,7 +162,10 @@ fn cell_of(buffer: &ratatui::buffer::Buffer, word: &str) -> Option<(u16, u16)> {
     let area = buffer.area;
     for y in (0..area.height).rev() {
         let line: String = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
-        if let Some(at) = line.find(&format!(" {word} ")).or_else(|| line.find(&format!(" {word}."))) {
+        if let Some(at) = line
+            .find(&format!(" {word} "))
+            .or_else(|| line.find(&format!(" {word}.")))
+        {
             let x = line[..at + 1].chars().count() as u16;
             return Some((x, y));
         }
@@ -182,10 +194,11 @@ fn words_are_shaded_by_score_and_marked_without_colour() {
     for theme in [Theme::COLOR, Theme::PLAIN] {
         let mut terminal =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
-        terminal.draw(|f| {
-            draw_with(&s, f, theme);
-        })
-        .unwrap();
+        terminal
+            .draw(|f| {
+                draw_with(&s, f, theme);
+            })
+            .unwrap();
         let buffer = terminal.backend().buffer().clone();
         let (x, y) = cell_of(&buffer, word).unwrap_or_else(|| panic!("{word} on screen"));
         let cell = &buffer[(x, y)];

@@ -11,9 +11,9 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use reviewlens::app::{Action, Command, Msg, Side, State, WorkerMsg, update};
+use reviewlens::explain::Explanation;
 use reviewlens::hub::Status;
 use reviewlens::model::tokenize::{Encoded, Words};
-use reviewlens::explain::Explanation;
 use reviewlens::model::{Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
 use reviewlens::runtime::predictor::Predictor;
 use reviewlens::runtime::vectors::Pool;
@@ -702,7 +702,8 @@ fn the_worker_finds_near_duplicates_with_the_neighbours_model() {
     );
 }
 
-const EXPLAINED: &str = "Great CD, but the second half is boring and the sound is thin. Would not buy again, sadly.";
+const EXPLAINED: &str =
+    "Great CD, but the second half is boring and the sound is thin. Would not buy again, sadly.";
 
 /// The worker's reports of one explanation job until it ends: every `Explained`, and whether it
 /// was cancelled.
@@ -728,7 +729,10 @@ fn explained(rx: &Receiver<WorkerMsg>, job: u64) -> (Vec<(Explanation, bool)>, b
 #[test]
 fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
     let cache = tempfile::tempdir().unwrap();
-    let (tx, rx) = start(backend(tiny_model(), Some(cache.path().into()), "d"), Some(4));
+    let (tx, rx) = start(
+        backend(tiny_model(), Some(cache.path().into()), "d"),
+        Some(4),
+    );
     let explain = |tx: &std::sync::mpsc::Sender<Request>, job| {
         tx.send(Request::Explain {
             job,
@@ -742,7 +746,11 @@ fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
     assert!(!cancelled);
     assert!(reports.len() > 3, "{} reports", reports.len());
     let scored = |e: &Explanation| e.words.iter().filter(|w| w.score.is_some()).count();
-    assert!(reports.windows(2).all(|w| scored(&w[0].0) <= scored(&w[1].0)));
+    assert!(
+        reports
+            .windows(2)
+            .all(|w| scored(&w[0].0) <= scored(&w[1].0))
+    );
     assert_eq!(reports.iter().filter(|(_, done)| *done).count(), 1);
     let (last, done) = reports.last().unwrap();
     assert!(*done && last.is_complete());
@@ -763,10 +771,15 @@ fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
     .unwrap();
     assert_eq!(last, &direct);
     drop(tx);
-    let explain_files = std::fs::read_dir(cache.path().join("explain")).unwrap().count();
+    let explain_files = std::fs::read_dir(cache.path().join("explain"))
+        .unwrap()
+        .count();
     assert_eq!(explain_files, 1);
     // A new worker over the same cache: one report, complete, before any model work.
-    let (tx, rx) = start(backend(tiny_model(), Some(cache.path().into()), "d"), Some(4));
+    let (tx, rx) = start(
+        backend(tiny_model(), Some(cache.path().into()), "d"),
+        Some(4),
+    );
     explain(&tx, 2);
     let (reports, _) = explained(&rx, 2);
     assert_eq!(reports, vec![(direct, true)]);
@@ -778,7 +791,12 @@ fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
 fn an_explanation_can_be_stopped_and_a_failing_model_fails_only_its_job() {
     let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(1));
     let text = EXPLAINED.to_owned();
-    tx.send(Request::Explain { job: 1, row: 0, text }).unwrap();
+    tx.send(Request::Explain {
+        job: 1,
+        row: 0,
+        text,
+    })
+    .unwrap();
     tx.send(Request::Cancel { job: 1 }).unwrap();
     let (reports, cancelled) = explained(&rx, 1);
     assert!(cancelled);
@@ -790,7 +808,13 @@ fn an_explanation_can_be_stopped_and_a_failing_model_fails_only_its_job() {
     });
     let requests = worker::spawn(Panicking(backend(tiny_model(), None, "d")), None, out);
     let text = EXPLAINED.to_owned();
-    requests.send(Request::Explain { job: 7, row: 0, text }).unwrap();
+    requests
+        .send(Request::Explain {
+            job: 7,
+            row: 0,
+            text,
+        })
+        .unwrap();
     let error = loop {
         if let WorkerMsg::Failed { job: 7, error } = next(&rx2) {
             break error;
@@ -806,7 +830,11 @@ fn an_explanation_can_be_stopped_and_a_failing_model_fails_only_its_job() {
         .unwrap();
     loop {
         match next(&rx2) {
-            WorkerMsg::Results { job: 8, predictions, .. } => break assert_eq!(predictions.len(), 1),
+            WorkerMsg::Results {
+                job: 8,
+                predictions,
+                ..
+            } => break assert_eq!(predictions.len(), 1),
             WorkerMsg::Failed { error, .. } => panic!("{error}"),
             _ => {}
         }

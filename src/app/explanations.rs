@@ -45,7 +45,11 @@ pub fn top_words(data: &Dataset, text: &str, e: &Explanation) -> String {
             .take(TOP_WORDS)
             .map(|&w| format!("{} ({})", word(text, e, w), signed(score(w))))
             .collect();
-        if named.is_empty() { "none".into() } else { named.join(", ") }
+        if named.is_empty() {
+            "none".into()
+        } else {
+            named.join(", ")
+        }
     };
     let toward = listed(&mut ranked.iter().filter(|&&w| score(w) > 0.0));
     let against = listed(&mut ranked.iter().rev().filter(|&&w| score(w) < 0.0));
@@ -69,7 +73,10 @@ pub fn flip_line(data: &Dataset, text: &str, e: &Explanation, running: bool) -> 
     let scored = e.words.iter().filter(|w| w.score.is_some()).count();
     let beyond = match e.beyond {
         0 => String::new(),
-        n => format!(" · {} words past the model's input, not scored", thousands(n)),
+        n => format!(
+            " · {} words past the model's input, not scored",
+            thousands(n)
+        ),
     };
     let state = match &e.flip {
         Some(Flip::Flipped { words, to, prob }) => {

@@ -109,7 +109,7 @@ fn classify(
 
 /// What stderr says while the worker runs: its steps, the model once loaded, and a progress line
 /// (redrawn in place on a terminal, a few lines a minute in a log).
-struct Progress {
+pub(super) struct Progress {
     total: usize,
     done: usize,
     tty: bool,
@@ -119,7 +119,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize) -> Self {
+    pub(super) fn new(total: usize) -> Self {
         let tty = std::io::stderr().is_terminal();
         let every = Duration::from_millis(if tty { 100 } else { 2000 });
         Progress {
@@ -131,7 +131,7 @@ impl Progress {
         }
     }
 
-    fn show(&mut self, report: WorkerMsg) {
+    pub(super) fn show(&mut self, report: WorkerMsg) {
         match report {
             WorkerMsg::Status(s) => eprintln!("{s}"),
             WorkerMsg::Warning(w) => eprintln!("reviewlens: warning: {w}"),

@@ -5,6 +5,7 @@ pub mod check;
 mod classify;
 mod duplicates;
 pub mod eval;
+pub mod explain;
 pub mod label_issues;
 pub mod predict;
 pub mod sample;

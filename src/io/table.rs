@@ -66,6 +66,17 @@ pub fn write_columns(
     write_bytes(path, &bytes, force)
 }
 
+/// Text made by the caller (JSON lines, say), written as [`write_columns`] writes.
+pub fn write_text(
+    path: &Path,
+    inputs: &crate::data::Inputs,
+    text: &str,
+    force: bool,
+) -> Result<()> {
+    super::output::refuse_inputs(path, inputs)?;
+    write_bytes(path, text.as_bytes(), force)
+}
+
 /// `bytes` to `path` atomically; an existing file replaced only with `force`.
 fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let existing = if force {

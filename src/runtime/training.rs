@@ -268,7 +268,10 @@ fn write_sets(path: &Path, key: &CacheKey, sets: &[Vec<usize>]) -> std::result::
 }
 
 /// A cache file: `value` as JSON, its folder made, written atomically.
-pub(super) fn write_json(path: &Path, value: &impl serde::Serialize) -> std::result::Result<(), String> {
+pub(super) fn write_json(
+    path: &Path,
+    value: &impl serde::Serialize,
+) -> std::result::Result<(), String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {} ({e})", dir.display()))?;

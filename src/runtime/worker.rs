@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 
 use crate::app::{JobId, WorkerMsg};
 use crate::error::{Error, Result};
+use crate::explain::Explanation;
 use crate::guard::panic_message;
 use crate::hub::Status;
-use crate::explain::Explanation;
-use explaining::Explaining;
 use crate::model::Prediction;
 use crate::model::tokenize::{Encoded, Words};
+use explaining::Explaining;
 
 /// Where the worker's reports go.
 pub type Out = Arc<dyn Fn(WorkerMsg) + Send + Sync>;
@@ -343,7 +343,11 @@ impl<B: Backend> Worker<B> {
     /// Ends every queued job as cancelled (the user stopped the load they were waiting for).
     fn cancel_all(&mut self) {
         let explains = self.explains.drain(..).map(|e| e.job);
-        let jobs = self.urgent.drain(..).chain(self.batch.drain(..)).map(|j| j.id);
+        let jobs = self
+            .urgent
+            .drain(..)
+            .chain(self.batch.drain(..))
+            .map(|j| j.id);
         for job in explains.chain(jobs).collect::<Vec<_>>() {
             (self.out)(WorkerMsg::Finished {
                 job,

@@ -310,6 +310,11 @@ impl<'a> Body<'a> {
             return shading.line(piece, offset + at);
         }
         let line = paragraph_line(piece);
-        Line::from(highlighted(&line, self.query, Style::new(), self.theme.matched()))
+        Line::from(highlighted(
+            &line,
+            self.query,
+            Style::new(),
+            self.theme.matched(),
+        ))
     }
 }

@@ -119,8 +119,12 @@ impl Theme {
         const AGAINST: [u8; 4] = [224, 217, 210, 203];
         let step = ((share.abs() * 4.0).ceil() as usize).clamp(1, 4) - 1;
         match (self.color, share >= 0.0) {
-            (true, true) => Style::new().fg(Color::Black).bg(Color::Indexed(TOWARD[step])),
-            (true, false) => Style::new().fg(Color::Black).bg(Color::Indexed(AGAINST[step])),
+            (true, true) => Style::new()
+                .fg(Color::Black)
+                .bg(Color::Indexed(TOWARD[step])),
+            (true, false) => Style::new()
+                .fg(Color::Black)
+                .bg(Color::Indexed(AGAINST[step])),
             (false, true) if mark => Style::new().add_modifier(Modifier::BOLD),
             (false, false) if mark => Style::new().add_modifier(Modifier::UNDERLINED),
             (false, _) => Style::new(),

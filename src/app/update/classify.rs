@@ -228,8 +228,9 @@ fn take_report(
         }
         WorkerMsg::Warning(w) => return Some(Report::Notice(w)),
         // The label issues, near duplicates and explanations take these (`worker_report`).
-        WorkerMsg::CrossValidated(_) | WorkerMsg::NearDuplicates(_) | WorkerMsg::Explained { .. } => {
-        }
+        WorkerMsg::CrossValidated(_)
+        | WorkerMsg::NearDuplicates(_)
+        | WorkerMsg::Explained { .. } => {}
     }
     None
 }

@@ -18,7 +18,11 @@ pub(super) fn start(state: &mut State) -> Vec<Command> {
         state.notice = Some("explaining this review… x stops it".into());
         return Vec::new();
     }
-    if explanations.of.get(&row).is_some_and(Explanation::is_complete) {
+    if explanations
+        .of
+        .get(&row)
+        .is_some_and(Explanation::is_complete)
+    {
         state.notice = Some("explained: the words and the flip are in the review pane".into());
         return Vec::new();
     }
@@ -69,7 +73,11 @@ pub(super) fn explained(
         return;
     }
     if done {
-        let text = state.texts(&[row]).pop().map(|(_, t)| t).unwrap_or_default();
+        let text = state
+            .texts(&[row])
+            .pop()
+            .map(|(_, t)| t)
+            .unwrap_or_default();
         state.notice = Some(flip_line(&state.data, &text, &explanation, false));
     }
     state.explanations.of.insert(row, explanation);
