@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod data;
+pub mod editor;
 pub mod error;
 pub mod explain;
 pub mod format;
@@ -76,7 +77,8 @@ fn explore(
         .with_keys(keys)
         .with_model(session.name())
         .with_text(m.text)
-        .with_home(dirs::home_dir());
+        .with_home(dirs::home_dir())
+        .with_editor(editor_env());
     if let Some(b) = &session_b {
         state = state.with_compare(b.name());
     }
@@ -115,4 +117,15 @@ fn load_data(args: &cli::DataArgs) -> Result<data::Dataset> {
         }
         None => data::load_sampled(args.data.as_deref(), &columns, &sampling),
     }
+}
+
+/// The editor `E` opens a review in: $VISUAL, else $EDITOR (as git and less choose); none set (or
+/// empty): the line editor.
+fn editor_env() -> Option<String> {
+    let var = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v: &String| !v.trim().is_empty())
+    };
+    var("VISUAL").or_else(|| var("EDITOR"))
 }

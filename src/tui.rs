@@ -283,21 +283,56 @@ async fn event_loop(
         };
         if let Some(msg) = msg {
             dirty = true;
-            if !carry_out(terminal, &mut state, msg, &workers)? {
+            let mut flow = carry_out(terminal, &mut state, msg, &workers)?;
+            if let Flow::Edit { row, text } = flow {
+                // crossterm's reader thread would take the keys meant for the editor: stop it.
+                drop(events);
+                let editor = state.editor.clone().unwrap_or_default();
+                let text = edit_in_terminal(terminal, &editor, &text)?;
+                events = EventStream::new();
+                flow = carry_out(terminal, &mut state, Msg::Edited { row, text }, &workers)?;
+            }
+            if flow == Flow::Quit {
                 return Ok(());
             }
         }
     }
 }
 
+/// What the event loop does after a message.
+#[derive(Debug, PartialEq)]
+enum Flow {
+    Go,
+    Quit,
+    /// Open row `row`'s `text` in the user's editor (the loop holds the terminal's input).
+    Edit {
+        row: u32,
+        text: String,
+    },
+}
+
+/// The terminal handed to the user's `editor` on `text`, then taken back and redrawn: the edited
+/// text, or why there is none.
+fn edit_in_terminal(
+    terminal: &mut Term,
+    editor: &str,
+    text: &str,
+) -> Result<std::result::Result<String, String>> {
+    restore();
+    let edited = crate::editor::edit(editor, text);
+    redraw(terminal)?;
+    Ok(edited)
+}
+
 /// Runs `msg` through `update` and carries out the commands it returns; a command's outcome (an
-/// export's) comes back as a message of its own. `false` when the user quit.
-fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers) -> Result<bool> {
+/// export's) comes back as a message of its own.
+fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers) -> Result<Flow> {
     let mut queue = VecDeque::from([msg]);
     while let Some(msg) = queue.pop_front() {
         for command in update(state, msg) {
             match command {
-                Command::Quit => return Ok(false),
+                Command::Quit => return Ok(Flow::Quit),
+                Command::EditText { row, text } => return Ok(Flow::Edit { row, text }),
                 Command::Suspend => suspend(terminal)?,
                 Command::Redraw => redraw(terminal)?,
                 Command::Copy { text } => copy(terminal, &text)?,
@@ -311,12 +346,20 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
                     workers.send(side, Request::Classify { job, rows, urgent });
                 }
                 Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
-                Command::Explain { side, job, row } => {
-                    let text = state
-                        .texts(&[row])
-                        .pop()
-                        .map(|(_, t)| t)
-                        .unwrap_or_default();
+                Command::Explain {
+                    side,
+                    job,
+                    row,
+                    text,
+                } => {
+                    let own = || {
+                        state
+                            .texts(&[row])
+                            .pop()
+                            .map(|(_, t)| t)
+                            .unwrap_or_default()
+                    };
+                    let text = text.unwrap_or_else(own);
                     workers.send(side, Request::Explain { job, row, text });
                 }
                 Command::NearDuplicates { side, rows } => {
@@ -341,7 +384,7 @@ fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers
             }
         }
     }
-    Ok(true)
+    Ok(Flow::Go)
 }
 
 /// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::*;
 use ratatui::style::{Color, Modifier};
-use reviewlens::app::{Action::*, Command, Msg, Side, State, WorkerMsg, update};
+use reviewlens::app::{Action::*, Command, Mode, Msg, Side, State, WorkerMsg, update};
 use reviewlens::explain::{Explanation, explain};
 use reviewlens::model::tokenize::Encoded;
 use reviewlens::model::{Classifier, ModelFiles, RunOptions};
@@ -39,6 +39,7 @@ fn ask(s: &mut State) -> (u64, u32) {
             side: Side::A,
             job,
             row,
+            text: None,
         }) => (job, row),
         other => panic!("{other:?}"),
     }
@@ -229,4 +230,122 @@ fn an_explained_review_on_screen() {
         },
     );
     insta::assert_snapshot!("explained_review", render(&s));
+}
+
+/// `E` without an editor: the line editor holds the review's text; Enter sends the edit to be
+/// explained (never the data), and its prediction shows beside the original's.
+#[test]
+fn e_edits_a_review_in_the_line_editor_and_predicts_the_edit() {
+    let mut s = State::new(tiny(), (120, 30));
+    apply(&mut s, &[Down, EditReview]);
+    let Mode::EditText { input, row } = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert_eq!((input.as_str(), *row), ("The case was cracked.", 1));
+    apply(&mut s, &[EditBackspace, EditBackspace]);
+    type_text_edit(&mut s, "d and the battery died");
+    let commands = update(&mut s, EditConfirm.into());
+    let edited = "The case was cracked and the battery died".to_owned();
+    let job = match commands.as_slice() {
+        [
+            Command::Explain {
+                side: Side::A,
+                job,
+                row: 1,
+                text: Some(t),
+            },
+        ] if *t == edited => *job,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        s.data.rows[1].content, "The case was cracked.",
+        "the data never changes"
+    );
+    let e = explanation_of(&edited);
+    report(
+        &mut s,
+        WorkerMsg::Explained {
+            job,
+            row: 1,
+            explanation: e.clone(),
+            done: true,
+        },
+    );
+    report(
+        &mut s,
+        WorkerMsg::Finished {
+            job,
+            cancelled: false,
+        },
+    );
+    assert_eq!(
+        s.explanations.edited.as_ref().unwrap().explanation,
+        Some(e.clone())
+    );
+    assert!(
+        !s.explanations.of.contains_key(&1),
+        "the original's explanation is apart"
+    );
+    let screen = render(&s);
+    let predicted = s.data.label_name(e.predicted).to_owned();
+    assert!(
+        screen.contains(&format!("edited text predicted {predicted}")),
+        "{screen}"
+    );
+    assert!(screen.contains("the original"), "{screen}");
+    // Unchanged text: nothing to run; Esc cancels.
+    apply(&mut s, &[EditReview]);
+    apply(&mut s, &[EditCancel]);
+    assert_eq!(s.mode, Mode::Browse);
+    assert!(
+        update(
+            &mut s,
+            Msg::Edited {
+                row: 1,
+                text: Ok("The case was cracked.".into())
+            }
+        )
+        .is_empty()
+    );
+    assert!(s.notice.as_deref().unwrap().contains("unchanged"));
+}
+
+/// `E` with $EDITOR: the edge is asked to open the text; what comes back is explained, and an
+/// editor that failed says why.
+#[test]
+fn e_with_an_editor_asks_the_edge_and_takes_its_answer() {
+    let mut s = State::new(tiny(), (120, 30)).with_editor(Some("vi".into()));
+    let commands = update(&mut s, EditReview.into());
+    let text = s.data.rows[0].content.clone();
+    assert_eq!(commands, vec![Command::EditText { row: 0, text }]);
+    let commands = update(
+        &mut s,
+        Msg::Edited {
+            row: 0,
+            text: Ok("Awful.".into()),
+        },
+    );
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::Explain { text: Some(t), .. }] if t == "Awful."
+    ));
+    update(
+        &mut s,
+        Msg::Edited {
+            row: 0,
+            text: Err("vi exited with exit status: 1".into()),
+        },
+    );
+    assert!(
+        s.alert
+            .as_deref()
+            .unwrap()
+            .contains("the editor failed: vi exited")
+    );
+}
+
+fn type_text_edit(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, EditInput(c).into());
+    }
 }

@@ -39,6 +39,12 @@ pub enum Action {
     FindDuplicates,
     /// `a`: word attributions and the smallest flip of the selected review (on the worker).
     Explain,
+    /// `E`: edit the selected review's text ($EDITOR, else the line editor) and predict it.
+    EditReview,
+    EditInput(char),
+    EditBackspace,
+    EditConfirm,
+    EditCancel,
     /// In the review: go to its `n`th near duplicate (Enter: the first, else back to the list).
     JumpDuplicate(u8),
     DetailDown,
@@ -152,6 +158,11 @@ pub enum Msg {
     /// Time for the next slice of a search too large to run in one go (the event loop sends it
     /// when no input is waiting).
     SearchStep,
+    /// The text row `row` was edited into, or why the editor failed.
+    Edited {
+        row: u32,
+        text: Result<String, String>,
+    },
 }
 
 /// Which classifier: A (`--classifier`) or B (`--compare`).
@@ -205,11 +216,18 @@ pub enum Command {
         side: Side,
         rows: Vec<u32>,
     },
-    /// Explain row `row` (an index into `data.rows`), answered with `WorkerMsg::Explained`.
+    /// Explain row `row` (an index into `data.rows`): its text, or `text` (an edit of it);
+    /// answered with `WorkerMsg::Explained`.
     Explain {
         side: Side,
         job: JobId,
         row: u32,
+        text: Option<String>,
+    },
+    /// Open `text` (row `row`'s) in the user's editor; answered with `Msg::Edited`.
+    EditText {
+        row: u32,
+        text: String,
     },
     /// Cross-validate a classifier that trains on the data over `rows` (indices into `data.rows`),
     /// answered with `WorkerMsg::CrossValidated`.

@@ -13,19 +13,50 @@ use crate::format::thousands;
 pub struct Explanations {
     /// Each explained row's explanation, as far as it has got.
     pub of: HashMap<u32, Explanation>,
-    /// The explanation being made, and for which row.
-    pub running: Option<(JobId, u32)>,
+    /// The explanation being made (one at a time: the one asked for last is the one looked at).
+    pub running: Option<Running>,
     /// Why a row's explanation failed.
     pub failed: HashMap<u32, String>,
+    /// `E`: the last edit of a review, predicted and explained.
+    pub edited: Option<Edited>,
+}
+
+/// The explanation on the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Running {
+    pub job: JobId,
+    pub row: u32,
+    /// Of the edited text (`Explanations::edited`), not of the row's own.
+    pub edited: bool,
+}
+
+/// A review's text as the user edited it (the data never changes), and what the classifier makes
+/// of it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Edited {
+    pub row: u32,
+    pub text: String,
+    pub explanation: Option<Explanation>,
+    pub failed: Option<String>,
 }
 
 /// Words listed on each side of the top words line.
 pub const TOP_WORDS: usize = 3;
 
 impl Explanations {
-    /// Whether row `row`'s explanation is being made.
+    /// Whether row `row`'s own explanation is being made.
     pub fn is_running(&self, row: u32) -> bool {
-        self.running.is_some_and(|(_, r)| r == row)
+        self.running.is_some_and(|r| r.row == row && !r.edited)
+    }
+
+    /// Whether row `row`'s edited text is being explained.
+    pub fn is_running_edit(&self, row: u32) -> bool {
+        self.running.is_some_and(|r| r.row == row && r.edited)
+    }
+
+    /// The edit of row `row`, if it is the one edited last.
+    pub fn edit_of(&self, row: u32) -> Option<&Edited> {
+        self.edited.as_ref().filter(|e| e.row == row)
     }
 }
 

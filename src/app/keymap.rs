@@ -263,6 +263,10 @@ pub const BROWSE: Section = Section {
             "why: each word's push (left out in turn) and the smallest change that flips it",
         ),
         row(
+            &[b(&[ch('E')], EditReview)],
+            "edit the review's text ($EDITOR, else a line editor) and predict it, with its words",
+        ),
+        row(
             &[b(&[ch('D')], FindDuplicates)],
             "find near duplicates (embeddings; conflicting labels, test rows leaked into train)",
         ),
@@ -504,6 +508,17 @@ pub const JUMP: Section = Section {
     )],
 };
 
+pub const EDIT: Section = Section {
+    title: "editing a review's text (E without $EDITOR)",
+    rows: &[row(
+        &[
+            b(&[plain(KeyCode::Enter)], EditConfirm),
+            b(&[plain(KeyCode::Esc)], EditCancel),
+        ],
+        "predict the edited text / cancel (the data never changes)",
+    )],
+};
+
 pub const DETAIL: Section = Section {
     title: "in the review",
     rows: &[
@@ -544,8 +559,8 @@ pub const DETAIL: Section = Section {
 };
 
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 8] = [
-    &BROWSE, &DETAIL, &SEARCH, &JUMP, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
+pub const SECTIONS: [&Section; 9] = [
+    &BROWSE, &DETAIL, &SEARCH, &JUMP, &EDIT, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
 ];
 
 /// The action a key means in `section`'s table, with the keys in force.
@@ -593,6 +608,7 @@ fn key_action(keys: &Keymap, e: &KeyEvent, mode: &Mode) -> Option<Action> {
         Mode::Search { .. } => find(&SEARCH).or_else(|| text(SearchInput, SearchBackspace)),
         Mode::PickCell(_) => find(&PICK_CELL),
         Mode::Jump { .. } => find(&JUMP).or_else(|| text(JumpInput, JumpBackspace)),
+        Mode::EditText { .. } => find(&EDIT).or_else(|| text(EditInput, EditBackspace)),
         Mode::Export { .. } => find(&EXPORT)
             .filter(|a| *a != Overwrite(true))
             .or_else(|| text(ExportInput, ExportBackspace)),
@@ -616,7 +632,7 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
         // A paste goes into the open prompt whole; with none open it is dropped, never typed.
         Event::Paste(text) => matches!(
             mode,
-            Mode::Search { .. } | Mode::Export { .. } | Mode::Jump { .. }
+            Mode::Search { .. } | Mode::Export { .. } | Mode::Jump { .. } | Mode::EditText { .. }
         )
         .then(|| Msg::Paste(text.clone())),
         Event::Key(key) if key.kind != KeyEventKind::Release => {

@@ -23,7 +23,7 @@ mod update;
 pub use crate::format::thousands;
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use duplicates::{DuplicateCounts, Duplicates};
-pub use explanations::{Explanations, flip_line, signed, top_words};
+pub use explanations::{Edited, Explanations, Running, flip_line, signed, top_words};
 pub use filters::{Cell, CompareFilter, Filters};
 pub use find::{find_ci, matching};
 pub use issues::{Issues, LabelIssues, Probabilities, RowIssue};

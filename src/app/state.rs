@@ -83,6 +83,11 @@ pub enum Mode {
     Jump {
         input: Prompt,
     },
+    /// Editing row `row`'s text in the line editor (`E` without $EDITOR).
+    EditText {
+        input: Prompt,
+        row: u32,
+    },
     /// The export's file exists: y overwrites, anything else goes back to the name.
     ConfirmOverwrite {
         input: Prompt,
@@ -151,8 +156,10 @@ pub struct State {
     pub label_issues: LabelIssues,
     /// `D`: near duplicates.
     pub duplicates: Duplicates,
-    /// `a`'s explanations.
+    /// `a`'s explanations, and `E`'s edit.
     pub explanations: Explanations,
+    /// The command `E` opens a review in ($VISUAL or $EDITOR); the line editor when `None`.
+    pub editor: Option<String>,
 }
 
 impl State {
@@ -185,6 +192,7 @@ impl State {
             label_issues: LabelIssues::default(),
             duplicates: Duplicates::default(),
             explanations: Explanations::default(),
+            editor: None,
         };
         state.rebuild_view();
         state
@@ -216,6 +224,11 @@ impl State {
     }
 
     /// The keys in force, from the config file.
+    pub fn with_editor(mut self, editor: Option<String>) -> Self {
+        self.editor = editor.filter(|e| !e.trim().is_empty());
+        self
+    }
+
     pub fn with_keys(mut self, keys: Keymap) -> Self {
         self.keys = keys;
         self

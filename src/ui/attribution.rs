@@ -16,8 +16,72 @@ const FAINT: f32 = 0.1;
 const MARKED: usize = 3;
 
 /// The explanation's lines for the detail pane's header: the top words, then the flip (or how far
-/// the work is), or why there is none.
+/// the work is), or why there is none; then the same for the review's edited text, if it has one.
 pub fn lines(state: &State, row: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = own_lines(state, row, theme);
+    lines.extend(edit_lines(state, row, theme));
+    lines
+}
+
+/// Characters of an edited text shown above its explanation.
+const EDIT_SHOWN: usize = 300;
+
+/// `E`'s edit of the review: the edited text's prediction beside the original's, its words and
+/// its flip.
+fn edit_lines(state: &State, row: usize, theme: Theme) -> Vec<Line<'static>> {
+    let r = row as u32;
+    let Some(edit) = state.explanations.edit_of(r) else {
+        return Vec::new();
+    };
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let name = |c: u32| state.data.label_name(c).to_owned();
+    let original = match (state.preds.get(row), state.explanations.of.get(&r)) {
+        (Some(p), _) => format!("{} {:.2}", name(p.label), p.probs[p.label as usize]),
+        (None, Some(e)) => format!("{} {:.2}", name(e.predicted), e.probs[e.predicted as usize]),
+        (None, None) => "not classified".into(),
+    };
+    let shown = super::text::clip(&edit.text, EDIT_SHOWN);
+    let more = if shown.len() < edit.text.len() {
+        "…"
+    } else {
+        ""
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "edited (E again to change it): \"{}{more}\"",
+            super::text::one_line(shown)
+        ),
+        dim,
+    ))];
+    let head = match (&edit.explanation, &edit.failed) {
+        (_, Some(error)) => {
+            let text = format!("edited text: explanation failed: {error}");
+            return [lines, vec![Line::from(Span::styled(text, theme.wrong()))]].concat();
+        }
+        (None, None) => "edited text: predicting…".to_owned(),
+        (Some(e), None) => format!(
+            "edited text predicted {} {:.2} · the original {original}",
+            name(e.predicted),
+            e.probs[e.predicted as usize]
+        ),
+    };
+    lines.push(Line::from(Span::styled(
+        head,
+        Style::new().add_modifier(Modifier::BOLD),
+    )));
+    if let Some(e) = &edit.explanation {
+        let running = state.explanations.is_running_edit(r);
+        lines.push(Line::from(top_words(&state.data, &edit.text, e)));
+        lines.push(Line::from(Span::styled(
+            flip_line(&state.data, &edit.text, e, running),
+            dim,
+        )));
+    }
+    lines
+}
+
+/// The row's own explanation.
+fn own_lines(state: &State, row: usize, theme: Theme) -> Vec<Line<'static>> {
     let r = row as u32;
     let ex = &state.explanations;
     if let Some(error) = ex.failed.get(&r) {

@@ -68,6 +68,7 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
             export(state, input, (base, theme), room)
         }
         Mode::Jump { input } => jump(input, base, room),
+        Mode::EditText { input, .. } => edit(input, base, room),
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
         Mode::Browse | Mode::Help | Mode::Detail => (browse(state, base, theme), None),
     };
@@ -168,6 +169,21 @@ fn jump(input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
         ),
     ];
     (parts, Some(columns(2 + at)))
+}
+
+/// The line editor of `E`.
+fn edit(input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
+    const LEAD: &str = "edit: ";
+    let (shown, at) = prompt_text(input, room.saturating_sub(LEAD.len()), 0);
+    let parts = vec![
+        part(Rank::Must, format!("{LEAD}{shown}"), base),
+        joined(
+            Rank::Hint,
+            "  Enter predict · Esc cancel",
+            base.add_modifier(Modifier::DIM),
+        ),
+    ];
+    (parts, Some(columns(LEAD.len() + at)))
 }
 
 /// The overwrite question, after the file name.

@@ -1,8 +1,8 @@
-//! `a`: asking the worker to explain the selected review, taking in what it reports as batches
-//! finish, and stopping it (`x`, Esc).
+//! `a`: asking the worker to explain the selected review (or, for `E`, its edited text), taking in
+//! what it reports as batches finish, and stopping it (`x`, Esc).
 
 use crate::app::action::{Command, Side};
-use crate::app::explanations::flip_line;
+use crate::app::explanations::{Running, flip_line};
 use crate::app::protocol::JobId;
 use crate::app::state::State;
 use crate::explain::Explanation;
@@ -26,22 +26,31 @@ pub(super) fn start(state: &mut State) -> Vec<Command> {
         state.notice = Some("explained: the words and the flip are in the review pane".into());
         return Vec::new();
     }
-    // One explanation at a time: the one asked for last is the one looked at.
-    let mut commands = cancel(state);
-    let job = state.preds.new_job();
-    let explanations = &mut state.explanations;
-    explanations.running = Some((job, row));
     explanations.failed.remove(&row);
     explanations.of.remove(&row);
+    let commands = run(state, row, None);
     state.notice = Some(format!(
         "explaining {}:{}: each word left out in turn, on the worker · x stops it",
         state.data.split_of(row as usize),
         thousands(state.data.rows[row as usize].row_index as usize)
     ));
+    commands
+}
+
+/// Stops what runs and explains row `row`'s text, or `edited` text of it.
+pub(super) fn run(state: &mut State, row: u32, edited: Option<String>) -> Vec<Command> {
+    let mut commands = cancel(state);
+    let job = state.preds.new_job();
+    state.explanations.running = Some(Running {
+        job,
+        row,
+        edited: edited.is_some(),
+    });
     commands.push(Command::Explain {
         side: Side::A,
         job,
         row,
+        text: edited,
     });
     commands
 }
@@ -49,7 +58,7 @@ pub(super) fn start(state: &mut State) -> Vec<Command> {
 /// Stops the running explanation, if any (the worker ends it after its batch in flight).
 pub(super) fn cancel(state: &mut State) -> Vec<Command> {
     match state.explanations.running {
-        Some((job, _)) => {
+        Some(Running { job, .. }) => {
             state.notice = Some("stopping the explanation after the current batch…".into());
             vec![Command::Cancel { side: Side::A, job }]
         }
@@ -59,7 +68,7 @@ pub(super) fn cancel(state: &mut State) -> Vec<Command> {
 
 /// Whether `job` on `side` is the running explanation.
 pub(super) fn is_running(state: &State, side: Side, job: JobId) -> bool {
-    side == Side::A && state.explanations.running.is_some_and(|(j, _)| j == job)
+    side == Side::A && state.explanations.running.is_some_and(|r| r.job == job)
 }
 
 /// What the worker knows so far of an explanation (a stale job's report is dropped).
@@ -69,28 +78,42 @@ pub(super) fn explained(
     explanation: Explanation,
     done: bool,
 ) {
-    if !is_running(state, Side::A, job) {
+    let Some(running) = state
+        .explanations
+        .running
+        .filter(|r| r.job == job && r.row == row)
+    else {
         return;
-    }
-    if done {
-        let text = state
+    };
+    let text = match (running.edited, &state.explanations.edited) {
+        (true, Some(edit)) => edit.text.clone(),
+        _ => state
             .texts(&[row])
             .pop()
             .map(|(_, t)| t)
-            .unwrap_or_default();
+            .unwrap_or_default(),
+    };
+    if done {
         state.notice = Some(flip_line(&state.data, &text, &explanation, false));
     }
-    state.explanations.of.insert(row, explanation);
+    match (running.edited, &mut state.explanations.edited) {
+        (true, Some(edit)) => edit.explanation = Some(explanation),
+        _ => drop(state.explanations.of.insert(row, explanation)),
+    }
 }
 
 /// The running explanation's job is over: finished (its last report came just before) or
 /// stopped.
 pub(super) fn finished(state: &mut State, cancelled: bool) {
-    let Some((_, row)) = state.explanations.running.take() else {
+    let Some(running) = state.explanations.running.take() else {
         return;
     };
     if cancelled {
-        state.notice = Some(match state.explanations.of.contains_key(&row) {
+        let any = match running.edited {
+            true => (state.explanations.edited.as_ref()).is_some_and(|e| e.explanation.is_some()),
+            false => state.explanations.of.contains_key(&running.row),
+        };
+        state.notice = Some(match any {
             true => "explanation stopped: the words scored so far stay in the review pane".into(),
             false => "explanation stopped".into(),
         });
@@ -98,10 +121,14 @@ pub(super) fn finished(state: &mut State, cancelled: bool) {
 }
 
 pub(super) fn failed(state: &mut State, error: String) {
-    if let Some((_, row)) = state.explanations.running.take() {
-        let text = format!("explanation failed: {error}");
-        state.explanations.failed.insert(row, error);
-        state.notice = Some(text.clone());
-        state.alert = Some(text);
+    let Some(running) = state.explanations.running.take() else {
+        return;
+    };
+    let text = format!("explanation failed: {error}");
+    match (running.edited, &mut state.explanations.edited) {
+        (true, Some(edit)) => edit.failed = Some(error),
+        _ => drop(state.explanations.failed.insert(running.row, error)),
     }
+    state.notice = Some(text.clone());
+    state.alert = Some(text);
 }

@@ -6,6 +6,7 @@ mod classify;
 mod complete;
 mod copy;
 mod duplicates;
+mod edit;
 mod escape;
 mod explain;
 mod export;
@@ -59,6 +60,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.search_step();
             Vec::new()
         }
+        Msg::Edited { row, text } => edit::edited(state, row, text),
     }
 }
 
@@ -82,7 +84,7 @@ fn controls_as_spaces(text: &str) -> String {
 fn edit_prompt(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     match &mut state.mode {
         Mode::Search { .. } => search::edit(state, edit),
-        Mode::Export { input } | Mode::Jump { input } => edit(input),
+        Mode::Export { input } | Mode::Jump { input } | Mode::EditText { input, .. } => edit(input),
         _ => {}
     }
 }
@@ -117,6 +119,9 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         Explain => return explain::start(state),
+        EditReview | EditInput(_) | EditBackspace | EditConfirm | EditCancel => {
+            return edit::act(state, action);
+        }
         ClassifySelected => return classify::selected(state),
         ClassifyView => return classify::view(state),
         CancelJob => return classify::cancel(state),
