@@ -349,3 +349,121 @@ fn type_text_edit(s: &mut State, text: &str) {
         update(s, EditInput(c).into());
     }
 }
+
+/// `w`: words ranked by their scores summed over the explained rows in view (counted once per
+/// row they appear in), Enter filters to a word, `a` explains the rest one job per row, `x` stops.
+#[test]
+fn the_words_pane_ranks_filters_and_explains_the_rest() {
+    let mut s = State::new(tiny(), (120, 30));
+    update(&mut s, ToggleWords.into());
+    assert_eq!(s.mode, Mode::Words);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .contains("a explains the 6 in view")
+    );
+    // Two rows explained, as the worker would report them.
+    let mut expected: std::collections::HashMap<String, (f32, usize)> = Default::default();
+    for row in [0u32, 2] {
+        let text = s.data.rows[row as usize].content.clone();
+        let e = explanation_of(&text);
+        let mut seen = std::collections::HashMap::<String, f32>::new();
+        for w in &e.words {
+            *seen.entry(text[w.start..w.end].to_lowercase()).or_default() += w.score.unwrap();
+        }
+        for (word, score) in seen {
+            let entry = expected.entry(word).or_default();
+            entry.0 += score;
+            entry.1 += 1;
+        }
+        s.explanations.of.insert(row, e);
+    }
+    let ranking = reviewlens::app::rank(&s);
+    assert_eq!((ranking.explained, ranking.in_view), (2, 6));
+    assert_eq!(ranking.words.len(), expected.len());
+    for w in &ranking.words {
+        let (score, rows) = expected[&w.word];
+        assert!((w.score - score).abs() < 1e-6 && w.rows == rows, "{w:?}");
+    }
+    assert!(ranking.words.windows(2).all(|p| p[0].score >= p[1].score));
+    assert!(render(&s).contains("2 of 6 rows in view explained · a: the other 4"));
+    // "great" is in rows 0 and 2 (and the titles of others): Enter keeps the rows with it.
+    let at = ranking
+        .words
+        .iter()
+        .position(|w| w.word == "great")
+        .unwrap();
+    for _ in 0..at {
+        update(&mut s, WordsDown.into());
+    }
+    update(&mut s, WordsFilter.into());
+    assert!(s.filters.matches_only);
+    assert!(!s.view.is_empty());
+    for &r in &s.view {
+        let review = &s.data.rows[r as usize];
+        let text = format!("{} {}", review.title, review.content).to_lowercase();
+        assert!(text.contains("great"), "{text}");
+    }
+    // Back to every row; `a` in the pane explains the 4 not explained, one job each.
+    apply(&mut s, &[Escape, ToggleWords]);
+    let commands = update(&mut s, WordsExplain.into());
+    let jobs: Vec<(u64, u32)> = (commands.iter())
+        .map(|c| match c {
+            Command::Explain {
+                job,
+                row,
+                text: None,
+                ..
+            } => (*job, *row),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        jobs.iter().map(|j| j.1).collect::<Vec<_>>(),
+        vec![1, 3, 4, 5]
+    );
+    let (job, row) = jobs[0];
+    let e = explanation_of(&s.data.rows[row as usize].content.clone());
+    report(
+        &mut s,
+        WorkerMsg::Explained {
+            job,
+            row,
+            explanation: e,
+            done: true,
+        },
+    );
+    report(
+        &mut s,
+        WorkerMsg::Finished {
+            job,
+            cancelled: false,
+        },
+    );
+    let screen = render(&s);
+    assert!(
+        screen.contains("3 of 6 rows in view explained · explaining 2 of 4"),
+        "{screen}"
+    );
+    // x stops the three left.
+    let cancels = update(&mut s, CancelJob.into());
+    let cancelled: Vec<u64> = (cancels.iter())
+        .filter_map(|c| match c {
+            Command::Cancel { side: Side::A, job } => Some(*job),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cancelled, jobs[1..].iter().map(|j| j.0).collect::<Vec<_>>());
+    for job in cancelled {
+        report(
+            &mut s,
+            WorkerMsg::Finished {
+                job,
+                cancelled: true,
+            },
+        );
+    }
+    assert_eq!(s.explanations.batch, None);
+    assert_eq!(s.explanations.of.len(), 3);
+}

@@ -39,6 +39,14 @@ pub enum Action {
     FindDuplicates,
     /// `a`: word attributions and the smallest flip of the selected review (on the worker).
     Explain,
+    /// `w`: the words pane (the words that carry the predictions in view), open / closed.
+    ToggleWords,
+    WordsUp,
+    WordsDown,
+    /// Enter in the words pane: only the rows whose text contains the word.
+    WordsFilter,
+    /// `a` in the words pane: explain the rows in view that are not yet.
+    WordsExplain,
     /// `E`: edit the selected review's text ($EDITOR, else the line editor) and predict it.
     EditReview,
     EditInput(char),

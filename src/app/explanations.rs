@@ -19,6 +19,18 @@ pub struct Explanations {
     pub failed: HashMap<u32, String>,
     /// `E`: the last edit of a review, predicted and explained.
     pub edited: Option<Edited>,
+    /// `a` in the words pane: the view's unexplained rows, one job each, still queued or running.
+    pub batch: Option<ExplainBatch>,
+}
+
+/// Explanations of many rows, queued on the worker one job each.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExplainBatch {
+    /// The jobs not finished yet, and their rows.
+    pub jobs: HashMap<JobId, u32>,
+    pub total: usize,
+    /// Rows whose explanation failed.
+    pub failed: usize,
 }
 
 /// The explanation on the worker.

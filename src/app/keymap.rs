@@ -263,6 +263,10 @@ pub const BROWSE: Section = Section {
             "why: each word's push (left out in turn) and the smallest change that flips it",
         ),
         row(
+            &[b(&[ch('w')], ToggleWords)],
+            "words pane: the words that carry the predictions in view (after a)",
+        ),
+        row(
             &[b(&[ch('E')], EditReview)],
             "edit the review's text ($EDITOR, else a line editor) and predict it, with its words",
         ),
@@ -508,6 +512,32 @@ pub const JUMP: Section = Section {
     )],
 };
 
+pub const WORDS: Section = Section {
+    title: "in the words pane (w)",
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Down), ch('j')], WordsDown),
+                b(&[plain(KeyCode::Up), ch('k')], WordsUp),
+            ],
+            "next / previous word",
+        ),
+        row(
+            &[b(&[plain(KeyCode::Enter)], WordsFilter)],
+            "only the reviews with the word (a search, & on; Esc clears it)",
+        ),
+        row(
+            &[b(&[ch('a')], WordsExplain)],
+            "explain the reviews in view that are not yet (x stops)",
+        ),
+        row(&[b(&[ch('x')], CancelJob)], "stop explaining"),
+        row(
+            &[b(&[plain(KeyCode::Esc), ch('w'), ch('q')], ToggleWords)],
+            "close the pane",
+        ),
+    ],
+};
+
 pub const EDIT: Section = Section {
     title: "editing a review's text (E without $EDITOR)",
     rows: &[row(
@@ -559,8 +589,8 @@ pub const DETAIL: Section = Section {
 };
 
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 9] = [
-    &BROWSE, &DETAIL, &SEARCH, &JUMP, &EDIT, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
+pub const SECTIONS: [&Section; 10] = [
+    &BROWSE, &DETAIL, &WORDS, &SEARCH, &JUMP, &EDIT, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
 ];
 
 /// The action a key means in `section`'s table, with the keys in force.
@@ -605,6 +635,7 @@ fn key_action(keys: &Keymap, e: &KeyEvent, mode: &Mode) -> Option<Action> {
         Mode::Browse => find(&BROWSE),
         Mode::Help => find(&HELP_MODE),
         Mode::Detail => find(&DETAIL),
+        Mode::Words => find(&WORDS),
         Mode::Search { .. } => find(&SEARCH).or_else(|| text(SearchInput, SearchBackspace)),
         Mode::PickCell(_) => find(&PICK_CELL),
         Mode::Jump { .. } => find(&JUMP).or_else(|| text(JumpInput, JumpBackspace)),

@@ -30,7 +30,9 @@ pub fn layout(state: &State) -> Option<Areas> {
         Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(Rect::new(0, 0, w, h));
     let [list, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let stats_height = if state.show_metrics {
+    let stats_height = if state.words.is_some() {
+        body.height / 2
+    } else if state.show_metrics {
         // The report and matrix take what they need, leaving the review at least 8 lines.
         metrics_height(state).min(body.height.saturating_sub(8).max(body.height / 2))
     } else {

@@ -19,11 +19,12 @@ mod protocol;
 mod query;
 mod state;
 mod update;
+mod words;
 
 pub use crate::format::thousands;
 pub use action::{Action, Command, Exported, Msg, Side};
 pub use duplicates::{DuplicateCounts, Duplicates};
-pub use explanations::{Edited, Explanations, Running, flip_line, signed, top_words};
+pub use explanations::{Edited, ExplainBatch, Explanations, Running, flip_line, signed, top_words};
 pub use filters::{Cell, CompareFilter, Filters};
 pub use find::{find_ci, matching};
 pub use issues::{Issues, LabelIssues, Probabilities, RowIssue};
@@ -35,3 +36,4 @@ pub use protocol::{JobId, WorkerMsg};
 pub use query::{FIELDS, Query};
 pub use state::{Completion, Mode, Order, Search, SearchRun, SplitView, State};
 pub use update::{default_export_name, update};
+pub use words::{Ranking, WordRank, WordsPane, rank, unexplained};

@@ -108,6 +108,11 @@ impl Query {
         &self.source
     }
 
+    /// Whether the query is text alone, no field words.
+    pub fn is_text_only(&self) -> bool {
+        self.fields.is_empty()
+    }
+
     /// Whether new predictions can change which rows match.
     pub fn uses_predictions(&self) -> bool {
         self.before_predictions().fields.len() < self.fields.len()

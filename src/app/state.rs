@@ -12,6 +12,7 @@ pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
 use super::prompt::Prompt;
 use super::query::Query;
+use super::words::WordsPane;
 use crate::data::{Dataset, TextField};
 use crate::io::table::Sides;
 
@@ -83,6 +84,8 @@ pub enum Mode {
     Jump {
         input: Prompt,
     },
+    /// The words pane has the keys (`w`).
+    Words,
     /// Editing row `row`'s text in the line editor (`E` without $EDITOR).
     EditText {
         input: Prompt,
@@ -158,6 +161,8 @@ pub struct State {
     pub duplicates: Duplicates,
     /// `a`'s explanations, and `E`'s edit.
     pub explanations: Explanations,
+    /// The words pane, when open (`w`), in place of the Labels or metrics pane.
+    pub words: Option<WordsPane>,
     /// The command `E` opens a review in ($VISUAL or $EDITOR); the line editor when `None`.
     pub editor: Option<String>,
 }
@@ -193,6 +198,7 @@ impl State {
             duplicates: Duplicates::default(),
             explanations: Explanations::default(),
             editor: None,
+            words: None,
         };
         state.rebuild_view();
         state

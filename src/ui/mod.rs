@@ -14,6 +14,7 @@ pub mod stats;
 pub mod status;
 mod style;
 mod text;
+mod words;
 mod wrap;
 
 use ratatui::Frame;
@@ -38,7 +39,9 @@ pub fn draw_with(state: &State, frame: &mut Frame, theme: Theme) -> ViewFacts {
     };
     list::draw_with(state, areas.list, frame, theme);
     let detail = detail::draw_with(state, areas.detail, frame, theme);
-    if state.show_metrics {
+    if state.words.is_some() {
+        words::draw_with(state, areas.stats, frame, theme);
+    } else if state.show_metrics {
         metrics::draw_with(state, areas.stats, frame, theme);
     } else {
         stats::draw_with(state, areas.stats, frame, theme);

@@ -70,7 +70,9 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
         Mode::Jump { input } => jump(input, base, room),
         Mode::EditText { input, .. } => edit(input, base, room),
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
-        Mode::Browse | Mode::Help | Mode::Detail => (browse(state, base, theme), None),
+        Mode::Browse | Mode::Help | Mode::Detail | Mode::Words => {
+            (browse(state, base, theme), None)
+        }
     };
     if let Some(x) = cursor {
         frame.set_cursor_position(((area.x + x).min(area.right().saturating_sub(1)), area.y));

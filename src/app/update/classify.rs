@@ -114,10 +114,10 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
             done,
         } => return super::explain::explained(state, (job, row), explanation, done),
         WorkerMsg::Finished { job, cancelled } if super::explain::is_running(state, side, job) => {
-            return super::explain::finished(state, cancelled);
+            return super::explain::finished(state, job, cancelled);
         }
         WorkerMsg::Failed { job, error } if super::explain::is_running(state, side, job) => {
-            return super::explain::failed(state, error);
+            return super::explain::failed(state, job, error);
         }
         report => report,
     };

@@ -55,20 +55,30 @@ pub(super) fn run(state: &mut State, row: u32, edited: Option<String>) -> Vec<Co
     commands
 }
 
-/// Stops the running explanation, if any (the worker ends it after its batch in flight).
+/// Stops the running explanation and the words pane's queued ones, if any (the worker ends the
+/// one running after its batch in flight).
 pub(super) fn cancel(state: &mut State) -> Vec<Command> {
-    match state.explanations.running {
-        Some(Running { job, .. }) => {
-            state.notice = Some("stopping the explanation after the current batch…".into());
-            vec![Command::Cancel { side: Side::A, job }]
-        }
-        None => Vec::new(),
+    let running = state.explanations.running.map(|r| r.job);
+    let batch = state
+        .explanations
+        .batch
+        .iter()
+        .flat_map(|b| b.jobs.keys().copied());
+    let mut jobs: Vec<JobId> = running.into_iter().chain(batch).collect();
+    jobs.sort_unstable();
+    if !jobs.is_empty() {
+        state.notice = Some("stopping the explanation after the current batch…".into());
     }
+    let cancel = |job| Command::Cancel { side: Side::A, job };
+    jobs.into_iter().map(cancel).collect()
 }
 
-/// Whether `job` on `side` is the running explanation.
+/// Whether `job` on `side` is an explanation: the running one, or one of the words pane's.
 pub(super) fn is_running(state: &State, side: Side, job: JobId) -> bool {
-    side == Side::A && state.explanations.running.is_some_and(|r| r.job == job)
+    let ex = &state.explanations;
+    side == Side::A
+        && (ex.running.is_some_and(|r| r.job == job)
+            || ex.batch.as_ref().is_some_and(|b| b.jobs.contains_key(&job)))
 }
 
 /// What the worker knows so far of an explanation (a stale job's report is dropped).
@@ -78,6 +88,11 @@ pub(super) fn explained(
     explanation: Explanation,
     done: bool,
 ) {
+    let batch = state.explanations.batch.as_ref();
+    if batch.is_some_and(|b| b.jobs.get(&job) == Some(&row)) {
+        state.explanations.of.insert(row, explanation);
+        return;
+    }
     let Some(running) = state
         .explanations
         .running
@@ -102,9 +117,11 @@ pub(super) fn explained(
     }
 }
 
-/// The running explanation's job is over: finished (its last report came just before) or
-/// stopped.
-pub(super) fn finished(state: &mut State, cancelled: bool) {
+/// An explanation's job is over: finished (its last report came just before) or stopped.
+pub(super) fn finished(state: &mut State, job: JobId, cancelled: bool) {
+    if batch_job_over(state, job, false) {
+        return;
+    }
     let Some(running) = state.explanations.running.take() else {
         return;
     };
@@ -120,7 +137,37 @@ pub(super) fn finished(state: &mut State, cancelled: bool) {
     }
 }
 
-pub(super) fn failed(state: &mut State, error: String) {
+/// Ends `job` if it is one of the words pane's; when the last one ends, says how it went.
+fn batch_job_over(state: &mut State, job: JobId, failed: bool) -> bool {
+    let Some(batch) = &mut state.explanations.batch else {
+        return false;
+    };
+    if batch.jobs.remove(&job).is_none() {
+        return false;
+    }
+    batch.failed += failed as usize;
+    if batch.jobs.is_empty() {
+        let explained = batch.total - batch.failed;
+        let failed = match batch.failed {
+            0 => String::new(),
+            n => format!(" ({} failed)", thousands(n)),
+        };
+        state.notice = Some(format!(
+            "explained {} of {} reviews{failed}",
+            thousands(explained),
+            thousands(batch.total)
+        ));
+        state.explanations.batch = None;
+    }
+    true
+}
+
+pub(super) fn failed(state: &mut State, job: JobId, error: String) {
+    if let Some(&row) = (state.explanations.batch.as_ref()).and_then(|b| b.jobs.get(&job)) {
+        state.explanations.failed.insert(row, error);
+        batch_job_over(state, job, true);
+        return;
+    }
     let Some(running) = state.explanations.running.take() else {
         return;
     };

@@ -15,6 +15,7 @@ mod issues;
 mod jump;
 mod nav;
 mod search;
+mod words;
 
 use super::action::{Action, Command, Msg};
 use super::prompt::Prompt;
@@ -119,6 +120,9 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         Explain => return explain::start(state),
+        ToggleWords | WordsUp | WordsDown | WordsFilter | WordsExplain => {
+            return words::act(state, action);
+        }
         EditReview | EditInput(_) | EditBackspace | EditConfirm | EditCancel => {
             return edit::act(state, action);
         }
@@ -127,7 +131,10 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         CancelJob => return classify::cancel(state),
         CycleLabel | ToggleMisclassified | CycleCompare | CycleOrder | SortNextColumn
         | SortReverse => filter(state, action),
-        ToggleMetrics => state.show_metrics = !state.show_metrics,
+        ToggleMetrics => {
+            state.show_metrics = !state.show_metrics;
+            state.words = None;
+        }
         PickCell | MoveCell { .. } | ConfirmCell | CancelPick | ClearCell => {
             cells::act(state, action)
         }
