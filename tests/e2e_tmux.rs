@@ -624,3 +624,33 @@ fn launch_args(tmux: &Tmux, args: &str) {
     tmux.keys(&[&format!("{bin} {args}; echo EXIT=$?"), "Enter"]);
     tmux.wait_for("Reviews · ");
 }
+
+/// `a` explains the selected review in the real terminal; `E` hands the terminal to $EDITOR (a
+/// script that rewrites the text), takes it back, and predicts the edit beside the original.
+#[test]
+fn a_explains_and_e_predicts_an_edit_made_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("editor.sh");
+    std::fs::write(&script, "printf 'Terrible. It broke on the first day.' > \"$1\"\n").unwrap();
+    forty_rows(dir.path());
+    let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models/distilbert-tiny");
+    let tmux = Tmux::start("explain");
+    let bin = env!("CARGO_BIN_EXE_reviewlens");
+    let command = format!(
+        "EDITOR='sh {}' {bin} --data {} --model-dir {} --no-cache; echo EXIT=$?",
+        script.display(),
+        dir.path().join("train.csv").display(),
+        model.display()
+    );
+    tmux.keys(&[&command, "Enter"]);
+    tmux.wait_for("Reviews · train");
+    tmux.keys(&["a"]);
+    // The top words, then the flip search's end ("flips it to …" or "no flip within 5 words").
+    tmux.wait_for_all(&["pushed to ", "flip"]);
+    tmux.keys(&["E"]);
+    tmux.wait_for_all(&["edited text predicted", "Terrible. It broke"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("EXIT=0");
+    tmux.assert_restored();
+}
