@@ -72,6 +72,10 @@ pub struct DataArgs {
     /// The first N rows instead of a shuffled sample (like split="train[:N]").
     #[arg(long, global = true)]
     pub first: bool,
+    /// The findings file (marks, corrected labels, tags, notes) [default: one per dataset in the
+    /// cache folder].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub findings: Option<PathBuf>,
 }
 
 impl DataArgs {

@@ -13,6 +13,7 @@ pub mod data;
 pub mod editor;
 pub mod error;
 pub mod explain;
+pub mod findings;
 pub mod format;
 pub mod guard;
 pub mod hash;
@@ -38,15 +39,14 @@ pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
     if matches!(
         cli.command,
         Some(Command::Eval { .. } | Command::Predict { .. } | Command::Sample { .. })
-    ) {
-        if let Some(note) = data.classes_note() {
-            eprintln!("reviewlens: note: {note}");
-        }
+    ) && let Some(note) = data.classes_note()
+    {
+        eprintln!("reviewlens: note: {note}");
     }
     let m = &cli.model;
     let cache = io::store::root(m.no_cache);
     match cli.command {
-        None => explore(data, m, cache, keys),
+        None => explore(data, m, (cache, cli.data.findings.as_deref()), keys),
         Some(Command::Eval { split, json }) => {
             commands::eval::run(&data, m, split.as_deref(), json, cache)
         }
@@ -67,9 +67,10 @@ pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
 fn explore(
     data: data::Dataset,
     m: &cli::ModelArgs,
-    cache: Option<std::path::PathBuf>,
+    (cache, findings_file): (Option<std::path::PathBuf>, Option<&std::path::Path>),
     keys: app::keymap::Keymap,
 ) -> Result<()> {
+    let (journal, findings, notice) = open_findings(&data, findings_file, cache.as_deref())?;
     let (mut session, session_b) = m.sessions(&data, cache)?;
     // `D` finds near duplicates with --embed-model on A's worker.
     session.neighbours_model = Some(m.source(cli::ClassifierKind::Embed));
@@ -78,7 +79,12 @@ fn explore(
         .with_model(session.name())
         .with_text(m.text)
         .with_home(dirs::home_dir())
-        .with_editor(editor_env());
+        .with_editor(editor_env())
+        .with_findings(
+            findings,
+            journal.as_ref().is_some_and(|(j, _)| !j.is_read_only()),
+        );
+    state.notice = notice;
     if let Some(b) = &session_b {
         state = state.with_compare(b.name());
     }
@@ -93,6 +99,7 @@ fn explore(
         session_b,
         batch_size: m.batch_size,
         preload: m.preload,
+        findings: journal,
     };
     tui::run(state, explorer)
 }
@@ -128,4 +135,38 @@ fn editor_env() -> Option<String> {
             .filter(|v: &String| !v.trim().is_empty())
     };
     var("VISUAL").or_else(|| var("EDITOR"))
+}
+
+/// The findings journal for `data` (`--findings FILE`, else one per dataset in the cache folder) and
+/// what it holds, and a note for the status bar (a damaged end set aside, read-only, not kept).
+type OpenedFindings = (
+    Option<(io::findings::Journal, String)>,
+    findings::Findings,
+    Option<String>,
+);
+
+fn open_findings(
+    data: &data::Dataset,
+    file: Option<&std::path::Path>,
+    cache: Option<&std::path::Path>,
+) -> Result<OpenedFindings> {
+    let path = match (file, cache) {
+        (Some(f), _) => f.to_owned(),
+        (None, Some(root)) => {
+            let id = hash::Fnv::default().field(&data.identity).hex();
+            root.join("findings").join(format!("{id}.jsonl"))
+        }
+        (None, None) => {
+            let note = "findings are not kept with --no-cache: --findings FILE keeps them".into();
+            return Ok((None, findings::Findings::default(), Some(note)));
+        }
+    };
+    let opened = io::findings::Journal::open(&path, &data.identity)?;
+    let findings = findings::Findings::replay(&opened.entries);
+    let note = (!opened.warnings.is_empty()).then(|| opened.warnings.join("; "));
+    Ok((
+        Some((opened.journal, data.identity.clone())),
+        findings,
+        note,
+    ))
 }

@@ -23,6 +23,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Action, Command, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update};
 use crate::error::{Error, Result};
+use crate::io::findings::Journal;
 use crate::io::table::export_view;
 use crate::runtime::Session;
 use crate::runtime::worker::{self, Request};
@@ -149,11 +150,15 @@ pub struct Explorer {
     /// `None`: the model's device picks.
     pub batch_size: Option<usize>,
     pub preload: bool,
+    /// Where findings are kept (none with `--no-cache` and no `--findings`), and the data they
+    /// belong to.
+    pub findings: Option<(Journal, String)>,
 }
 
 /// Runs the explorer on `state` until the user quits.
-pub fn run(state: State, explorer: Explorer) -> Result<()> {
+pub fn run(state: State, mut explorer: Explorer) -> Result<()> {
     need_a_terminal()?;
+    let mut findings = explorer.findings.take();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -162,8 +167,23 @@ pub fn run(state: State, explorer: Explorer) -> Result<()> {
     let (to_ui, reports) = tokio::sync::mpsc::unbounded_channel();
     handle_signals(to_ui.clone())?;
     let inbox = Inbox { to_ui, reports };
-    let result = runtime.block_on(event_loop(&mut guard.terminal, state, explorer, inbox));
+    let edges = Edges {
+        findings: findings.as_mut().map(|(j, _)| j),
+    };
+    let result = runtime.block_on(event_loop(
+        &mut guard.terminal,
+        state,
+        explorer,
+        inbox,
+        edges,
+    ));
     drop(guard);
+    // The journal rewritten in one piece (a damaged end dropped); the appends already hold it all.
+    if let Some((journal, identity)) = &mut findings
+        && let Err(e) = journal.compact(identity)
+    {
+        eprintln!("reviewlens: warning: findings kept, but not compacted: {e}");
+    }
     result
 }
 
@@ -245,11 +265,17 @@ struct Inbox {
     reports: tokio::sync::mpsc::UnboundedReceiver<Msg>,
 }
 
+/// What the event loop writes besides the screen.
+struct Edges<'a> {
+    findings: Option<&'a mut Journal>,
+}
+
 async fn event_loop(
     terminal: &mut Term,
     mut state: State,
     explorer: Explorer,
     inbox: Inbox,
+    mut edges: Edges<'_>,
 ) -> Result<()> {
     let size = terminal.size().map_err(Error::Terminal)?;
     update(&mut state, Msg::Resize(size.width, size.height));
@@ -283,14 +309,19 @@ async fn event_loop(
         };
         if let Some(msg) = msg {
             dirty = true;
-            let mut flow = carry_out(terminal, &mut state, msg, &workers)?;
+            let mut flow = carry_out(terminal, &mut state, msg, (&workers, &mut edges))?;
             if let Flow::Edit { row, text } = flow {
                 // crossterm's reader thread would take the keys meant for the editor: stop it.
                 drop(events);
                 let editor = state.editor.clone().unwrap_or_default();
                 let text = edit_in_terminal(terminal, &editor, &text)?;
                 events = EventStream::new();
-                flow = carry_out(terminal, &mut state, Msg::Edited { row, text }, &workers)?;
+                flow = carry_out(
+                    terminal,
+                    &mut state,
+                    Msg::Edited { row, text },
+                    (&workers, &mut edges),
+                )?;
             }
             if flow == Flow::Quit {
                 return Ok(());
@@ -326,13 +357,27 @@ fn edit_in_terminal(
 
 /// Runs `msg` through `update` and carries out the commands it returns; a command's outcome (an
 /// export's) comes back as a message of its own.
-fn carry_out(terminal: &mut Term, state: &mut State, msg: Msg, workers: &Workers) -> Result<Flow> {
+fn carry_out(
+    terminal: &mut Term,
+    state: &mut State,
+    msg: Msg,
+    (workers, edges): (&Workers, &mut Edges),
+) -> Result<Flow> {
     let mut queue = VecDeque::from([msg]);
     while let Some(msg) = queue.pop_front() {
         for command in update(state, msg) {
             match command {
                 Command::Quit => return Ok(Flow::Quit),
                 Command::EditText { row, text } => return Ok(Flow::Edit { row, text }),
+                Command::RecordFinding(entry) => {
+                    let kept = match edges.findings.as_deref_mut() {
+                        Some(journal) => journal.append(&entry),
+                        None => Ok(()),
+                    };
+                    if let Err(e) = kept {
+                        queue.push_back(Msg::NotKept(e));
+                    }
+                }
                 Command::Suspend => suspend(terminal)?,
                 Command::Redraw => redraw(terminal)?,
                 Command::Copy { text } => copy(terminal, &text)?,

@@ -631,7 +631,11 @@ fn launch_args(tmux: &Tmux, args: &str) {
 fn a_explains_and_e_predicts_an_edit_made_in_the_editor() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("editor.sh");
-    std::fs::write(&script, "printf 'Terrible. It broke on the first day.' > \"$1\"\n").unwrap();
+    std::fs::write(
+        &script,
+        "printf 'Terrible. It broke on the first day.' > \"$1\"\n",
+    )
+    .unwrap();
     forty_rows(dir.path());
     let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/models/distilbert-tiny");

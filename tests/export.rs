@@ -39,6 +39,7 @@ fn write(path: &Path, overwrite: bool) -> bool {
     let sides = Sides {
         a: vec![Some(&preds[0]), Some(&preds[1]), None],
         b: None,
+        findings: Vec::new(),
     };
     export_view(path, &data, &rows, &sides, overwrite).unwrap()
 }
@@ -167,6 +168,7 @@ fn a_second_classifier_gets_its_own_prefixed_columns() {
     let sides = Sides {
         a: vec![Some(&preds[0]), Some(&preds[1]), None],
         b: Some(vec![Some(&b), None, Some(&b)]),
+        findings: Vec::new(),
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("both.csv");
@@ -234,6 +236,7 @@ fn bad_names_and_places_are_one_line_errors() {
     let none = Sides {
         a: vec![None, None, None],
         b: None,
+        findings: Vec::new(),
     };
     let dir = tempfile::tempdir().unwrap();
     let e = export_view(&dir.path().join("view.xlsx"), &data, &rows, &none, false).unwrap_err();

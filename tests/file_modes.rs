@@ -28,6 +28,7 @@ fn exports_and_sample_files_follow_the_umask() {
     let sides = Sides {
         a: vec![None, None],
         b: None,
+        findings: Vec::new(),
     };
     let export = dir.path().join("view.csv");
     assert!(export_view(&export, &data, &rows, &sides, false).unwrap());

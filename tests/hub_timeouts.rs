@@ -102,7 +102,7 @@ fn a_connection_dropped_once_is_tried_again() {
     let drops = Arc::new(AtomicUsize::new(0));
     let hub = serve(move |req| {
         // The first answer to the listing and to each file's first request is a closed connection.
-        if drops.fetch_add(1, Ordering::SeqCst) % 2 == 0 {
+        if drops.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
             return Reply::Raw(Vec::new());
         }
         files.reply(req)

@@ -190,6 +190,7 @@ fn an_export_never_replaces_the_data_even_when_told_to_overwrite() {
     let sides = reviewlens::io::table::Sides {
         a: vec![None; data.rows.len()],
         b: None,
+        findings: Vec::new(),
     };
     let rows: Vec<usize> = (0..data.rows.len()).collect();
     let err = reviewlens::io::table::export_view(&path, &data, &rows, &sides, true).unwrap_err();

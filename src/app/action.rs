@@ -47,6 +47,27 @@ pub enum Action {
     WordsFilter,
     /// `a` in the words pane: explain the rows in view that are not yet.
     WordsExplain,
+    /// Space: mark the selected review, or unmark it.
+    ToggleMark,
+    /// `'`: the next marked review in view.
+    NextMarked,
+    /// `L`: the selected review's corrected label: the other classes in turn, then none.
+    CorrectLabel,
+    /// `t`: tag the selected review (a prompt).
+    StartTag,
+    /// `o`: the selected review's note (a prompt).
+    StartNote,
+    FindingInput(char),
+    FindingBackspace,
+    FindingConfirm,
+    FindingCancel,
+    /// `u` / Ctrl-R: undo / redo the last finding change.
+    Undo,
+    Redo,
+    /// `F`: only marked → corrected → noted → tagged reviews → all.
+    CycleFindingFilter,
+    /// `T`: only the reviews with one tag, each tag in turn, then all.
+    CycleTagFilter,
     /// `E`: edit the selected review's text ($EDITOR, else the line editor) and predict it.
     EditReview,
     EditInput(char),
@@ -166,6 +187,8 @@ pub enum Msg {
     /// Time for the next slice of a search too large to run in one go (the event loop sends it
     /// when no input is waiting).
     SearchStep,
+    /// A finding change could not be kept (the findings file failed): why.
+    NotKept(String),
     /// The text row `row` was edited into, or why the editor failed.
     Edited {
         row: u32,
@@ -232,6 +255,8 @@ pub enum Command {
         row: u32,
         text: Option<String>,
     },
+    /// Keep a finding change in the findings journal.
+    RecordFinding(crate::findings::Entry),
     /// Open `text` (row `row`'s) in the user's editor; answered with `Msg::Edited`.
     EditText {
         row: u32,

@@ -267,6 +267,29 @@ pub const BROWSE: Section = Section {
             "words pane: the words that carry the predictions in view (after a)",
         ),
         row(
+            &[b(&[ch(' ')], ToggleMark), b(&[ch('\'')], NextMarked)],
+            "mark / unmark the review (kept) / go to the next marked review",
+        ),
+        row(
+            &[b(&[ch('L')], CorrectLabel)],
+            "correct the gold label (each other class in turn, then none; kept)",
+        ),
+        row(
+            &[b(&[ch('t')], StartTag), b(&[ch('o')], StartNote)],
+            "tag the review (a, b; -a removes) / write its note (kept)",
+        ),
+        row(
+            &[b(&[ch('u')], Undo), b(&[ctrl('r')], Redo)],
+            "undo / redo the last finding change (across restarts)",
+        ),
+        row(
+            &[
+                b(&[ch('F')], CycleFindingFilter),
+                b(&[ch('T')], CycleTagFilter),
+            ],
+            "only marked → corrected → noted → tagged reviews / one tag at a time",
+        ),
+        row(
             &[b(&[ch('E')], EditReview)],
             "edit the review's text ($EDITOR, else a line editor) and predict it, with its words",
         ),
@@ -538,6 +561,17 @@ pub const WORDS: Section = Section {
     ],
 };
 
+pub const FINDING: Section = Section {
+    title: "in the tag or note prompt (t, o)",
+    rows: &[row(
+        &[
+            b(&[plain(KeyCode::Enter)], FindingConfirm),
+            b(&[plain(KeyCode::Esc)], FindingCancel),
+        ],
+        "keep it / cancel",
+    )],
+};
+
 pub const EDIT: Section = Section {
     title: "editing a review's text (E without $EDITOR)",
     rows: &[row(
@@ -589,8 +623,9 @@ pub const DETAIL: Section = Section {
 };
 
 /// Every section, in the order the help shows them.
-pub const SECTIONS: [&Section; 10] = [
-    &BROWSE, &DETAIL, &WORDS, &SEARCH, &JUMP, &EDIT, &PICK_CELL, &EXPORT, &PROMPT, &HELP_MODE,
+pub const SECTIONS: [&Section; 11] = [
+    &BROWSE, &DETAIL, &WORDS, &SEARCH, &JUMP, &FINDING, &EDIT, &PICK_CELL, &EXPORT, &PROMPT,
+    &HELP_MODE,
 ];
 
 /// The action a key means in `section`'s table, with the keys in force.
@@ -640,6 +675,9 @@ fn key_action(keys: &Keymap, e: &KeyEvent, mode: &Mode) -> Option<Action> {
         Mode::PickCell(_) => find(&PICK_CELL),
         Mode::Jump { .. } => find(&JUMP).or_else(|| text(JumpInput, JumpBackspace)),
         Mode::EditText { .. } => find(&EDIT).or_else(|| text(EditInput, EditBackspace)),
+        Mode::Tag { .. } | Mode::Note { .. } => {
+            find(&FINDING).or_else(|| text(FindingInput, FindingBackspace))
+        }
         Mode::Export { .. } => find(&EXPORT)
             .filter(|a| *a != Overwrite(true))
             .or_else(|| text(ExportInput, ExportBackspace)),
@@ -663,7 +701,12 @@ pub fn msg_for_event(event: &Event, state: &State) -> Option<Msg> {
         // A paste goes into the open prompt whole; with none open it is dropped, never typed.
         Event::Paste(text) => matches!(
             mode,
-            Mode::Search { .. } | Mode::Export { .. } | Mode::Jump { .. } | Mode::EditText { .. }
+            Mode::Search { .. }
+                | Mode::Export { .. }
+                | Mode::Jump { .. }
+                | Mode::EditText { .. }
+                | Mode::Tag { .. }
+                | Mode::Note { .. }
         )
         .then(|| Msg::Paste(text.clone())),
         Event::Key(key) if key.kind != KeyEventKind::Release => {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::duplicates::Duplicates;
 use super::explanations::Explanations;
 use super::filters::{Cell, Filters};
+use super::findings::FindingFilter;
 use super::issues::{LabelIssues, Probabilities};
 use super::keymap::Keymap;
 use super::layout::{self, ViewFacts};
@@ -14,6 +15,7 @@ use super::prompt::Prompt;
 use super::query::Query;
 use super::words::WordsPane;
 use crate::data::{Dataset, TextField};
+use crate::findings::Findings;
 use crate::io::table::Sides;
 
 /// Which rows the list draws from.
@@ -82,6 +84,14 @@ pub enum Mode {
     },
     /// Typing the row to go to (`:`).
     Jump {
+        input: Prompt,
+    },
+    /// Typing tags for the selected review (`t`).
+    Tag {
+        input: Prompt,
+    },
+    /// Typing the selected review's note (`o`).
+    Note {
         input: Prompt,
     },
     /// The words pane has the keys (`w`).
@@ -161,6 +171,12 @@ pub struct State {
     pub duplicates: Duplicates,
     /// `a`'s explanations, and `E`'s edit.
     pub explanations: Explanations,
+    /// What the user decided about reviews (marks, corrected labels, tags, notes), with the undo
+    /// history; `findings_writable` is false when another explorer holds the file.
+    pub findings: Findings,
+    pub findings_writable: bool,
+    /// `F` / `T`: only the reviews with a kind of finding, or a tag.
+    pub finding_filter: Option<FindingFilter>,
     /// The words pane, when open (`w`), in place of the Labels or metrics pane.
     pub words: Option<WordsPane>,
     /// The command `E` opens a review in ($VISUAL or $EDITOR); the line editor when `None`.
@@ -199,6 +215,9 @@ impl State {
             explanations: Explanations::default(),
             editor: None,
             words: None,
+            findings: Findings::default(),
+            findings_writable: true,
+            finding_filter: None,
         };
         state.rebuild_view();
         state
@@ -232,6 +251,13 @@ impl State {
     /// The keys in force, from the config file.
     pub fn with_editor(mut self, editor: Option<String>) -> Self {
         self.editor = editor.filter(|e| !e.trim().is_empty());
+        self
+    }
+
+    /// The findings a journal held, and whether changes can be kept.
+    pub fn with_findings(mut self, findings: Findings, writable: bool) -> Self {
+        self.findings = findings;
+        self.findings_writable = writable;
         self
     }
 
@@ -326,6 +352,7 @@ impl State {
         Sides {
             a: rows.iter().map(|&r| self.preds.get(r)).collect(),
             b: (self.preds_b.as_ref()).map(|b| rows.iter().map(|&r| b.get(r)).collect()),
+            findings: rows.iter().map(|&r| self.finding(r)).collect(),
         }
     }
 
@@ -410,8 +437,10 @@ impl State {
                 .as_ref()
                 .is_none_or(|m| m.as_ref().is_some_and(|m| m(i)))
         };
+        let found =
+            |i: usize| (self.finding_filter.as_ref()).is_none_or(|f| f.keeps(self.finding(i)));
         range
-            .filter(|&i| filters.keep(i, rows[i].label, (a, b), issues) && matched(i))
+            .filter(|&i| filters.keep(i, rows[i].label, (a, b), issues) && matched(i) && found(i))
             .map(|i| i as u32)
             .collect()
     }

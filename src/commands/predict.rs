@@ -30,6 +30,7 @@ pub fn run(
     let sides = Sides {
         a: chosen(&rows, &a),
         b: b.as_deref().map(|b| chosen(&rows, b)),
+        findings: Vec::new(),
     };
     table::write_predictions(output, data, &rows, &sides, force)?;
     eprintln!("wrote {} rows to {}", rows.len(), output.display());

@@ -127,12 +127,11 @@ fn list_parquet(dir: &Path, snapshot: &Path) -> Vec<String> {
         let path = entry.path();
         if path.is_dir() {
             out.extend(list_parquet(&path, snapshot));
-        } else if path.extension().is_some_and(|e| e == "parquet")
-            || (path.is_symlink() && path.to_string_lossy().ends_with(".parquet"))
+        } else if (path.extension().is_some_and(|e| e == "parquet")
+            || (path.is_symlink() && path.to_string_lossy().ends_with(".parquet")))
+            && let Ok(rel) = path.strip_prefix(snapshot)
         {
-            if let Ok(rel) = path.strip_prefix(snapshot) {
-                out.push(rel.to_string_lossy().into_owned());
-            }
+            out.push(rel.to_string_lossy().into_owned());
         }
     }
     out.sort();

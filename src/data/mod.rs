@@ -135,6 +135,9 @@ pub struct Dataset {
     pub source: String,
     /// Identifies the data for the prediction cache: changes when the files or columns do.
     pub fingerprint: String,
+    /// The data whatever was sampled from it (the fingerprint without the sampling): what findings
+    /// belong to, since a review is (split, row_index) in any sample.
+    pub identity: String,
     /// The files and folders it was read from (none for the bundled sample), which outputs never
     /// replace.
     pub inputs: Inputs,
@@ -195,6 +198,7 @@ impl Dataset {
         Dataset {
             row_groups_read: 0,
             fingerprint: source.clone(),
+            identity: source.clone(),
             inputs: Inputs::default(),
             max_row_index,
             label_counts,
@@ -280,6 +284,7 @@ pub fn load_sampled(
             ));
         }
     }
+    data.identity = data.fingerprint.clone();
     if *sampling != Sampling::default() {
         data.fingerprint = format!("{}:{sampling:?}", data.fingerprint);
     }

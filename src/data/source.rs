@@ -177,10 +177,11 @@ fn data_files(dir: &Path) -> Result<Vec<DataFile>> {
         let hidden = path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if path.is_file() && !hidden {
-            if let Some(format) = Format::by_extension(&path) {
-                out.push(DataFile { path, format });
-            }
+        if path.is_file()
+            && !hidden
+            && let Some(format) = Format::by_extension(&path)
+        {
+            out.push(DataFile { path, format });
         }
     }
     Ok(out)

@@ -3,6 +3,7 @@
 //! (exports and `predict` outputs).
 
 pub mod atomic;
+pub mod findings;
 pub mod output;
 pub mod parquet;
 pub mod stdout;

@@ -12,6 +12,7 @@ use arrow::datatypes::{DataType, Field, Schema};
 use super::atomic::{self, Existing};
 use crate::data::{Dataset, Format};
 use crate::error::{Error, Result};
+use crate::findings::Finding;
 use crate::model::Prediction;
 
 /// The table format an output name asks for, by its extension (as inputs are recognised).
@@ -24,10 +25,12 @@ pub fn output_format(path: &Path) -> Result<Format> {
     })
 }
 
-/// Each classifier's prediction for each row written: A's, and with `--compare` B's beside it.
+/// Each classifier's prediction for each row written: A's, and with `--compare` B's beside it; and
+/// for an export, each row's finding (empty: no finding columns).
 pub struct Sides<'a> {
     pub a: Vec<Option<&'a Prediction>>,
     pub b: Option<Vec<Option<&'a Prediction>>>,
+    pub findings: Vec<Option<&'a Finding>>,
 }
 
 /// One row per review: split, row_index, gold label, predicted label, a probability per class,
@@ -144,6 +147,9 @@ fn encode_rows(
     for (prefix, predictions) in std::iter::once(("", &sides.a)).chain(b) {
         prediction_columns(data, prefix, predictions, &mut fields, &mut columns);
     }
+    if with_text && !sides.findings.is_empty() {
+        finding_columns(data, &sides.findings, &mut fields, &mut columns);
+    }
     if with_text {
         fields.push(Field::new("title", DataType::Utf8, false));
         fields.push(Field::new("content", DataType::Utf8, false));
@@ -158,6 +164,39 @@ fn encode_rows(
     let batch = RecordBatch::try_new(schema, columns)
         .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
     encode(&batch, format).map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))
+}
+
+/// The export's findings: corrected_label, tags (comma-separated), note, marked.
+fn finding_columns(
+    data: &Dataset,
+    findings: &[Option<&Finding>],
+    fields: &mut Vec<Field>,
+    columns: &mut Vec<ArrayRef>,
+) {
+    fields.extend([
+        Field::new("corrected_label", DataType::Utf8, true),
+        Field::new("tags", DataType::Utf8, false),
+        Field::new("note", DataType::Utf8, true),
+        Field::new("marked", DataType::Boolean, false),
+    ]);
+    let label = |f: &Option<&Finding>| {
+        f.and_then(|f| f.label)
+            .map(|l| data.label_name(l).to_owned())
+    };
+    let tags = |f: &Option<&Finding>| {
+        let tags = f.map(|f| f.tags.iter().map(String::as_str).collect::<Vec<_>>());
+        tags.unwrap_or_default().join(", ")
+    };
+    columns.push(Arc::new(StringArray::from_iter(findings.iter().map(label))));
+    columns.push(Arc::new(StringArray::from_iter_values(
+        findings.iter().map(tags),
+    )));
+    let note = |f: &Option<&Finding>| f.and_then(|f| f.note.clone());
+    columns.push(Arc::new(StringArray::from_iter(findings.iter().map(note))));
+    let marked = |f: &Option<&Finding>| Some(f.is_some_and(|f| f.marked));
+    columns.push(Arc::new(BooleanArray::from_iter(
+        findings.iter().map(marked),
+    )));
 }
 
 /// predicted, prob_<class> for each class, tokens and truncated, each name after `prefix`.

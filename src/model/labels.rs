@@ -31,10 +31,10 @@ pub fn match_labels(
     dataset: &[String],
     map: Option<&[(String, String)]>,
 ) -> Result<(Vec<u32>, Option<String>)> {
-    if map.is_none() {
-        if let Some(in_order) = in_order(id2label, dataset) {
-            return Ok(in_order);
-        }
+    if map.is_none()
+        && let Some(in_order) = in_order(id2label, dataset)
+    {
+        return Ok(in_order);
     }
     let mut out = Vec::with_capacity(id2label.len());
     for (i, model_label) in id2label.iter().enumerate() {

@@ -111,7 +111,7 @@ pub struct SelfAttention {
 impl SelfAttention {
     /// `names`: the weight names of (query, key, value, output) under `vb`.
     pub fn load(vb: &VarBuilder, dim: usize, heads: usize, names: [&str; 4]) -> Result<Self> {
-        if heads == 0 || dim % heads != 0 {
+        if heads == 0 || !dim.is_multiple_of(heads) {
             candle_core::bail!(
                 "hidden size {dim} is not a multiple of the {heads} attention heads"
             );

@@ -343,10 +343,11 @@ impl Backend for Session {
     }
 
     fn save(&mut self, predictions: &[(u32, Prediction)]) -> std::result::Result<(), String> {
-        if self.store.is_none() && self.cache_root.is_some() {
-            if let Some(files) = self.files.clone() {
-                self.open_store(&files);
-            }
+        if self.store.is_none()
+            && self.cache_root.is_some()
+            && let Some(files) = self.files.clone()
+        {
+            self.open_store(&files);
         }
         match &mut self.store {
             Some(store) => store.save(predictions),

@@ -63,6 +63,7 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     }
     lines.extend(issue_line(state, row, theme));
     lines.extend(duplicate_line(state, row, theme));
+    lines.extend(finding_lines(state, row));
     lines.extend(super::attribution::lines(state, row, theme));
     lines.push(Line::default());
     lines
@@ -317,4 +318,16 @@ impl<'a> Body<'a> {
             self.theme.matched(),
         ))
     }
+}
+
+/// The review's finding: "corrected to positive · tags: kindle · marked" and its note.
+fn finding_lines(state: &State, row: usize) -> Vec<Line<'static>> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = (crate::app::finding_line(state, row).into_iter())
+        .map(|l| Line::from(Span::styled(format!("finding: {l}"), bold)))
+        .collect();
+    if let Some(note) = state.finding(row).and_then(|f| f.note.clone()) {
+        lines.push(Line::from(format!("note: {note}")));
+    }
+    lines
 }

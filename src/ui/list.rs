@@ -146,7 +146,9 @@ impl Columns {
         let mut columns = Columns {
             split_width: split_width.map_or(0, |w| w.max(5) as u16),
             row_width: data.max_row_index.to_string().len().max(3) as u16,
-            label_width: label_width.max().unwrap_or(5).max(5) as u16,
+            // One more for the arrow of a corrected label (`→positive`).
+            label_width: label_width.max().unwrap_or(5).max(5) as u16
+                + state.findings.iter().any(|(_, f)| f.label.is_some()) as u16,
             predictions: (sides.into_iter().flatten())
                 .any(|p| p.any() || p.job.is_some() || p.pending.is_some()),
             confidence: true,
@@ -238,8 +240,11 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
     let row = state.view[pos] as usize;
     let review = &data.rows[row];
     let matches = state.search.as_ref().map(|s| s.matches.as_slice());
+    // A search match `•`, else a marked review `*` (Space).
     let marker = if matches.unwrap_or_default().binary_search(&pos).is_ok() {
         Span::styled("•", theme.marker())
+    } else if state.finding(row).is_some_and(|f| f.marked) {
+        Span::styled("*", theme.key())
     } else {
         Span::raw(" ")
     };
@@ -263,10 +268,7 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
     }
     cells.extend([
         Cell::from(Line::from(review.row_index.to_string()).right_aligned()),
-        Cell::from(Span::styled(
-            columns.name(data.label_name(review.label)),
-            theme.label(review.label),
-        )),
+        gold_cell(state, columns, row, theme),
     ]);
     if columns.predictions {
         cells.extend(prediction_cells(state, columns, row, theme));
@@ -336,6 +338,23 @@ fn label_cell(
         Some(p) => Cell::from(Span::styled(
             format!("{} ✗", columns.name(state.data.label_name(p.label))),
             theme.wrong(),
+        )),
+    }
+}
+
+/// The gold label, or with a correction (`L`) "→positive" in the corrected class's colour: the
+/// arrow says it without colour.
+fn gold_cell(state: &State, columns: &Columns, row: usize, theme: Theme) -> Cell<'static> {
+    let data = &state.data;
+    let gold = data.rows[row].label;
+    match state.finding(row).and_then(|f| f.label) {
+        Some(c) => Cell::from(Span::styled(
+            columns.name(&format!("→{}", data.label_name(c))),
+            theme.label(c).add_modifier(Modifier::BOLD),
+        )),
+        None => Cell::from(Span::styled(
+            columns.name(data.label_name(gold)),
+            theme.label(gold),
         )),
     }
 }

@@ -68,7 +68,9 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
             export(state, input, (base, theme), room)
         }
         Mode::Jump { input } => jump(input, base, room),
-        Mode::EditText { input, .. } => edit(input, base, room),
+        Mode::EditText { input, .. } => edit(input, "edit: ", base, room),
+        Mode::Tag { input } => edit(input, "tags (a, b; -a removes): ", base, room),
+        Mode::Note { input } => edit(input, "note: ", base, room),
         Mode::PickCell(cell) => (pick(state, *cell, base), None),
         Mode::Browse | Mode::Help | Mode::Detail | Mode::Words => {
             (browse(state, base, theme), None)
@@ -173,19 +175,18 @@ fn jump(input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
     (parts, Some(columns(2 + at)))
 }
 
-/// The line editor of `E`.
-fn edit(input: &Prompt, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
-    const LEAD: &str = "edit: ";
-    let (shown, at) = prompt_text(input, room.saturating_sub(LEAD.len()), 0);
+/// A line editor in the status bar (`E`'s, the tag and note prompts), after `lead`.
+fn edit(input: &Prompt, lead: &str, base: Style, room: usize) -> (Vec<Part>, Option<u16>) {
+    let (shown, at) = prompt_text(input, room.saturating_sub(lead.len()), 0);
     let parts = vec![
-        part(Rank::Must, format!("{LEAD}{shown}"), base),
+        part(Rank::Must, format!("{lead}{shown}"), base),
         joined(
             Rank::Hint,
-            "  Enter predict · Esc cancel",
+            "  Enter keep · Esc cancel",
             base.add_modifier(Modifier::DIM),
         ),
     ];
-    (parts, Some(columns(LEAD.len() + at)))
+    (parts, Some(columns(lead.chars().count() + at)))
 }
 
 /// The overwrite question, after the file name.

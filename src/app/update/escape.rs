@@ -24,6 +24,8 @@ pub(super) fn escape(state: &mut State) -> Vec<Command> {
         filters.misclassified = false;
         filters.compare = CompareFilter::Off;
         "mistakes filter cleared"
+    } else if state.finding_filter.take().is_some() {
+        "findings filter cleared"
     } else if filters.issues_only {
         filters.issues_only = false;
         "label issues filter cleared"

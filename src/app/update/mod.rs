@@ -10,6 +10,7 @@ mod edit;
 mod escape;
 mod explain;
 mod export;
+mod findings;
 mod help;
 mod issues;
 mod jump;
@@ -62,6 +63,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::Edited { row, text } => edit::edited(state, row, text),
+        Msg::NotKept(why) => {
+            let text = format!("findings are no longer kept: {why}");
+            state.findings_writable = false;
+            state.notice = Some(text.clone());
+            state.alert = Some(text);
+            Vec::new()
+        }
     }
 }
 
@@ -85,7 +93,11 @@ fn controls_as_spaces(text: &str) -> String {
 fn edit_prompt(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     match &mut state.mode {
         Mode::Search { .. } => search::edit(state, edit),
-        Mode::Export { input } | Mode::Jump { input } | Mode::EditText { input, .. } => edit(input),
+        Mode::Export { input }
+        | Mode::Jump { input }
+        | Mode::EditText { input, .. }
+        | Mode::Tag { input }
+        | Mode::Note { input } => edit(input),
         _ => {}
     }
 }
@@ -120,6 +132,9 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         Explain => return explain::start(state),
+        ToggleMark | NextMarked | CorrectLabel | StartTag | StartNote | FindingInput(_)
+        | FindingBackspace | FindingConfirm | FindingCancel | Undo | Redo | CycleFindingFilter
+        | CycleTagFilter => return findings::act(state, action),
         ToggleWords | WordsUp | WordsDown | WordsFilter | WordsExplain => {
             return words::act(state, action);
         }
