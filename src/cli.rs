@@ -316,6 +316,21 @@ pub enum Command {
         /// Replace split files already in the folder.
         #[arg(long)]
         force: bool,
+        /// Apply the findings (--findings FILE, else the explorer's file for this data): `label`
+        /// is the corrected label where there is one, `original_label` and `tags` follow.
+        #[arg(long)]
+        apply_findings: bool,
+    },
+    /// What the explorer's findings file holds for this data (--findings FILE, else the one in the
+    /// cache folder): a summary, or every finding with its history (--output: .jsonl one object per
+    /// review with its history; .parquet, .csv or .tsv one row per review).
+    Findings {
+        /// Where to write the findings.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Find rows whose given label is likely wrong, as cleanlab does (confident learning), on
     /// out-of-sample probabilities: the classifier's predictions, or K-fold cross-validated ones for

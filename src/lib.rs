@@ -53,7 +53,24 @@ pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
         Some(Command::Check { .. }) => unreachable!("handled before the data is loaded"),
         Some(Command::LabelIssues(args)) => commands::label_issues::run(&data, m, &args, cache),
         Some(Command::Explain(args)) => commands::explain::run(&data, m, &args, cache),
-        Some(Command::Sample { output, force }) => commands::sample::run(&data, &output, force),
+        Some(Command::Sample {
+            output,
+            force,
+            apply_findings,
+        }) => {
+            let findings = match apply_findings {
+                true => {
+                    Some(read_findings(&data, cli.data.findings.as_deref(), cache.as_deref())?.1)
+                }
+                false => None,
+            };
+            commands::sample::run(&data, &output, force, findings.as_ref())
+        }
+        Some(Command::Findings { output, force }) => {
+            let (path, findings) =
+                read_findings(&data, cli.data.findings.as_deref(), cache.as_deref())?;
+            commands::findings::run(&data, &findings, &path, (output.as_deref(), force))
+        }
         Some(Command::Predict {
             split,
             output,
@@ -152,10 +169,7 @@ fn open_findings(
 ) -> Result<OpenedFindings> {
     let path = match (file, cache) {
         (Some(f), _) => f.to_owned(),
-        (None, Some(root)) => {
-            let id = hash::Fnv::default().field(&data.identity).hex();
-            root.join("findings").join(format!("{id}.jsonl"))
-        }
+        (None, Some(root)) => io::findings::default_path(root, &data.identity),
         (None, None) => {
             let note = "findings are not kept with --no-cache: --findings FILE keeps them".into();
             return Ok((None, findings::Findings::default(), Some(note)));
@@ -169,4 +183,25 @@ fn open_findings(
         findings,
         note,
     ))
+}
+
+/// The findings of `data` as the headless commands read them (no lock): `--findings FILE`, else
+/// the explorer's file for this data in the cache folder; and that file's path.
+fn read_findings(
+    data: &data::Dataset,
+    file: Option<&std::path::Path>,
+    cache: Option<&std::path::Path>,
+) -> Result<(std::path::PathBuf, findings::Findings)> {
+    let path = match (file, cache) {
+        (Some(f), _) => f.to_owned(),
+        (None, Some(root)) => io::findings::default_path(root, &data.identity),
+        (None, None) => {
+            return Err(error::Error::input(
+                "--no-cache",
+                "there is no findings file to read without the cache folder; give --findings FILE",
+            ));
+        }
+    };
+    let entries = io::findings::read_entries(&path, &data.identity)?;
+    Ok((path, findings::Findings::replay(&entries)))
 }

@@ -6,6 +6,7 @@ mod classify;
 mod duplicates;
 pub mod eval;
 pub mod explain;
+pub mod findings;
 pub mod label_issues;
 pub mod predict;
 pub mod sample;

@@ -44,6 +44,23 @@ pub struct Opened {
     pub warnings: Vec<String>,
 }
 
+/// Where a dataset's findings are kept by default: `<cache>/findings/<id>.jsonl`, the id a hash of
+/// the data's identity.
+pub fn default_path(cache_root: &Path, identity: &str) -> PathBuf {
+    let id = crate::hash::Fnv::default().field(identity).hex();
+    cache_root.join("findings").join(format!("{id}.jsonl"))
+}
+
+/// The entries of the findings file `path` for the data `identity`, read without the lock (the
+/// headless commands only read); none when there is no file yet. A damaged end is left out.
+pub fn read_entries(path: &Path, identity: &str) -> Result<Vec<Entry>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(read(path, &bytes, identity)?.0),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::at_path(path, format!("cannot read ({e})"))),
+    }
+}
+
 impl Journal {
     /// Opens (or creates) the findings file `path` for the data `identity`.
     pub fn open(path: &Path, identity: &str) -> Result<Opened> {
