@@ -301,3 +301,25 @@ fn the_finding_keys_mark_correct_tag_note_and_filter() {
     assert_eq!(recorded(update(&mut ro, ToggleMark.into())), 0);
     assert!(ro.notice.as_deref().unwrap().contains("read-only"));
 }
+
+/// `R`: the metrics count a corrected label as the gold one, and say so; again, the given ones.
+#[test]
+fn r_reads_the_metrics_with_the_corrected_labels() {
+    let mut s = State::new(bundled(), (120, 40));
+    classify_first_60(&mut s);
+    let given = s.tally();
+    update(&mut s, CorrectLabel.into());
+    let gold = s.data.rows[0].label as usize;
+    let predicted = s.preds.get(0).unwrap().label as usize;
+    assert_eq!(s.tally(), given, "corrections count only with R");
+    update(&mut s, ToggleCorrectedLabels.into());
+    let corrected = s.tally();
+    let mut want = given.clone();
+    want.confusion[gold][predicted] -= 1;
+    want.confusion[1 - gold][predicted] += 1;
+    assert_eq!(corrected, want);
+    let screen = reviewlens::ui::snapshot::render(&s);
+    assert!(screen.contains("gold: corrected labels (R)"), "{screen}");
+    update(&mut s, ToggleCorrectedLabels.into());
+    assert_eq!(s.tally(), given);
+}

@@ -64,6 +64,8 @@ pub enum Action {
     /// `u` / Ctrl-R: undo / redo the last finding change.
     Undo,
     Redo,
+    /// `R`: the metrics with the corrected labels as gold, or the given ones again.
+    ToggleCorrectedLabels,
     /// `F`: only marked → corrected → noted → tagged reviews → all.
     CycleFindingFilter,
     /// `T`: only the reviews with one tag, each tag in turn, then all.

@@ -283,6 +283,10 @@ pub const BROWSE: Section = Section {
             "undo / redo the last finding change (across restarts)",
         ),
         row(
+            &[b(&[ch('R')], ToggleCorrectedLabels)],
+            "metrics with the corrected labels as gold / with the given ones",
+        ),
+        row(
             &[
                 b(&[ch('F')], CycleFindingFilter),
                 b(&[ch('T')], CycleTagFilter),

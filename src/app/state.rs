@@ -175,6 +175,8 @@ pub struct State {
     /// history; `findings_writable` is false when another explorer holds the file.
     pub findings: Findings,
     pub findings_writable: bool,
+    /// `R`: the metrics count the corrected labels (findings) as the gold ones.
+    pub corrected_labels: bool,
     /// `F` / `T`: only the reviews with a kind of finding, or a tag.
     pub finding_filter: Option<FindingFilter>,
     /// The words pane, when open (`w`), in place of the Labels or metrics pane.
@@ -218,6 +220,7 @@ impl State {
             findings: Findings::default(),
             findings_writable: true,
             finding_filter: None,
+            corrected_labels: false,
         };
         state.rebuild_view();
         state
@@ -305,9 +308,35 @@ impl State {
         }
     }
 
-    /// The confusion matrix of the classified rows in the current split(s).
+    /// The confusion matrix of A's classified rows in the current split(s).
     pub fn tally(&self) -> Tally {
-        self.preds.tally_of(self.splits_in_view())
+        self.tally_of(&self.preds)
+    }
+
+    /// The confusion matrix of `preds`' classified rows in the current split(s); with `R`, the
+    /// corrected labels (findings) count as the gold ones.
+    pub fn tally_of(&self, preds: &Predictions) -> Tally {
+        let mut tally = preds.tally_of(self.splits_in_view());
+        if !self.corrected_labels {
+            return tally;
+        }
+        let in_view = self.splits_in_view();
+        for (key, f) in self.findings.iter() {
+            let (Some(corrected), Some(row)) =
+                (f.label, self.data.row_of(&key.split, key.row_index))
+            else {
+                continue;
+            };
+            let split = self.data.splits.iter().position(|s| s.rows.contains(&row));
+            let (Some(p), true) = (preds.get(row), split.is_some_and(|s| in_view.contains(&s)))
+            else {
+                continue;
+            };
+            let gold = self.data.rows[row].label as usize;
+            tally.confusion[gold][p.label as usize] -= 1;
+            tally.confusion[corrected as usize][p.label as usize] += 1;
+        }
+        tally
     }
 
     /// The rows an export writes: exactly what the list shows (a search only marks rows).

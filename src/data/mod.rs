@@ -156,6 +156,8 @@ pub struct Dataset {
     /// `title + "\n" + content`, lower-cased once (on the first search, off the start-up path) so a
     /// search is a plain byte scan.
     haystacks: OnceLock<Vec<String>>,
+    /// (split, row_index) → index into `rows`, built on first use (findings name rows so).
+    by_row_index: OnceLock<std::collections::HashMap<(usize, u64), usize>>,
 }
 
 impl Dataset {
@@ -208,7 +210,23 @@ impl Dataset {
             rows,
             splits,
             haystacks: OnceLock::new(),
+            by_row_index: OnceLock::new(),
         }
+    }
+
+    /// The row of split `split` whose `row_index` is `row_index`, if the data holds it.
+    pub fn row_of(&self, split: &str, row_index: u64) -> Option<usize> {
+        let s = self.splits.iter().position(|s| s.name == split)?;
+        let index = self.by_row_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.rows.len());
+            for (i, split) in self.splits.iter().enumerate() {
+                for r in split.rows.clone() {
+                    index.entry((i, self.rows[r].row_index)).or_insert(r);
+                }
+            }
+            index
+        });
+        index.get(&(s, row_index)).copied()
     }
 
     /// Lower-cased title and content of row `i`, for case-insensitive search.

@@ -31,7 +31,7 @@ pub fn draw_with(state: &State, area: Rect, frame: &mut Frame, theme: Theme) {
     let width = block.inner(area).width as usize;
     let tally = state.tally();
     let names = &state.data.label_names;
-    let tally_b = (state.preds_b.as_ref()).map(|b| b.tally_of(state.splits_in_view()));
+    let tally_b = (state.preds_b.as_ref()).map(|b| state.tally_of(b));
     let mut lines = vec![summary(
         state,
         tally.classified,
@@ -133,6 +133,9 @@ fn summary(state: &State, a: usize, b: Option<usize>, width: usize) -> Line<'sta
         bold,
     ));
     parts.push(Span::styled(" classified", bold));
+    if state.corrected_labels {
+        parts.push(Span::raw(" · gold: corrected labels (R)"));
+    }
     Line::from(whole_parts(parts, width))
 }
 

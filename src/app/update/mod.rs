@@ -135,6 +135,17 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         ToggleMark | NextMarked | CorrectLabel | StartTag | StartNote | FindingInput(_)
         | FindingBackspace | FindingConfirm | FindingCancel | Undo | Redo | CycleFindingFilter
         | CycleTagFilter => return findings::act(state, action),
+        ToggleCorrectedLabels => {
+            state.corrected_labels = !state.corrected_labels;
+            state.show_metrics = true;
+            state.words = None;
+            state.notice = Some(match state.corrected_labels {
+                true => {
+                    "metrics: the corrected labels (L) count as gold · R for the given ones".into()
+                }
+                false => "metrics: the given labels count as gold".into(),
+            });
+        }
         ToggleWords | WordsUp | WordsDown | WordsFilter | WordsExplain => {
             return words::act(state, action);
         }
