@@ -12,7 +12,7 @@ use reviewlens::io::findings::Journal;
 
 fn key(i: u64) -> RowKey {
     RowKey {
-        split: if i % 2 == 0 { "train" } else { "test" }.into(),
+        split: if i.is_multiple_of(2) { "train" } else { "test" }.into(),
         row_index: i * 7919 % 400_000,
     }
 }
