@@ -21,7 +21,9 @@ use ratatui::crossterm::terminal::{
 };
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Action, Command, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update};
+use crate::app::{
+    Action, Command, Editing, Exported, Msg, Side, State, WorkerMsg, msg_for_event, update,
+};
 use crate::error::{Error, Result};
 use crate::io::findings::Journal;
 use crate::io::table::export_view;
@@ -310,7 +312,7 @@ async fn event_loop(
         if let Some(msg) = msg {
             dirty = true;
             let mut flow = carry_out(terminal, &mut state, msg, (&workers, &mut edges))?;
-            if let Flow::Edit { row, text } = flow {
+            if let Flow::Edit { row, what, text } = flow {
                 // crossterm's reader thread would take the keys meant for the editor: stop it.
                 drop(events);
                 let editor = state.editor.clone().unwrap_or_default();
@@ -319,7 +321,7 @@ async fn event_loop(
                 flow = carry_out(
                     terminal,
                     &mut state,
-                    Msg::Edited { row, text },
+                    Msg::Edited { row, what, text },
                     (&workers, &mut edges),
                 )?;
             }
@@ -335,9 +337,11 @@ async fn event_loop(
 enum Flow {
     Go,
     Quit,
-    /// Open row `row`'s `text` in the user's editor (the loop holds the terminal's input).
+    /// Open row `row`'s `text` (its review or its note) in the user's editor (the loop holds the
+    /// terminal's input).
     Edit {
         row: u32,
+        what: Editing,
         text: String,
     },
 }
@@ -368,7 +372,9 @@ fn carry_out(
         for command in update(state, msg) {
             match command {
                 Command::Quit => return Ok(Flow::Quit),
-                Command::EditText { row, text } => return Ok(Flow::Edit { row, text }),
+                Command::EditText { row, what, text } => {
+                    return Ok(Flow::Edit { row, what, text });
+                }
                 Command::RecordFinding(entry) => {
                     let kept = match edges.findings.as_deref_mut() {
                         Some(journal) => journal.append(&entry),

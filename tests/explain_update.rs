@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::*;
 use ratatui::style::{Color, Modifier};
-use reviewlens::app::{Action::*, Command, Mode, Msg, Side, State, WorkerMsg, update};
+use reviewlens::app::{Action::*, Command, Editing, Mode, Msg, Side, State, WorkerMsg, update};
 use reviewlens::explain::{Explanation, explain};
 use reviewlens::model::tokenize::Encoded;
 use reviewlens::model::{Classifier, ModelFiles, RunOptions};
@@ -302,6 +302,7 @@ fn e_edits_a_review_in_the_line_editor_and_predicts_the_edit() {
             &mut s,
             Msg::Edited {
                 row: 1,
+                what: Editing::Review,
                 text: Ok("The case was cracked.".into())
             }
         )
@@ -317,11 +318,13 @@ fn e_with_an_editor_asks_the_edge_and_takes_its_answer() {
     let mut s = State::new(tiny(), (120, 30)).with_editor(Some("vi".into()));
     let commands = update(&mut s, EditReview.into());
     let text = s.data.rows[0].content.clone();
-    assert_eq!(commands, vec![Command::EditText { row: 0, text }]);
+    let what = Editing::Review;
+    assert_eq!(commands, vec![Command::EditText { row: 0, what, text }]);
     let commands = update(
         &mut s,
         Msg::Edited {
             row: 0,
+            what: Editing::Review,
             text: Ok("Awful.".into()),
         },
     );
@@ -333,6 +336,7 @@ fn e_with_an_editor_asks_the_edge_and_takes_its_answer() {
         &mut s,
         Msg::Edited {
             row: 0,
+            what: Editing::Review,
             text: Err("vi exited with exit status: 1".into()),
         },
     );

@@ -323,3 +323,52 @@ fn r_reads_the_metrics_with_the_corrected_labels() {
     update(&mut s, ToggleCorrectedLabels.into());
     assert_eq!(s.tally(), given);
 }
+
+/// Tab in the tag prompt completes from the tags in use (listing them when they part ways); `o`
+/// with an editor asks the edge to open the note, and what comes back (several lines) is kept.
+#[test]
+fn tags_complete_and_a_note_can_be_written_in_the_editor() {
+    let mut s = State::new(tiny(), (120, 30));
+    apply(&mut s, &[StartTag]);
+    for c in "kindle-return, kindle-broken".chars() {
+        update(&mut s, FindingInput(c).into());
+    }
+    apply(&mut s, &[FindingConfirm, Down, StartTag]);
+    update(&mut s, FindingInput('k').into());
+    apply(&mut s, &[CompleteTag]);
+    let typed = |s: &State| match &s.mode {
+        reviewlens::app::Mode::Tag { input } => input.as_str().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(typed(&s), "kindle-");
+    apply(&mut s, &[CompleteTag]);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .contains("kindle-broken, kindle-return")
+    );
+    update(&mut s, FindingInput('r').into());
+    apply(&mut s, &[CompleteTag]);
+    assert_eq!(typed(&s), "kindle-return, ");
+    apply(&mut s, &[FindingConfirm]);
+    assert_eq!(s.finding(1).unwrap().tags.len(), 1);
+    let mut s = s.with_editor(Some("vi".into()));
+    let commands = update(&mut s, StartNote.into());
+    let what = reviewlens::app::Editing::Note;
+    assert_eq!(
+        commands,
+        vec![Command::EditText {
+            row: 1,
+            what,
+            text: String::new()
+        }]
+    );
+    let text = Ok("first line\nsecond line\n".into());
+    let commands = update(&mut s, Msg::Edited { row: 1, what, text });
+    assert!(matches!(commands.as_slice(), [Command::RecordFinding(_)]));
+    assert_eq!(
+        s.finding(1).unwrap().note.as_deref(),
+        Some("first line\nsecond line")
+    );
+}

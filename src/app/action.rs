@@ -58,6 +58,8 @@ pub enum Action {
     /// `o`: the selected review's note (a prompt).
     StartNote,
     FindingInput(char),
+    /// Tab in the tag prompt: complete the tag being typed from the tags in use.
+    CompleteTag,
     FindingBackspace,
     FindingConfirm,
     FindingCancel,
@@ -191,11 +193,21 @@ pub enum Msg {
     SearchStep,
     /// A finding change could not be kept (the findings file failed): why.
     NotKept(String),
-    /// The text row `row` was edited into, or why the editor failed.
+    /// The text row `row`'s review (or note) was edited into, or why the editor failed.
     Edited {
         row: u32,
+        what: Editing,
         text: Result<String, String>,
     },
+}
+
+/// What the user's editor is opened on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Editing {
+    /// `E`: the review's text, to predict the edit.
+    Review,
+    /// `o`: the review's note (several lines, in the editor).
+    Note,
 }
 
 /// Which classifier: A (`--classifier`) or B (`--compare`).
@@ -259,9 +271,10 @@ pub enum Command {
     },
     /// Keep a finding change in the findings journal.
     RecordFinding(crate::findings::Entry),
-    /// Open `text` (row `row`'s) in the user's editor; answered with `Msg::Edited`.
+    /// Open `text` (row `row`'s review or note) in the user's editor; answered with `Msg::Edited`.
     EditText {
         row: u32,
+        what: Editing,
         text: String,
     },
     /// Cross-validate a classifier that trains on the data over `rows` (indices into `data.rows`),

@@ -567,13 +567,19 @@ pub const WORDS: Section = Section {
 
 pub const FINDING: Section = Section {
     title: "in the tag or note prompt (t, o)",
-    rows: &[row(
-        &[
-            b(&[plain(KeyCode::Enter)], FindingConfirm),
-            b(&[plain(KeyCode::Esc)], FindingCancel),
-        ],
-        "keep it / cancel",
-    )],
+    rows: &[
+        row(
+            &[
+                b(&[plain(KeyCode::Enter)], FindingConfirm),
+                b(&[plain(KeyCode::Esc)], FindingCancel),
+            ],
+            "keep it / cancel",
+        ),
+        row(
+            &[b(&[plain(KeyCode::Tab)], CompleteTag)],
+            "complete the tag from the tags in use (a second Tab lists them)",
+        ),
+    ],
 };
 
 pub const EDIT: Section = Section {

@@ -23,7 +23,7 @@ mod update;
 mod words;
 
 pub use crate::format::thousands;
-pub use action::{Action, Command, Exported, Msg, Side};
+pub use action::{Action, Command, Editing, Exported, Msg, Side};
 pub use duplicates::{DuplicateCounts, Duplicates};
 pub use explanations::{Edited, ExplainBatch, Explanations, Running, flip_line, signed, top_words};
 pub use filters::{Cell, CompareFilter, Filters};

@@ -327,7 +327,10 @@ fn finding_lines(state: &State, row: usize) -> Vec<Line<'static>> {
         .map(|l| Line::from(Span::styled(format!("finding: {l}"), bold)))
         .collect();
     if let Some(note) = state.finding(row).and_then(|f| f.note.clone()) {
-        lines.push(Line::from(format!("note: {note}")));
+        for (i, line) in note.lines().enumerate() {
+            let lead = if i == 0 { "note: " } else { "      " };
+            lines.push(Line::from(format!("{lead}{}", super::text::one_line(line))));
+        }
     }
     lines
 }

@@ -2,7 +2,7 @@
 //! none) and predicted, with its attributions, beside the original's. The data never changes.
 
 use super::{edit_prompt, explain};
-use crate::app::action::{Action, Command};
+use crate::app::action::{Action, Command, Editing};
 use crate::app::explanations::Edited;
 use crate::app::prompt::Prompt;
 use crate::app::state::{Mode, State};
@@ -38,7 +38,11 @@ fn start(state: &mut State) -> Vec<Command> {
         None => original(state, row),
     };
     match state.editor {
-        Some(_) => vec![Command::EditText { row, text }],
+        Some(_) => vec![Command::EditText {
+            row,
+            what: Editing::Review,
+            text,
+        }],
         None => {
             // One line: line breaks become spaces (the model reads them as spaces anyway).
             let line: String = (text.chars())

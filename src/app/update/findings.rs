@@ -3,7 +3,7 @@
 //! applied here and handed to the edge as a journal entry to keep (`Command::RecordFinding`).
 
 use super::edit_prompt;
-use crate::app::action::{Action, Command};
+use crate::app::action::{Action, Command, Editing};
 use crate::app::findings::FindingFilter;
 use crate::app::prompt::Prompt;
 use crate::app::state::{Mode, State};
@@ -22,13 +22,10 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
             });
         }
         StartTag => prompt(state, |_| String::new(), |input| Mode::Tag { input }),
-        StartNote => prompt(
-            state,
-            |f| f.and_then(|f| f.note.clone()).unwrap_or_default(),
-            |input| Mode::Note { input },
-        ),
+        StartNote => return start_note(state),
         FindingInput(c) => edit_prompt(state, |input| input.push(c)),
         FindingBackspace => edit_prompt(state, Prompt::backspace),
+        CompleteTag => complete_tag(state),
         FindingConfirm => return confirm(state),
         FindingCancel => state.mode = Mode::Browse,
         NextMarked => next_marked(state),
@@ -94,6 +91,45 @@ fn prompt(
     state.mode = mode(input);
 }
 
+/// `o`: the note in the user's editor (several lines), or in the note prompt (one).
+fn start_note(state: &mut State) -> Vec<Command> {
+    let note = |f: Option<&crate::findings::Finding>| f.and_then(|f| f.note.clone());
+    match (state.editor.is_some(), state.selected_row()) {
+        (true, Some(row)) => vec![Command::EditText {
+            row: row as u32,
+            what: Editing::Note,
+            text: note(state.finding(row)).unwrap_or_default(),
+        }],
+        _ => {
+            prompt(
+                state,
+                |f| note(f).unwrap_or_default(),
+                |input| Mode::Note { input },
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// The note the user's editor gave back for row `row` (an empty one removes it).
+pub(super) fn noted(state: &mut State, row: u32, text: Result<String, String>) -> Vec<Command> {
+    let text = match text {
+        Ok(text) => text.trim().to_owned(),
+        Err(why) => {
+            state.alert = Some(format!("the editor failed: {why}"));
+            return Vec::new();
+        }
+    };
+    let key = state.row_key(row as usize);
+    match state
+        .findings
+        .change(&key, Field::Note((!text.is_empty()).then_some(text)))
+    {
+        Some(entry) => record(state, entry),
+        None => Vec::new(),
+    }
+}
+
 /// Enter in the tag prompt (tags separated by commas; `-tag` takes one off) or the note prompt
 /// (an empty note removes it).
 fn confirm(state: &mut State) -> Vec<Command> {
@@ -128,6 +164,44 @@ fn confirm(state: &mut State) -> Vec<Command> {
             state.mode = other;
             Vec::new()
         }
+    }
+}
+
+/// Tab in the tag prompt: the tag being typed (after the last comma) completed as far as the tags
+/// in use that start with it agree; when that adds nothing, they are listed.
+fn complete_tag(state: &mut State) {
+    let Mode::Tag { input } = &state.mode else {
+        return;
+    };
+    let text = input.as_str().to_owned();
+    let start = text.rfind(',').map_or(0, |i| i + 1);
+    let typed = text[start..].trim_start();
+    let lead = &text[..text.len() - typed.len()];
+    let tags = state.findings.tags();
+    let fits: Vec<&str> = tags
+        .keys()
+        .copied()
+        .filter(|t| t.starts_with(typed))
+        .collect();
+    let Some(first) = fits.first() else {
+        state.notice = Some(format!("no tag starts with \"{typed}\""));
+        return;
+    };
+    let common = fits.iter().fold(first.to_string(), |common, t| {
+        let n = common
+            .chars()
+            .zip(t.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        common.chars().take(n).collect()
+    });
+    if common.len() > typed.len() {
+        let done = if fits.len() == 1 { ", " } else { "" };
+        state.mode = Mode::Tag {
+            input: Prompt::new(format!("{lead}{common}{done}")),
+        };
+    } else {
+        state.notice = Some(format!("tags: {}", fits.join(", ")));
     }
 }
 

@@ -18,7 +18,7 @@ mod nav;
 mod search;
 mod words;
 
-use super::action::{Action, Command, Msg};
+use super::action::{Action, Command, Editing, Msg};
 use super::prompt::Prompt;
 use super::state::{Mode, State};
 
@@ -62,7 +62,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Command> {
             state.search_step();
             Vec::new()
         }
-        Msg::Edited { row, text } => edit::edited(state, row, text),
+        Msg::Edited {
+            row,
+            what: Editing::Review,
+            text,
+        } => edit::edited(state, row, text),
+        Msg::Edited {
+            row,
+            what: Editing::Note,
+            text,
+        } => findings::noted(state, row, text),
         Msg::NotKept(why) => {
             let text = format!("findings are no longer kept: {why}");
             state.findings_writable = false;
@@ -133,8 +142,8 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         Explain => return explain::start(state),
         ToggleMark | NextMarked | CorrectLabel | StartTag | StartNote | FindingInput(_)
-        | FindingBackspace | FindingConfirm | FindingCancel | Undo | Redo | CycleFindingFilter
-        | CycleTagFilter => return findings::act(state, action),
+        | CompleteTag | FindingBackspace | FindingConfirm | FindingCancel | Undo | Redo
+        | CycleFindingFilter | CycleTagFilter => return findings::act(state, action),
         ToggleCorrectedLabels => {
             state.corrected_labels = !state.corrected_labels;
             state.show_metrics = true;
