@@ -413,6 +413,11 @@ fn carry_out(
                     let text = text.unwrap_or_else(own);
                     workers.send(side, Request::Explain { job, row, text });
                 }
+                Command::Similar { side, to, k } => {
+                    let all: Vec<u32> = (0..state.data.rows.len() as u32).collect();
+                    let rows = state.labelled_texts(&all);
+                    workers.send(side, Request::Similar { to, rows, k });
+                }
                 Command::NearDuplicates { side, rows } => {
                     let rows = state.labelled_texts(&rows);
                     workers.send(side, Request::NearDuplicates { rows });

@@ -37,6 +37,8 @@ pub enum Action {
     ToggleIssuesOnly,
     /// `D`: find the near duplicates of every row (on the worker).
     FindDuplicates,
+    /// `f`: the reviews most like the selected one (by embedding cosine, on the worker).
+    FindSimilar,
     /// `a`: word attributions and the smallest flip of the selected review (on the worker).
     Explain,
     /// `w`: the words pane (the words that carry the predictions in view), open / closed.
@@ -268,6 +270,13 @@ pub enum Command {
         job: JobId,
         row: u32,
         text: Option<String>,
+    },
+    /// Rank the rows by similarity to `to`, the `k` most similar; answered with
+    /// `WorkerMsg::Similar`.
+    Similar {
+        side: Side,
+        to: super::protocol::SimilarTo,
+        k: usize,
     },
     /// Keep a finding change in the findings journal.
     RecordFinding(crate::findings::Entry),

@@ -263,6 +263,10 @@ pub const BROWSE: Section = Section {
             "why: each word's push (left out in turn) and the smallest change that flips it",
         ),
         row(
+            &[b(&[ch('f')], FindSimilar)],
+            "the 20 reviews most like this one (embeddings; Esc: all again); /~text ranks all by a text",
+        ),
+        row(
             &[b(&[ch('w')], ToggleWords)],
             "words pane: the words that carry the predictions in view (after a)",
         ),

@@ -8,6 +8,15 @@ use crate::model::Prediction;
 
 pub type JobId = u64;
 
+/// What `f` and a `~` search rank the rows by similarity to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimilarTo {
+    /// A row (index into `data.rows`): its nearest rows, itself left out.
+    Row(u32),
+    /// A text, embedded as a review is: every row ranked.
+    Text(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerMsg {
     /// What the worker is busy with before it can classify (fetching, loading).
@@ -55,6 +64,12 @@ pub enum WorkerMsg {
     /// Out-of-fold probabilities of the rows asked for (in the order asked), or why there are none
     /// (the classifier does not train on the data, the user stopped it, it failed).
     CrossValidated(Result<Vec<(u32, Vec<f32>)>, String>),
+    /// The rows most similar to `to`, most similar first, with their cosine similarity; or why
+    /// there are none.
+    Similar {
+        to: SimilarTo,
+        result: Result<Vec<(u32, f32)>, String>,
+    },
     /// What is known of a review's explanation: after every batch, and at the end (`done`).
     Explained {
         job: JobId,

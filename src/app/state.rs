@@ -13,6 +13,7 @@ pub use super::order::Order;
 use super::predictions::{Predictions, Tally};
 use super::prompt::Prompt;
 use super::query::Query;
+use super::similar::Similar;
 use super::words::WordsPane;
 use crate::data::{Dataset, TextField};
 use crate::findings::Findings;
@@ -175,6 +176,8 @@ pub struct State {
     /// history; `findings_writable` is false when another explorer holds the file.
     pub findings: Findings,
     pub findings_writable: bool,
+    /// `f` and `/~text`: the rows ranked by similarity, when asked or shown.
+    pub similar: Similar,
     /// `R`: the metrics count the corrected labels (findings) as the gold ones.
     pub corrected_labels: bool,
     /// `F` / `T`: only the reviews with a kind of finding, or a tag.
@@ -221,6 +224,7 @@ impl State {
             findings_writable: true,
             finding_filter: None,
             corrected_labels: false,
+            similar: Similar::default(),
         };
         state.rebuild_view();
         state
@@ -434,7 +438,10 @@ impl State {
         let keep = self.selected_row();
         let range = self.split_rows();
         self.view = self.rows_kept(range);
-        self.sort_view();
+        match self.similar.places() {
+            Some(places) => self.view.sort_by_key(|r| places[r]),
+            None => self.sort_view(),
+        }
         // The selected review stays selected, on the same screen line, when it is still shown.
         let line = self.selected.saturating_sub(self.offset);
         match keep.and_then(|k| self.view.iter().position(|&r| r as usize == k)) {
@@ -466,8 +473,11 @@ impl State {
                 .as_ref()
                 .is_none_or(|m| m.as_ref().is_some_and(|m| m(i)))
         };
-        let found =
-            |i: usize| (self.finding_filter.as_ref()).is_none_or(|f| f.keeps(self.finding(i)));
+        let places = self.similar.places();
+        let found = |i: usize| {
+            (self.finding_filter.as_ref()).is_none_or(|f| f.keeps(self.finding(i)))
+                && places.as_ref().is_none_or(|p| p.contains_key(&(i as u32)))
+        };
         range
             .filter(|&i| filters.keep(i, rows[i].label, (a, b), issues) && matched(i) && found(i))
             .map(|i| i as u32)

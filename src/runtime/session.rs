@@ -12,6 +12,7 @@ use super::spec::ClassifierSpec;
 use super::training;
 use super::vectors::Pool;
 use super::worker::Backend;
+use crate::app::SimilarTo;
 use crate::data::{Dataset, TextField};
 use crate::error::Result;
 use crate::explain::Explanation;
@@ -209,20 +210,26 @@ impl Session {
         rows: &[(u32, String, u32)],
         status: &Status,
     ) -> Result<Vec<Vec<usize>>> {
+        let embedder = self.neighbours_embedder("near duplicates", status)?;
+        training::near_duplicates(&embedder, rows, &self.context(status))
+    }
+
+    /// The embedding model that compares reviews (`--embed-model`, or an embedding classifier's
+    /// own), loaded; `what` names the work in the error when there is none.
+    fn neighbours_embedder(&mut self, what: &str, status: &Status) -> Result<Embedder> {
         let source = match (&self.neighbours_model, self.spec.is_sequence()) {
             (Some(source), _) => source.clone(),
             (None, false) => self.spec.model().clone(),
             (None, true) => {
-                return Err(crate::error::Error::Message(
-                    "no embedding model for near duplicates: give --embed-model".into(),
-                ));
+                return Err(crate::error::Error::Message(format!(
+                    "no embedding model for {what}: give --embed-model"
+                )));
             }
         };
         self.stop.store(false, Ordering::Relaxed);
         let files = self.files_of(&source, status)?;
         status(format!("loading {}", files.name));
-        let embedder = Embedder::load(&files, &self.opts)?;
-        training::near_duplicates(&embedder, rows, &self.context(status))
+        Embedder::load(&files, &self.opts)
     }
 
     /// The classifier the spec names, on `files`.
@@ -324,6 +331,17 @@ impl Backend for Session {
         status: &Status,
     ) -> Result<Vec<Vec<usize>>> {
         Session::near_duplicates(self, rows, status)
+    }
+
+    fn similar(
+        &mut self,
+        rows: &[(u32, String, u32)],
+        to: &SimilarTo,
+        k: usize,
+        status: &Status,
+    ) -> Result<Vec<(u32, f32)>> {
+        let embedder = self.neighbours_embedder("similar reviews", status)?;
+        training::similar(&embedder, rows, to, k, &self.context(status))
     }
 
     fn explained(&mut self, text: &str) -> Option<Explanation> {

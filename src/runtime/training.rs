@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::predictor::Predictor;
 use super::vectors::{self, Pool, Shared};
+use crate::app::SimilarTo;
 use crate::error::{Error, Result};
 use crate::format::{clock, thousands};
 use crate::hub::Status;
@@ -218,6 +219,41 @@ pub fn embeddings(
 ) -> Result<Vec<f32>> {
     let (_, vectors) = embedding_cache(embedder, ctx);
     embed_rows(embedder, rows, &vectors, ctx, what)
+}
+
+/// The `k` rows of `rows` most similar to `to` by the cosine of their embeddings (every row's
+/// through the embedding cache), most similar first, equal ones by row: (row id, cosine). A row
+/// asked about is left out of its own list.
+pub fn similar(
+    embedder: &Embedder,
+    rows: &[(u32, String, u32)],
+    to: &SimilarTo,
+    k: usize,
+    ctx: &Context,
+) -> Result<Vec<(u32, f32)>> {
+    let x = embeddings(embedder, rows, ctx, "every row")?;
+    let dim = embedder.dim;
+    let query = match to {
+        SimilarTo::Row(r) => {
+            let at = rows.iter().position(|(row, _, _)| row == r);
+            let at = at.ok_or_else(|| Error::Message(format!("row {r} is not among the rows")))?;
+            x[at * dim..(at + 1) * dim].to_vec()
+        }
+        SimilarTo::Text(text) => {
+            let encoded = embedder.tokenize(&[text.as_str()])?;
+            embedder
+                .embed(&encoded.iter().collect::<Vec<_>>())?
+                .remove(0)
+        }
+    };
+    let query = unit(&query);
+    let mut ranked: Vec<(u32, f32)> = (rows.iter().zip(x.chunks_exact(dim)))
+        .filter(|((row, _, _), _)| *to != SimilarTo::Row(*row))
+        .map(|((row, _, _), v)| (*row, reviewlens_kernels::dot(&unit(v), &query)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(k);
+    Ok(ranked)
 }
 
 /// Each row's near duplicates (positions in `rows`) among the embeddings of `rows`, as Datalab

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
-use crate::app::{JobId, WorkerMsg};
+use crate::app::{JobId, SimilarTo, WorkerMsg};
 use crate::error::{Error, Result};
 use crate::explain::Explanation;
 use crate::guard::panic_message;
@@ -44,6 +44,12 @@ pub enum Request {
     /// The near duplicates among (row, text, label).
     NearDuplicates {
         rows: Vec<(u32, String, u32)>,
+    },
+    /// The `k` rows of (row, text, label) most similar to `to`, by embedding cosine.
+    Similar {
+        to: SimilarTo,
+        rows: Vec<(u32, String, u32)>,
+        k: usize,
     },
     /// Word attributions and the smallest flip for one review's text; goes before every
     /// classification job.
@@ -107,6 +113,18 @@ pub trait Backend: Send + 'static {
         ))
     }
 
+    /// The `k` rows most similar to `to` among `rows` (row id, cosine), from an embedding model.
+    fn similar(
+        &mut self,
+        _rows: &[(u32, String, u32)],
+        _to: &SimilarTo,
+        _k: usize,
+        _status: &Status,
+    ) -> Result<Vec<(u32, f32)>> {
+        Err(Error::Message(
+            "no embedding model for similar reviews".into(),
+        ))
+    }
     /// A complete explanation of `text` kept by an earlier run.
     fn explained(&mut self, _text: &str) -> Option<Explanation> {
         None
@@ -248,6 +266,13 @@ impl<B: Backend> Worker<B> {
                 explainer: None,
             }),
             Request::CrossValidate { rows } => self.cross_validate(rows),
+            Request::Similar { to, rows, k } => {
+                let status = self.status();
+                let result = self.backend.similar(&rows, &to, k, &status);
+                self.ready_again();
+                let result = result.map_err(|e| e.to_string());
+                (self.out)(WorkerMsg::Similar { to, result });
+            }
             Request::NearDuplicates { rows } => self.near_duplicates(rows),
             Request::Cancel { job } => {
                 if let Some(i) = self.explains.iter().position(|e| e.job == job) {

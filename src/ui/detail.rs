@@ -64,6 +64,7 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     lines.extend(issue_line(state, row, theme));
     lines.extend(duplicate_line(state, row, theme));
     lines.extend(finding_lines(state, row));
+    lines.extend(similar_line(state, row));
     lines.extend(super::attribution::lines(state, row, theme));
     lines.push(Line::default());
     lines
@@ -333,4 +334,29 @@ fn finding_lines(state: &State, row: usize) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// With a similarity ranking shown: "similar to train:12: cosine 0.91 (#3 of 20)".
+fn similar_line(state: &State, row: usize) -> Option<Line<'static>> {
+    let (to, ranked) = state.similar.shown.as_ref()?;
+    let (at, cosine) = state.similar.of(row as u32)?;
+    let what = match to {
+        crate::app::SimilarTo::Row(r) => {
+            let r = *r as usize;
+            format!(
+                "{}:{}",
+                state.data.split_of(r),
+                state.data.rows[r].row_index
+            )
+        }
+        crate::app::SimilarTo::Text(t) => format!("\"{}\"", super::text::one_line(t)),
+    };
+    Some(Line::from(Span::styled(
+        format!(
+            "similar to {what}: cosine {cosine:.2} (#{} of {}) · Esc: every review",
+            at + 1,
+            thousands(ranked.len())
+        ),
+        Style::new().add_modifier(Modifier::BOLD),
+    )))
 }

@@ -107,6 +107,10 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
             side_work_done(state);
             return super::duplicates::found(state, result);
         }
+        WorkerMsg::Similar { to, result } => {
+            side_work_done(state);
+            return super::similar::found(state, to, result);
+        }
         WorkerMsg::Explained {
             job,
             row,
@@ -230,6 +234,7 @@ fn take_report(
         // The label issues, near duplicates and explanations take these (`worker_report`).
         WorkerMsg::CrossValidated(_)
         | WorkerMsg::NearDuplicates(_)
+        | WorkerMsg::Similar { .. }
         | WorkerMsg::Explained { .. } => {}
     }
     None

@@ -14,7 +14,9 @@ pub(super) fn escape(state: &mut State) -> Vec<Command> {
         return super::explain::cancel(state);
     }
     let filters = &mut state.filters;
-    let cleared = if state.search.take().is_some() {
+    let cleared = if state.similar.shown.take().is_some() {
+        "back to every review"
+    } else if state.search.take().is_some() {
         filters.matches_only = false;
         "search cleared"
     } else if filters.cell.is_some() {

@@ -16,6 +16,7 @@ mod issues;
 mod jump;
 mod nav;
 mod search;
+mod similar;
 mod words;
 
 use super::action::{Action, Command, Editing, Msg};
@@ -136,11 +137,19 @@ fn act(state: &mut State, action: Action) -> Vec<Command> {
         | DetailUp
         | Scroll { .. }
         | Click { .. } => nav::act(state, action),
+        SearchConfirm if semantic(state).is_some() => {
+            let text = semantic(state).unwrap_or_default();
+            state.mode = Mode::Browse;
+            state.search = None;
+            state.search_changed(None);
+            return similar::search(state, &text);
+        }
         StartSearch | SearchInput(_) | SearchBackspace | SearchClear | SearchConfirm
         | SearchCancel | NextMatch | PrevMatch | ToggleMatchesOnly => search::act(state, action),
         ToggleLabelIssues | ToggleIssuesOnly => return issues::act(state, action),
         FindDuplicates | JumpDuplicate(_) => return duplicates::act(state, action),
         Explain => return explain::start(state),
+        FindSimilar => return similar::find(state),
         ToggleMark | NextMarked | CorrectLabel | StartTag | StartNote | FindingInput(_)
         | CompleteTag | FindingBackspace | FindingConfirm | FindingCancel | Undo | Redo
         | CycleFindingFilter | CycleTagFilter => return findings::act(state, action),
@@ -226,3 +235,12 @@ fn filter(state: &mut State, action: Action) {
 
 /// What a filter on predictions says before there are any.
 const NO_PREDICTIONS: &str = "no predictions yet: c classifies the selected review, C all in view";
+
+/// The text of a search typed as `~text` (a semantic search), while it is being typed.
+fn semantic(state: &State) -> Option<String> {
+    let Mode::Search { input, .. } = &state.mode else {
+        return None;
+    };
+    let text = input.as_str().trim().strip_prefix('~')?.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
