@@ -134,9 +134,9 @@ fn the_worker_ranks_rows_by_the_cosine_of_their_embeddings() {
             })
             .unwrap();
         let got = loop {
-            match rx.recv_timeout(Duration::from_secs(120)).unwrap() {
-                WorkerMsg::Similar { result, .. } => break result.unwrap(),
-                _ => {}
+            let msg = rx.recv_timeout(Duration::from_secs(120)).unwrap();
+            if let WorkerMsg::Similar { result, .. } = msg {
+                break result.unwrap();
             }
         };
         let query = match &to {
