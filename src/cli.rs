@@ -325,9 +325,13 @@ pub enum Command {
     /// cache folder): a summary, or every finding with its history (--output: .jsonl one object per
     /// review with its history; .parquet, .csv or .tsv one row per review).
     Findings {
-        /// Where to write the findings.
+        /// Where to write the findings (with --merge: the merged findings file, .jsonl).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Merge two findings files of this data into --output: tags united, marks kept, a label or
+        /// note set differently in both is a conflict (the first file's kept, each listed).
+        #[arg(long, num_args = 2, value_names = ["A", "B"], requires = "output")]
+        merge: Vec<PathBuf>,
         /// Replace the output file if it exists.
         #[arg(long)]
         force: bool,

@@ -66,7 +66,14 @@ pub fn run(cli: Cli, keys: app::keymap::Keymap) -> Result<()> {
             };
             commands::sample::run(&data, &output, force, findings.as_ref())
         }
-        Some(Command::Findings { output, force }) => {
+        Some(Command::Findings {
+            output: Some(output),
+            force,
+            merge,
+        }) if !merge.is_empty() => {
+            commands::findings::merge(&data, (&merge[0], &merge[1]), &output, force)
+        }
+        Some(Command::Findings { output, force, .. }) => {
             let (path, findings) =
                 read_findings(&data, cli.data.findings.as_deref(), cache.as_deref())?;
             commands::findings::run(&data, &findings, &path, (output.as_deref(), force))

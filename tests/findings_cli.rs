@@ -176,3 +176,55 @@ fn findings_prints_a_summary_and_writes_every_finding_with_its_history() {
         "{err}"
     );
 }
+
+/// `findings --merge A B --output C`: one findings file of both, a label set differently in each
+/// listed as a conflict (A's kept); C opens as the data's findings; C may not be A.
+#[test]
+fn two_findings_files_merge_into_one_with_the_conflicts_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    let (key, corrected) = make_findings(&a);
+    let data = common::bundled();
+    let mut journal = Journal::open(&b, &data.identity).unwrap().journal;
+    let mut f = Findings::default();
+    for field in [
+        Field::Label(Some(1 - corrected)),
+        Field::Note(Some("from b".into())),
+    ] {
+        let e = f.change(&key, field).unwrap();
+        journal.append(&e).unwrap();
+        f.apply(&e);
+    }
+    drop(journal);
+    let c = dir.path().join("c.jsonl");
+    let (a_, b_, c_) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        c.to_str().unwrap(),
+    );
+    let o = run(dir.path(), &["findings", "--merge", a_, b_, "--output", c_]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("1 conflicts"), "{out}");
+    let names = ["negative", "positive"];
+    let listed = format!(
+        "train:{}: {} / {}",
+        key.row_index,
+        names[corrected as usize],
+        names[1 - corrected as usize]
+    );
+    assert!(out.contains(&listed), "{out}");
+    let merged =
+        Findings::replay(&reviewlens::io::findings::read_entries(&c, &data.identity).unwrap());
+    let m = merged.get(&key).unwrap();
+    assert_eq!(
+        (m.label, m.note.as_deref(), m.tags.len()),
+        (Some(corrected), Some("from b"), 2)
+    );
+    let o = run(
+        dir.path(),
+        &["findings", "--merge", a_, b_, "--output", a_, "--force"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is one of the files merged"));
+}

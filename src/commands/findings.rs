@@ -1,6 +1,6 @@
 //! `reviewlens findings`: what the explorer's findings file holds for this data, as a summary, or
 //! every finding with its history (`--output`: JSONL, one object per review; parquet, CSV or TSV,
-//! one row per review with the number of changes).
+//! one row per review with the number of changes); or two findings files merged into one.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -133,4 +133,54 @@ fn columns<'a>(
             )),
         ),
     ]
+}
+
+/// `--merge A B --output C`: the two files' findings (both of this data) as one new findings file;
+/// the conflicts are listed on stdout, the first file's value kept.
+pub fn merge(data: &Dataset, (a, b): (&Path, &Path), out: &Path, force: bool) -> Result<()> {
+    for input in [a, b] {
+        if let Ok(true) = same_file::is_same_file(input, out) {
+            let why = "is one of the files merged; write the merge to another file";
+            return Err(crate::error::Error::at_path(out, why));
+        }
+    }
+    crate::io::output::check_file(out, &data.inputs, force)?;
+    let read = |p: &Path| -> Result<Findings> {
+        if !p.exists() {
+            let why = "does not exist; give two findings files";
+            return Err(crate::error::Error::at_path(p, why));
+        }
+        Ok(Findings::replay(&crate::io::findings::read_entries(
+            p,
+            &data.identity,
+        )?))
+    };
+    let (first, second) = (read(a)?, read(b)?);
+    let (entries, conflicts) = crate::findings::merge(&first, &second);
+    crate::io::findings::write_new(out, &data.identity, &entries, force)?;
+    let merged = Findings::replay(&entries);
+    let mut text = format!(
+        "merged {} reviews with findings from {} and {} into {}: {} conflicts ({}'s kept)",
+        merged.iter().count(),
+        a.display(),
+        b.display(),
+        out.display(),
+        conflicts.len(),
+        a.display()
+    );
+    let value = |f: &Field| match f {
+        Field::Label(l) => l.map_or("no label".into(), |l| data.label_name(l).to_owned()),
+        Field::Note(n) => format!("note \"{}\"", n.clone().unwrap_or_default()),
+        Field::Tags(_) | Field::Marked(_) => String::new(),
+    };
+    for c in &conflicts {
+        text.push_str(&format!(
+            "\n  {}:{}: {} / {}",
+            c.row.split,
+            c.row.row_index,
+            value(&c.first),
+            value(&c.second)
+        ));
+    }
+    println(text)
 }

@@ -3,9 +3,13 @@
 //! the value before, and undo and redo are journal entries too: replaying the journal gives the
 //! same findings and the same undo history after a restart. Pure: the journal file is `io::findings`.
 
+mod merge;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+
+pub use merge::{Conflict, merge};
 
 /// A review's identity that survives re-sampling: its split and its row index in the full split.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -61,6 +61,26 @@ pub fn read_entries(path: &Path, identity: &str) -> Result<Vec<Entry>> {
     }
 }
 
+/// A new findings file at `path` holding `entries` (written atomically; an existing file only
+/// replaced with `force`).
+pub fn write_new(path: &Path, identity: &str, entries: &[Entry], force: bool) -> Result<()> {
+    let mut text = header_line(identity);
+    for e in entries {
+        text.push_str(&serde_json::to_string(e).expect("an entry serialises"));
+        text.push('\n');
+    }
+    let existing = if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    match atomic::write(path, text.as_bytes(), existing) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(super::output::exists(path)),
+        Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
+    }
+}
+
 impl Journal {
     /// Opens (or creates) the findings file `path` for the data `identity`.
     pub fn open(path: &Path, identity: &str) -> Result<Opened> {
