@@ -387,45 +387,6 @@ fn carry_out(
                 Command::Suspend => suspend(terminal)?,
                 Command::Redraw => redraw(terminal)?,
                 Command::Copy { text } => copy(terminal, &text)?,
-                Command::Classify {
-                    side,
-                    job,
-                    rows,
-                    urgent,
-                } => {
-                    let rows = state.texts(&rows);
-                    workers.send(side, Request::Classify { job, rows, urgent });
-                }
-                Command::Cancel { side, job } => workers.send(side, Request::Cancel { job }),
-                Command::Explain {
-                    side,
-                    job,
-                    row,
-                    text,
-                } => {
-                    let own = || {
-                        state
-                            .texts(&[row])
-                            .pop()
-                            .map(|(_, t)| t)
-                            .unwrap_or_default()
-                    };
-                    let text = text.unwrap_or_else(own);
-                    workers.send(side, Request::Explain { job, row, text });
-                }
-                Command::Similar { side, to, k } => {
-                    let all: Vec<u32> = (0..state.data.rows.len() as u32).collect();
-                    let rows = state.labelled_texts(&all);
-                    workers.send(side, Request::Similar { to, rows, k });
-                }
-                Command::NearDuplicates { side, rows } => {
-                    let rows = state.labelled_texts(&rows);
-                    workers.send(side, Request::NearDuplicates { rows });
-                }
-                Command::CrossValidate { side, rows } => {
-                    let rows = state.labelled_texts(&rows);
-                    workers.send(side, Request::CrossValidate { rows });
-                }
                 Command::StopLoading { side } => {
                     if let Some(w) = workers.side(side) {
                         w.stop.store(true, Ordering::Relaxed);
@@ -437,10 +398,58 @@ fn carry_out(
                     overwrite,
                 } => queue.push_back(Msg::Exported(export(state, &path, &rows, overwrite))),
                 Command::Complete { dir } => queue.push_back(Msg::Completions(entries(&dir))),
+                to_worker => send_to_worker(state, workers, to_worker),
             }
         }
     }
     Ok(Flow::Go)
+}
+
+/// A command for a worker, with the texts of the rows it names.
+fn send_to_worker(state: &State, workers: &Workers, command: Command) {
+    let text_of = |row: u32| {
+        state
+            .texts(&[row])
+            .pop()
+            .map(|(_, t)| t)
+            .unwrap_or_default()
+    };
+    let (side, request) = match command {
+        Command::Classify {
+            side,
+            job,
+            rows,
+            urgent,
+        } => {
+            let rows = state.texts(&rows);
+            (side, Request::Classify { job, rows, urgent })
+        }
+        Command::Cancel { side, job } => (side, Request::Cancel { job }),
+        Command::Explain {
+            side,
+            job,
+            row,
+            text,
+        } => {
+            let text = text.unwrap_or_else(|| text_of(row));
+            (side, Request::Explain { job, row, text })
+        }
+        Command::Similar { side, to, k } => {
+            let all: Vec<u32> = (0..state.data.rows.len() as u32).collect();
+            let rows = state.labelled_texts(&all);
+            (side, Request::Similar { to, rows, k })
+        }
+        Command::NearDuplicates { side, rows } => {
+            let rows = state.labelled_texts(&rows);
+            (side, Request::NearDuplicates { rows })
+        }
+        Command::CrossValidate { side, rows } => {
+            let rows = state.labelled_texts(&rows);
+            (side, Request::CrossValidate { rows })
+        }
+        _ => return, // carried out by `carry_out` itself
+    };
+    workers.send(side, request);
 }
 
 /// Writes the rows an export asked for (a few milliseconds for the whole sample, so inline).
