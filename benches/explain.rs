@@ -8,12 +8,16 @@
 //! word count (the tokenizer's words, as the explanation splits them; the lower median of 200, ties
 //! by row). The output names it by its 0-based row.
 //!
-//! Timed, best of 3 after a warm-up run that also collects the sequences, batches of 16:
+//! Timed, best of 3 rounds (each round runs (a) to (d) once, so that load from elsewhere falls on
+//! all alike) after a warm-up run that also collects the sequences, batches of 16:
 //! - (a) `explain(words, 16, ..)`: the whole explanation, splitting the text into words included;
 //! - (b) `Classifier::predict` over exactly the batches (a) ran, in its order (the whole input
 //!   alone, the word variants longest first, then the flip sets): the model's share of (a);
 //! - (c) until the first word scores are known: the whole input, then the first batch of variants;
-//! - (d) until every word is scored (leave-one-word-out alone: what the PyTorch script times).
+//! - (d) until every word is scored (leave-one-word-out alone: what the PyTorch script times);
+//! - (e) the explainer without the model: splitting the words, building every variant and steering
+//!   the search, fed the probabilities the warm-up run recorded. (a) ≈ (b) + (e); on a shared
+//!   machine (a)/(b) moves with the load by ±10%, 1 + (e)/(b) is the overhead without that noise.
 //!
 //! Settings are environment variables (`cargo bench` passes `--bench`, nothing else):
 //!
@@ -26,7 +30,7 @@
 //!   REVIEWLENS_BENCH_EXPLAIN_MODEL=DIR cargo bench --offline --bench explain
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use reviewlens::explain::{Explainer, Explanation, explain};
@@ -76,7 +80,8 @@ fn run(model: &Path) -> Result<()> {
     let row = median_row(&c, &texts)?;
     let text = texts[row].as_str();
     let words = c.words(text)?;
-    let (batches, explanation) = collect_batches(&c, words.clone())?;
+    let recorded = record(&c, words.clone())?;
+    let (batches, explanation) = (&recorded.batches, &recorded.explanation);
     let sequences: usize = batches.iter().map(Vec::len).sum();
     let loo = 1 + explanation.words.len();
     println!(
@@ -95,12 +100,12 @@ fn run(model: &Path) -> Result<()> {
         "sequences run: {sequences} in {} batches of up to {BATCH} ({loo} for leave-one-word-out, {} for the flip search: {})",
         batches.len(),
         sequences - loo,
-        flip_summary(&explanation),
+        flip_summary(explanation),
     );
-    let times = measure(&c, text, &words, &batches)?;
+    let times = measure(&c, text, &words, &recorded)?;
     report(&times);
     if let Some(out) = std::env::var_os("REVIEWLENS_BENCH_EXPLAIN_OUT") {
-        write_scores(Path::new(&out), row, text, &explanation, &times, sequences)?;
+        write_scores(Path::new(&out), row, text, explanation, &times, sequences)?;
     }
     Ok(())
 }
@@ -165,61 +170,92 @@ fn probs(c: &Classifier, batch: &[Encoded]) -> reviewlens::error::Result<Vec<Vec
     Ok(c.predict(&refs)?.into_iter().map(|p| p.probs).collect())
 }
 
+/// What the warm-up run handed out and got back.
+struct Recorded {
+    batches: Vec<Vec<Encoded>>,
+    probs: Vec<Vec<Vec<f32>>>,
+    explanation: Explanation,
+}
+
 /// Drives an explainer to the end and keeps every batch it handed out (the warm-up run).
-fn collect_batches(c: &Classifier, words: Words) -> Result<(Vec<Vec<Encoded>>, Explanation)> {
+fn record(c: &Classifier, words: Words) -> Result<Recorded> {
     let mut explainer = Explainer::new(words);
-    let mut batches = Vec::new();
+    let (mut batches, mut probs_of) = (Vec::new(), Vec::new());
     loop {
         let batch = explainer.next_batch(BATCH);
         if batch.is_empty() {
             break;
         }
-        explainer.take(probs(c, &batch)?);
+        let p = probs(c, &batch)?;
+        explainer.take(p.clone());
         batches.push(batch);
+        probs_of.push(p);
     }
     let explanation = explainer
         .explanation()
         .context("the whole input never ran")?;
-    Ok((batches, explanation.clone()))
-}
-
-/// Best of [`RUNS`] runs of (a) to (d).
-struct Times {
-    explain: Duration,
-    predict: Duration,
-    first_scores: Duration,
-    all_scores: Duration,
-}
-
-fn measure(c: &Classifier, text: &str, words: &Words, batches: &[Vec<Encoded>]) -> Result<Times> {
-    let explain = best_of(|| {
-        let start = Instant::now();
-        let words = c.words(text)?;
-        explain(words, BATCH, |batch| probs(c, batch))?;
-        Ok(start.elapsed())
-    })?;
-    let predict = best_of(|| {
-        let start = Instant::now();
-        for batch in batches {
-            let refs: Vec<&Encoded> = batch.iter().collect();
-            c.predict(&refs)?;
-        }
-        Ok(start.elapsed())
-    })?;
-    let any_scored = |e: &Explanation| e.words.iter().any(|w| w.score.is_some());
-    let first_scores = best_of(|| until(c, words.clone(), any_scored))?;
-    let all_scored = |e: &Explanation| e.words.iter().all(|w| w.score.is_some());
-    let all_scores = best_of(|| until(c, words.clone(), all_scored))?;
-    Ok(Times {
-        explain,
-        predict,
-        first_scores,
-        all_scores,
+    Ok(Recorded {
+        batches,
+        probs: probs_of,
+        explanation: explanation.clone(),
     })
 }
 
+/// Each measurement's runs, in seconds.
+#[derive(Default)]
+struct Times {
+    explain: Vec<f64>,
+    predict: Vec<f64>,
+    first_scores: Vec<f64>,
+    all_scores: Vec<f64>,
+    explainer_alone: Vec<f64>,
+}
+
+/// [`RUNS`] rounds of (a) to (d), one of each per round, so that load from elsewhere on the machine
+/// falls on all of them alike rather than on whichever ran last.
+fn measure(c: &Classifier, text: &str, words: &Words, recorded: &Recorded) -> Result<Times> {
+    let any_scored = |e: &Explanation| e.words.iter().any(|w| w.score.is_some());
+    let all_scored = |e: &Explanation| e.words.iter().all(|w| w.score.is_some());
+    let mut t = Times::default();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        explain(c.words(text)?, BATCH, |batch| probs(c, batch))?;
+        t.explain.push(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        for batch in &recorded.batches {
+            let refs: Vec<&Encoded> = batch.iter().collect();
+            c.predict(&refs)?;
+        }
+        t.predict.push(start.elapsed().as_secs_f64());
+        t.first_scores.push(until(c, words.clone(), any_scored)?);
+        t.all_scores.push(until(c, words.clone(), all_scored)?);
+        t.explainer_alone.push(replay(c, text, &recorded.probs)?);
+    }
+    Ok(t)
+}
+
+/// The explainer's own work, fed recorded probabilities instead of the model's: the words, every
+/// variant, the search.
+fn replay(c: &Classifier, text: &str, recorded: &[Vec<Vec<f32>>]) -> Result<f64> {
+    let feed = recorded.to_vec();
+    let start = Instant::now();
+    let mut explainer = Explainer::new(c.words(text)?);
+    for probs in feed {
+        let batch = explainer.next_batch(BATCH);
+        if batch.len() != probs.len() {
+            bail!("the replay asked for other batches than the warm-up run");
+        }
+        explainer.take(probs);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    if !explainer.is_done() {
+        bail!("the replay did not finish the explanation");
+    }
+    Ok(elapsed)
+}
+
 /// Time to run the explainer's batches until `done` holds of its explanation (or it ends).
-fn until(c: &Classifier, words: Words, done: impl Fn(&Explanation) -> bool) -> Result<Duration> {
+fn until(c: &Classifier, words: Words, done: impl Fn(&Explanation) -> bool) -> Result<f64> {
     let start = Instant::now();
     let mut explainer = Explainer::new(words);
     while !explainer.explanation().is_some_and(&done) {
@@ -229,15 +265,11 @@ fn until(c: &Classifier, words: Words, done: impl Fn(&Explanation) -> bool) -> R
         }
         explainer.take(probs(c, &batch)?);
     }
-    Ok(start.elapsed())
+    Ok(start.elapsed().as_secs_f64())
 }
 
-fn best_of(mut run: impl FnMut() -> Result<Duration>) -> Result<Duration> {
-    let mut best = Duration::MAX;
-    for _ in 0..RUNS {
-        best = best.min(run()?);
-    }
-    Ok(best)
+fn best(runs: &[f64]) -> f64 {
+    runs.iter().copied().fold(f64::INFINITY, f64::min)
 }
 
 fn flip_summary(e: &Explanation) -> String {
@@ -253,27 +285,29 @@ fn flip_summary(e: &Explanation) -> String {
 }
 
 fn report(t: &Times) {
-    let s = |d: Duration| d.as_secs_f64();
+    let line = |what: &str, runs: &[f64]| {
+        let all: Vec<String> = runs.iter().map(|s| format!("{s:.3}")).collect();
+        println!("{what} {:8.3} s   (runs: {})", best(runs), all.join(", "));
+    };
     println!("best of {RUNS}, batches of {BATCH}:");
+    line("(a) whole explanation (explain):           ", &t.explain);
+    line("(b) the same batches through predict alone:", &t.predict);
+    line(
+        "(c) until the first word scores:           ",
+        &t.first_scores,
+    );
+    line("(d) until every word is scored:            ", &t.all_scores);
+    let alone: Vec<f64> = t.explainer_alone.iter().map(|s| s * 1e3).collect();
+    let all: Vec<String> = alone.iter().map(|ms| format!("{ms:.2}")).collect();
     println!(
-        "(a) whole explanation (explain):            {:8.3} s",
-        s(t.explain)
+        "(e) the explainer alone, probs replayed:     {:8.2} ms (runs: {})",
+        best(&alone),
+        all.join(", ")
     );
     println!(
-        "(b) the same batches through predict alone: {:8.3} s",
-        s(t.predict)
-    );
-    println!(
-        "(c) until the first word scores:            {:8.3} s",
-        s(t.first_scores)
-    );
-    println!(
-        "(d) until every word is scored:             {:8.3} s",
-        s(t.all_scores)
-    );
-    println!(
-        "(a)/(b) = {:.3} (overhead of the variants and the search; goal <= 1.15)",
-        s(t.explain) / s(t.predict)
+        "(a)/(b) = {:.3}; 1 + (e)/(b) = {:.4} (overhead of the variants and the search; goal <= 1.15)",
+        best(&t.explain) / best(&t.predict),
+        1.0 + best(&t.explainer_alone) / best(&t.predict)
     );
 }
 
@@ -301,10 +335,11 @@ fn write_scores(
         "sequences": sequences,
         "threads": std::env::var("RAYON_NUM_THREADS").ok(),
         "seconds": {
-            "explain": t.explain.as_secs_f64(),
-            "predict_same_batches": t.predict.as_secs_f64(),
-            "first_scores": t.first_scores.as_secs_f64(),
-            "all_scores": t.all_scores.as_secs_f64(),
+            "explain": best(&t.explain),
+            "predict_same_batches": best(&t.predict),
+            "first_scores": best(&t.first_scores),
+            "all_scores": best(&t.all_scores),
+            "explainer_alone": best(&t.explainer_alone),
         },
     });
     let body = serde_json::to_string_pretty(&doc)?;

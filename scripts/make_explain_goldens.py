@@ -46,8 +46,9 @@ MINILM_TEXTS = [
 DESCRIPTIONS = ["A negative review", "A positive review"]
 
 
-def words_of(tok, text, enc):
-    """(word ids in order, {word: (start, end) characters}, words beyond the truncation)."""
+def word_order(enc):
+    """(word ids in order of first appearance, {word: (start, end) characters}) of an encoding
+    made with return_offsets_mapping=True."""
     order, spans = [], {}
     for w, (s, e) in zip(enc.word_ids(), enc["offset_mapping"]):
         if w is None:
@@ -57,6 +58,12 @@ def words_of(tok, text, enc):
             spans[w] = (s, e)
         else:
             spans[w] = (min(spans[w][0], s), max(spans[w][1], e))
+    return order, spans
+
+
+def words_of(tok, text, enc):
+    """(word ids in order, {word: (start, end) characters}, words beyond the truncation)."""
+    order, spans = word_order(enc)
     backend = tok.backend_tokenizer
     normalized = backend.normalizer.normalize_str(text) if backend.normalizer else text
     splits = backend.pre_tokenizer.pre_tokenize_str(normalized) if backend.pre_tokenizer else [text]

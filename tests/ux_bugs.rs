@@ -357,9 +357,9 @@ fn the_help_overlay_scrolls_and_wraps_at_80_by_24() {
     let mut s = State::new(bundled(), (80, 24));
     apply(&mut s, &[ToggleHelp]);
     let mut screens = Vec::new();
-    // One line at a time, as far as the help is long.
+    // One line at a time, as far as the help is long (a description can wrap onto a second line).
     let length = reviewlens::app::keymap::help_lines(&Default::default()).len();
-    for _ in 0..length + 10 {
+    for _ in 0..2 * length + 10 {
         drawn(&mut s);
         screens.push(render_ref(&s));
         let down = key(&s, KeyCode::Down).expect("↓ scrolls the help");
