@@ -260,7 +260,7 @@ fn the_finding_keys_mark_correct_tag_note_and_filter() {
     update(&mut s, CorrectLabel.into());
     assert_eq!(s.finding(3).unwrap().label, Some(1));
     let screen = reviewlens::ui::snapshot::render(&s);
-    assert!(screen.contains("→positive"), "{screen}");
+    assert!(screen.contains("negative→positive"), "{screen}");
     assert!(
         screen.contains("finding: corrected to positive · marked"),
         "{screen}"
@@ -377,4 +377,20 @@ fn tags_complete_and_a_note_can_be_written_in_the_editor() {
         s.finding(1).unwrap().note.as_deref(),
         Some("first line\nsecond line")
     );
+}
+
+/// The list with a mark, a corrected label and a tag, and the review pane's finding (insta).
+#[test]
+fn the_list_with_findings_on_screen() {
+    let mut s = State::new(bundled(), (120, 40));
+    apply(&mut s, &[ToggleMark, Down, Down, CorrectLabel, StartTag]);
+    for c in "soundtrack, recheck".chars() {
+        update(&mut s, FindingInput(c).into());
+    }
+    apply(&mut s, &[FindingConfirm, StartNote]);
+    for c in "the stars say otherwise".chars() {
+        update(&mut s, FindingInput(c).into());
+    }
+    apply(&mut s, &[FindingConfirm]);
+    insta::assert_snapshot!("list_with_findings", reviewlens::ui::snapshot::render(&s));
 }

@@ -125,6 +125,8 @@ struct Columns {
     compare: bool,
     /// With `i`: the label-quality score, `!` on a flagged row.
     quality: bool,
+    /// A label is corrected (`L`): the gold column holds `negative→positive`.
+    corrections: bool,
 }
 
 /// The title gets at least this many columns before the other columns shrink.
@@ -146,14 +148,13 @@ impl Columns {
         let mut columns = Columns {
             split_width: split_width.map_or(0, |w| w.max(5) as u16),
             row_width: data.max_row_index.to_string().len().max(3) as u16,
-            // One more for the arrow of a corrected label (`→positive`).
-            label_width: label_width.max().unwrap_or(5).max(5) as u16
-                + state.findings.iter().any(|(_, f)| f.label.is_some()) as u16,
+            label_width: label_width.max().unwrap_or(5).max(5) as u16,
             predictions: (sides.into_iter().flatten())
                 .any(|p| p.any() || p.job.is_some() || p.pending.is_some()),
             confidence: true,
             compare: state.preds_b.is_some(),
             quality: state.label_issues.ready().is_some(),
+            corrections: state.findings.iter().any(|(_, f)| f.label.is_some()),
         };
         if columns.fixed_width() + MIN_TITLE > width {
             columns.confidence = false;
@@ -208,7 +209,7 @@ impl Columns {
             widths.push(Constraint::Length(self.split_width));
         }
         widths.push(Constraint::Length(self.row_width));
-        widths.push(Constraint::Length(self.label_width));
+        widths.push(Constraint::Length(self.gold_width()));
         if self.predictions {
             widths.push(Constraint::Length(self.label_width + 2));
             if self.confidence {
@@ -223,6 +224,14 @@ impl Columns {
         }
         widths.push(Constraint::Fill(1));
         widths
+    }
+
+    /// The gold column: a label, or with corrections two and an arrow.
+    fn gold_width(&self) -> u16 {
+        match self.corrections {
+            true => 2 * self.label_width + 1,
+            false => self.label_width,
+        }
     }
 
     /// A label name as wide as the label columns allow.
@@ -342,14 +351,17 @@ fn label_cell(
     }
 }
 
-/// The gold label, or with a correction (`L`) "→positive" in the corrected class's colour: the
-/// arrow says it without colour.
+/// The gold label, or with a correction (`L`) "negative→positive", bold in the corrected class's
+/// colour: the arrow says it without colour.
 fn gold_cell(state: &State, columns: &Columns, row: usize, theme: Theme) -> Cell<'static> {
     let data = &state.data;
     let gold = data.rows[row].label;
     match state.finding(row).and_then(|f| f.label) {
         Some(c) => Cell::from(Span::styled(
-            columns.name(&format!("→{}", data.label_name(c))),
+            ellipsize(
+                &format!("{}→{}", data.label_name(gold), data.label_name(c)),
+                columns.gold_width() as usize,
+            ),
             theme.label(c).add_modifier(Modifier::BOLD),
         )),
         None => Cell::from(Span::styled(
