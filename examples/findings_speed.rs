@@ -19,6 +19,7 @@ fn key(i: u64) -> RowKey {
 
 /// A journal of `n` changes (marks, tags and notes over `rows` reviews) at `path`.
 fn make(path: &std::path::Path, n: u64, rows: u64) -> Findings {
+    let _ = std::fs::remove_file(path); // a journal of an earlier run
     let mut journal = Journal::open(path, "speed").unwrap().journal;
     let mut f = Findings::default();
     let mut text = String::new();
