@@ -214,10 +214,12 @@ fn words_are_shaded_by_score_and_marked_without_colour() {
     }
 }
 
-/// The review pane of an explained bundled review (text snapshot; colours are checked above).
+/// The review pane of an explained bundled review, one whose label the tiny model flips when a
+/// word goes (text snapshot; colours are checked above).
 #[test]
 fn an_explained_review_on_screen() {
     let mut s = State::new(bundled(), (120, 40));
+    apply(&mut s, &vec![Down; 24]);
     let (job, row) = ask(&mut s);
     let explanation = explanation_of(&text(&s));
     report(
