@@ -407,13 +407,6 @@ fn carry_out(
 
 /// A command for a worker, with the texts of the rows it names.
 fn send_to_worker(state: &State, workers: &Workers, command: Command) {
-    let text_of = |row: u32| {
-        state
-            .texts(&[row])
-            .pop()
-            .map(|(_, t)| t)
-            .unwrap_or_default()
-    };
     let (side, request) = match command {
         Command::Classify {
             side,
@@ -431,7 +424,7 @@ fn send_to_worker(state: &State, workers: &Workers, command: Command) {
             row,
             text,
         } => {
-            let text = text.unwrap_or_else(|| text_of(row));
+            let text = text.unwrap_or_else(|| state.text_of(row));
             (side, Request::Explain { job, row, text })
         }
         Command::Similar { side, to, k } => {

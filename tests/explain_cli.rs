@@ -57,13 +57,7 @@ fn the_json_is_the_librarys_explanation_and_the_file_agrees() {
     for r in &reviews {
         assert_eq!(r["split"], "test");
         let text = r["text"].as_str().unwrap();
-        let e = explain(c.words(text).unwrap(), 16, |b: &[Encoded]| {
-            Ok(c.predict(&b.iter().collect::<Vec<_>>())?
-                .into_iter()
-                .map(|p| p.probs)
-                .collect())
-        })
-        .unwrap();
+        let e = explain(c.words(text).unwrap(), 16, |b: &[Encoded]| c.probs(b)).unwrap();
         let words = r["words"].as_array().unwrap();
         assert_eq!(words.len(), e.words.len());
         let chars: Vec<char> = text.chars().collect();

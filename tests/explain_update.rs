@@ -22,13 +22,7 @@ fn explanation_of(text: &str) -> Explanation {
     let files = ModelFiles::from_dir(&dir).unwrap();
     let labels = ["negative".into(), "positive".into()];
     let c = Classifier::load(&files, &labels, &RunOptions::default()).unwrap();
-    explain(c.words(text).unwrap(), 8, |b: &[Encoded]| {
-        Ok(c.predict(&b.iter().collect::<Vec<_>>())?
-            .into_iter()
-            .map(|p| p.probs)
-            .collect())
-    })
-    .unwrap()
+    explain(c.words(text).unwrap(), 8, |b: &[Encoded]| c.probs(b)).unwrap()
 }
 
 /// `a` on the selected row: the job it sends.

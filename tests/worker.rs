@@ -762,13 +762,9 @@ fn the_worker_explains_a_review_batch_by_batch_and_caches_it() {
         &RunOptions::default(),
     )
     .unwrap();
-    let direct = reviewlens::explain::explain(c.words(EXPLAINED).unwrap(), 4, |b: &[Encoded]| {
-        Ok(c.predict(&b.iter().collect::<Vec<_>>())?
-            .into_iter()
-            .map(|p| p.probs)
-            .collect())
-    })
-    .unwrap();
+    let direct =
+        reviewlens::explain::explain(c.words(EXPLAINED).unwrap(), 4, |b: &[Encoded]| c.probs(b))
+            .unwrap();
     assert_eq!(last, &direct);
     drop(tx);
     let explain_files = std::fs::read_dir(cache.path().join("explain"))

@@ -368,8 +368,12 @@ impl State {
 
     /// The texts a classifier is given for `rows` (the `--text` field of each).
     pub fn texts(&self, rows: &[u32]) -> Vec<(u32, String)> {
-        let text = |r: u32| self.text.text(&self.data.rows[r as usize]);
-        rows.iter().map(|&r| (r, text(r))).collect()
+        rows.iter().map(|&r| (r, self.text_of(r))).collect()
+    }
+
+    /// What the classifier is given of row `row` (`--text`).
+    pub fn text_of(&self, row: u32) -> String {
+        self.text.text(&self.data.rows[row as usize])
     }
 
     /// (row, text, gold label) of `rows`, for cross-validation.

@@ -40,11 +40,7 @@ pub fn rank(state: &State) -> Ranking {
             continue;
         };
         explained += 1;
-        let text = state
-            .texts(&[row])
-            .pop()
-            .map(|(_, t)| t)
-            .unwrap_or_default();
+        let text = state.text_of(row);
         for (word, score) in row_words(&text, e) {
             let entry = by_word.entry(word).or_default();
             entry.0 += score;

@@ -144,6 +144,12 @@ impl Classifier {
             .collect())
     }
 
+    /// Each sequence's probability of each dataset class, in order: what an explanation compares.
+    pub fn probs(&self, batch: &[Encoded]) -> Result<Vec<Vec<f32>>> {
+        let batch: Vec<&Encoded> = batch.iter().collect();
+        Ok(self.predict(&batch)?.into_iter().map(|p| p.probs).collect())
+    }
+
     /// Raw logits of one batch, in the model's output order: in passes that fit the memory at
     /// hand, each padded to its longest text. Scores that are not numbers (broken weights, an
     /// overflow in f16) are refused rather than turned into a label.

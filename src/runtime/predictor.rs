@@ -88,11 +88,12 @@ impl Predict for Predictor {
     /// Class probabilities of token sequences as they are (no cache: variants of one review are
     /// seen once).
     fn probs(&mut self, batch: &[Encoded]) -> Result<Vec<Vec<f32>>> {
-        let batch: Vec<&Encoded> = batch.iter().collect();
         match self {
-            Predictor::Sequence(c) => Ok(c.predict(&batch)?.into_iter().map(|p| p.probs).collect()),
+            Predictor::Sequence(c) => c.probs(batch),
             Predictor::Embedding { classifier, .. } => {
-                let vectors = classifier.embedder.embed(&batch)?;
+                let vectors = classifier
+                    .embedder
+                    .embed(&batch.iter().collect::<Vec<_>>())?;
                 Ok(vectors.iter().map(|v| classifier.head.probs(v)).collect())
             }
         }

@@ -97,7 +97,7 @@ fn own_lines(state: &State, row: usize, theme: Theme) -> Vec<Line<'static>> {
             false => Vec::new(),
         };
     };
-    let text = state.texts(&[r]).pop().map(|(_, t)| t).unwrap_or_default();
+    let text = state.text_of(r);
     let flip = flip_line(&state.data, &text, e, ex.is_running(r));
     let flip_style = match e.flip {
         Some(Flip::Flipped { .. }) => Style::new().add_modifier(Modifier::BOLD),

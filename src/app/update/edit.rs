@@ -35,7 +35,7 @@ fn start(state: &mut State) -> Vec<Command> {
     };
     let text = match state.explanations.edit_of(row) {
         Some(edit) => edit.text.clone(),
-        None => original(state, row),
+        None => state.text_of(row),
     };
     match state.editor {
         Some(_) => vec![Command::EditText {
@@ -57,14 +57,6 @@ fn start(state: &mut State) -> Vec<Command> {
     }
 }
 
-fn original(state: &State, row: u32) -> String {
-    state
-        .texts(&[row])
-        .pop()
-        .map(|(_, t)| t)
-        .unwrap_or_default()
-}
-
 /// The edited text of row `row` (or why the editor failed): predicted and explained on the worker.
 pub(super) fn edited(state: &mut State, row: u32, text: Result<String, String>) -> Vec<Command> {
     let text = match text {
@@ -76,7 +68,7 @@ pub(super) fn edited(state: &mut State, row: u32, text: Result<String, String>) 
             return Vec::new();
         }
     };
-    if text.trim() == original(state, row).trim() {
+    if text.trim() == state.text_of(row).trim() {
         state.notice = Some("the text is unchanged: nothing new to predict".into());
         return Vec::new();
     }

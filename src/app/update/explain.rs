@@ -102,11 +102,7 @@ pub(super) fn explained(
     };
     let text = match (running.edited, &state.explanations.edited) {
         (true, Some(edit)) => edit.text.clone(),
-        _ => state
-            .texts(&[row])
-            .pop()
-            .map(|(_, t)| t)
-            .unwrap_or_default(),
+        _ => state.text_of(row),
     };
     if done {
         state.notice = Some(flip_line(&state.data, &text, &explanation, false));
