@@ -174,13 +174,9 @@ fn open_findings(
     file: Option<&std::path::Path>,
     cache: Option<&std::path::Path>,
 ) -> Result<OpenedFindings> {
-    let path = match (file, cache) {
-        (Some(f), _) => f.to_owned(),
-        (None, Some(root)) => io::findings::default_path(root, &data.identity),
-        (None, None) => {
-            let note = "findings are not kept with --no-cache: --findings FILE keeps them".into();
-            return Ok((None, findings::Findings::default(), Some(note)));
-        }
+    let Some(path) = io::findings::path(file, cache, &data.identity) else {
+        let note = "findings are not kept with --no-cache: --findings FILE keeps them".into();
+        return Ok((None, findings::Findings::default(), Some(note)));
     };
     let opened = io::findings::Journal::open(&path, &data.identity)?;
     let findings = findings::Findings::replay(&opened.entries);
@@ -199,16 +195,12 @@ fn read_findings(
     file: Option<&std::path::Path>,
     cache: Option<&std::path::Path>,
 ) -> Result<(std::path::PathBuf, findings::Findings)> {
-    let path = match (file, cache) {
-        (Some(f), _) => f.to_owned(),
-        (None, Some(root)) => io::findings::default_path(root, &data.identity),
-        (None, None) => {
-            return Err(error::Error::input(
-                "--no-cache",
-                "there is no findings file to read without the cache folder; give --findings FILE",
-            ));
-        }
-    };
+    let path = io::findings::path(file, cache, &data.identity).ok_or_else(|| {
+        error::Error::input(
+            "--no-cache",
+            "there is no findings file to read without the cache folder; give --findings FILE",
+        )
+    })?;
     let entries = io::findings::read_entries(&path, &data.identity)?;
     Ok((path, findings::Findings::replay(&entries)))
 }

@@ -13,8 +13,7 @@ use arrow::datatypes::{DataType, Field, Metadata, Schema, SchemaRef};
 use crate::data::{Dataset, Review};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Findings, RowKey};
-use crate::io::atomic::{self, Existing};
-use crate::io::output::{check_file, check_folder, exists};
+use crate::io::output::{check_file, check_folder};
 
 /// Writes every split into `dir`; nothing is written when the data is read from `dir` or (without
 /// `force`) any split's file is already there. `findings`: applied, when given.
@@ -44,7 +43,7 @@ pub fn run(data: &Dataset, dir: &Path, force: bool, findings: Option<&Findings>)
             Ok(crate::io::parquet::bytes(&batch, Some(1000))?)
         };
         let bytes = encode().map_err(|e| Error::at_path(&path, format!("cannot encode ({e})")))?;
-        write(&path, &bytes, force)?;
+        crate::io::output::write(&path, &bytes, force)?;
         let corrected = found.iter().flatten().filter(|f| f.label.is_some()).count();
         let applied = match findings {
             Some(_) => format!(" ({corrected} labels corrected)"),
@@ -117,18 +116,4 @@ fn columns(rows: &[Review], found: Option<&[Option<Finding>]>) -> Vec<ArrayRef> 
         )));
     }
     columns
-}
-
-fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    let existing = if force {
-        Existing::Replace
-    } else {
-        Existing::Keep
-    };
-    let written = atomic::write(path, bytes, existing)
-        .map_err(|e| Error::at_path(path, format!("cannot write ({e})")))?;
-    match written {
-        true => Ok(()),
-        false => Err(exists(path)), // it appeared meanwhile
-    }
 }

@@ -44,11 +44,15 @@ pub struct Opened {
     pub warnings: Vec<String>,
 }
 
-/// Where a dataset's findings are kept by default: `<cache>/findings/<id>.jsonl`, the id a hash of
-/// the data's identity.
-pub fn default_path(cache_root: &Path, identity: &str) -> PathBuf {
-    let id = crate::hash::Fnv::default().field(identity).hex();
-    cache_root.join("findings").join(format!("{id}.jsonl"))
+/// Where the findings of the data `identity` are: `file` (`--findings`), else
+/// `<cache>/findings/<id>.jsonl`, the id a hash of the identity; none without either.
+pub fn path(file: Option<&Path>, cache_root: Option<&Path>, identity: &str) -> Option<PathBuf> {
+    let id = || crate::hash::Fnv::default().field(identity).hex();
+    match (file, cache_root) {
+        (Some(f), _) => Some(f.to_owned()),
+        (None, Some(root)) => Some(root.join("findings").join(format!("{}.jsonl", id()))),
+        (None, None) => None,
+    }
 }
 
 /// The entries of the findings file `path` for the data `identity`, read without the lock (the
@@ -64,21 +68,7 @@ pub fn read_entries(path: &Path, identity: &str) -> Result<Vec<Entry>> {
 /// A new findings file at `path` holding `entries` (written atomically; an existing file only
 /// replaced with `force`).
 pub fn write_new(path: &Path, identity: &str, entries: &[Entry], force: bool) -> Result<()> {
-    let mut text = header_line(identity);
-    for e in entries {
-        text.push_str(&serde_json::to_string(e).expect("an entry serialises"));
-        text.push('\n');
-    }
-    let existing = if force {
-        Existing::Replace
-    } else {
-        Existing::Keep
-    };
-    match atomic::write(path, text.as_bytes(), existing) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(super::output::exists(path)),
-        Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
-    }
+    super::output::write(path, journal_text(identity, entries).as_bytes(), force)
 }
 
 impl Journal {
@@ -152,11 +142,7 @@ impl Journal {
         }
         let bytes = std::fs::read(&self.path).map_err(|e| e.to_string())?;
         let (entries, _) = read(&self.path, &bytes, identity).map_err(|e| e.to_string())?;
-        let mut text = header_line(identity);
-        for e in &entries {
-            text.push_str(&serde_json::to_string(e).map_err(|e| e.to_string())?);
-            text.push('\n');
-        }
+        let text = journal_text(identity, &entries);
         atomic::write(&self.path, text.as_bytes(), Existing::Replace)
             .map(drop)
             .map_err(|e| format!("cannot rewrite {} ({e})", self.path.display()))?;
@@ -181,6 +167,16 @@ fn header_line(identity: &str) -> String {
         "{}\n",
         serde_json::to_string(&header).expect("a header serialises")
     )
+}
+
+/// A whole journal: the header line, then a line per entry.
+fn journal_text(identity: &str, entries: &[Entry]) -> String {
+    let mut text = header_line(identity);
+    for e in entries {
+        text.push_str(&serde_json::to_string(e).expect("an entry serialises"));
+        text.push('\n');
+    }
+    text
 }
 
 /// Takes the file's lock, or, when another explorer holds it, says that this one reads only.

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::atomic::Existing;
 use crate::data::Inputs;
 use crate::error::{Error, Result};
 
@@ -47,6 +48,20 @@ pub fn refuse_inputs(path: &Path, inputs: &Inputs) -> Result<()> {
         return Err(read_from_here(folder));
     }
     Ok(())
+}
+
+/// `bytes` to `path` atomically; an existing file replaced only with `force`.
+pub fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    let existing = if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    match super::atomic::write(path, bytes, existing) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(exists(path)),
+        Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
+    }
 }
 
 /// The one line for an existing output without `--force`.

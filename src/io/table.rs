@@ -46,7 +46,7 @@ pub fn write_predictions(
 ) -> Result<()> {
     super::output::refuse_inputs(path, &data.inputs)?;
     let bytes = encode_rows(path, data, rows, sides, false)?;
-    write_bytes(path, &bytes, force)
+    super::output::write(path, &bytes, force)
 }
 
 /// Any table, given as named columns (a column with nulls is nullable), written as
@@ -66,7 +66,7 @@ pub fn write_columns(
         .map_err(|e| Error::at_path(path, format!("cannot build the table ({e})")))?;
     let bytes = encode(&batch, output_format(path)?)
         .map_err(|e| Error::at_path(path, format!("cannot encode ({e})")))?;
-    write_bytes(path, &bytes, force)
+    super::output::write(path, &bytes, force)
 }
 
 /// Text made by the caller (JSON lines, say), written as [`write_columns`] writes.
@@ -77,21 +77,7 @@ pub fn write_text(
     force: bool,
 ) -> Result<()> {
     super::output::refuse_inputs(path, inputs)?;
-    write_bytes(path, text.as_bytes(), force)
-}
-
-/// `bytes` to `path` atomically; an existing file replaced only with `force`.
-fn write_bytes(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    let existing = if force {
-        Existing::Replace
-    } else {
-        Existing::Keep
-    };
-    match atomic::write(path, bytes, existing) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(super::output::exists(path)),
-        Err(e) => Err(Error::at_path(path, format!("cannot write ({e})"))),
-    }
+    super::output::write(path, text.as_bytes(), force)
 }
 
 /// The explorer's `e`: the prediction columns plus `title` and `content`. Without `overwrite`, an
