@@ -117,10 +117,14 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
             explanation,
             done,
         } => return super::explain::explained(state, (job, row), explanation, done),
-        WorkerMsg::Finished { job, cancelled } if super::explain::is_running(state, side, job) => {
+        WorkerMsg::Finished { job, cancelled }
+            if super::explain::is_explanation_job(state, side, job) =>
+        {
             return super::explain::finished(state, job, cancelled);
         }
-        WorkerMsg::Failed { job, error } if super::explain::is_running(state, side, job) => {
+        WorkerMsg::Failed { job, error }
+            if super::explain::is_explanation_job(state, side, job) =>
+        {
             return super::explain::failed(state, job, error);
         }
         report => report,

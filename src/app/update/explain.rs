@@ -74,7 +74,7 @@ pub(super) fn cancel(state: &mut State) -> Vec<Command> {
 }
 
 /// Whether `job` on `side` is an explanation: the running one, or one of the words pane's.
-pub(super) fn is_running(state: &State, side: Side, job: JobId) -> bool {
+pub(super) fn is_explanation_job(state: &State, side: Side, job: JobId) -> bool {
     let ex = &state.explanations;
     side == Side::A
         && (ex.running.is_some_and(|r| r.job == job)
