@@ -2,8 +2,7 @@
 //! - first frame (load the bundled sample, build the state, draw 120×40) < 100 ms;
 //!   baseline: the same rows from the JSONL they were built from.
 //! - one redraw < 2 ms; baseline: the same list drawn without virtualisation (every row built).
-//! - one search over all 16,980 rows < 20 ms (also timed: the first search, which builds the
-//!   lower-cased index); baseline: lower-casing each row per search
+//! - one search over all 16,980 rows < 20 ms; baseline: lower-casing each row per search
 //!   (`text.to_lowercase().contains(q)`), what a first version would do.
 //!
 //! `cargo bench --bench explorer`; `scripts/bench.sh` adds process start-up with hyperfine.
@@ -11,11 +10,11 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::{Row, Table};
-use reviewlens::app::{Action, Msg, Predictions, Query, SplitView, State, matching, update};
+use reviewlens::app::{Action, Msg, Query, SplitView, State, matching, update};
 use reviewlens::data::{Columns, DataFile, Format, SplitFiles, load, load_splits};
 use reviewlens::ui;
 
@@ -82,8 +81,8 @@ fn redraw(c: &mut Criterion) {
             t.draw(|f| {
                 ui::draw(&state, f);
                 let rows = state.view.iter().map(|&r| {
-                    let review = &state.data.rows[r as usize];
-                    Row::new([review.row_index.to_string(), review.title.clone()])
+                    let review = state.data.rows.get(r as usize);
+                    Row::new([review.row_index.to_string(), review.title.to_owned()])
                 });
                 let table = Table::new(rows, [ratatui::layout::Constraint::Length(8); 2]);
                 f.render_widget(table, reviewlens::app::layout::layout(&state).unwrap().list);
@@ -112,7 +111,7 @@ fn search(c: &mut Criterion) {
                     .iter()
                     .enumerate()
                     .filter(|&(_, &r)| {
-                        let review = &state.data.rows[r as usize];
+                        let review = state.data.rows.get(r as usize);
                         review.title.to_lowercase().contains(&q)
                             || review.content.to_lowercase().contains(&q)
                     })
@@ -122,19 +121,6 @@ fn search(c: &mut Criterion) {
             })
         });
     }
-    // The first search of a session also builds the lower-cased index (kept off the start-up path).
-    g.bench_function("ours/great/first_search_builds_index", |b| {
-        b.iter_batched(
-            || load(None, &Columns::default()).unwrap(),
-            |data| {
-                let all: Vec<u32> = (0..data.rows.len() as u32).collect();
-                let preds = Predictions::new(&data, String::new());
-                let query = Query::parse("great", &data.label_names).unwrap();
-                black_box(matching(&data, &preds, &all, &query))
-            },
-            BatchSize::LargeInput,
-        )
-    });
     // Two keystrokes in the search box (type, erase): two searches and selection moves, via `update`.
     update(&mut state, Msg::Action(Action::StartSearch));
     g.bench_function("two_keystrokes_via_update", |b| {

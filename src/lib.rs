@@ -22,6 +22,7 @@ pub mod io;
 pub mod label_issues;
 pub mod metrics;
 pub mod model;
+pub mod parallel;
 pub mod runtime;
 pub mod throttle;
 pub mod tui;

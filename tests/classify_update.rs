@@ -335,7 +335,9 @@ fn column_sorts_with_greater_and_less_than() {
     assert_eq!(view(&s), vec![0, 3, 4, 1, 2, 5]);
     update(&mut s, SortNextColumn.into()); // length ↑
     let lengths: Vec<usize> = (view(&s).iter())
-        .map(|&r| s.data.rows[r as usize].title.len() + s.data.rows[r as usize].content.len())
+        .map(|&r| {
+            s.data.rows.get(r as usize).title.len() + s.data.rows.get(r as usize).content.len()
+        })
         .collect();
     assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
     // `s` leaves a column order for the dataset's.

@@ -25,7 +25,7 @@ fn every_codec_pyarrow_writes_opens_with_the_same_rows() {
         let path = root.join(format!("tests/fixtures/codecs/{codec}.parquet"));
         let data =
             load(Some(&path), &Columns::default()).unwrap_or_else(|e| panic!("{codec}: {e}"));
-        let read: Vec<&str> = data.rows.iter().map(|r| r.title.as_str()).collect();
+        let read: Vec<&str> = data.rows.iter().map(|r| r.title).collect();
         assert_eq!(read, titles, "{codec}");
         assert_eq!(data.label_names, ["negative", "positive"], "{codec}");
     }

@@ -45,7 +45,11 @@ fn report(s: &mut State, msg: WorkerMsg) {
 
 /// The selected row's text as the classifier sees it (content).
 fn text(s: &State) -> String {
-    s.data.rows[s.selected_row().unwrap()].content.clone()
+    s.data
+        .rows
+        .get(s.selected_row().unwrap())
+        .content
+        .to_owned()
 }
 
 #[test]
@@ -254,7 +258,8 @@ fn e_edits_a_review_in_the_line_editor_and_predicts_the_edit() {
         other => panic!("{other:?}"),
     };
     assert_eq!(
-        s.data.rows[1].content, "The case was cracked.",
+        s.data.rows.get(1).content,
+        "The case was cracked.",
         "the data never changes"
     );
     let e = explanation_of(&edited);
@@ -313,7 +318,7 @@ fn e_edits_a_review_in_the_line_editor_and_predicts_the_edit() {
 fn e_with_an_editor_asks_the_edge_and_takes_its_answer() {
     let mut s = State::new(tiny(), (120, 30)).with_editor(Some("vi".into()));
     let commands = update(&mut s, EditReview.into());
-    let text = s.data.rows[0].content.clone();
+    let text = s.data.rows.get(0).content.to_owned();
     let what = Editing::Review;
     assert_eq!(commands, vec![Command::EditText { row: 0, what, text }]);
     let commands = update(
@@ -366,7 +371,7 @@ fn the_words_pane_ranks_filters_and_explains_the_rest() {
     // Two rows explained, as the worker would report them.
     let mut expected: std::collections::HashMap<String, (f32, usize)> = Default::default();
     for row in [0u32, 2] {
-        let text = s.data.rows[row as usize].content.clone();
+        let text = s.data.rows.get(row as usize).content.to_owned();
         let e = explanation_of(&text);
         let mut seen = std::collections::HashMap::<String, f32>::new();
         for w in &e.words {
@@ -401,7 +406,7 @@ fn the_words_pane_ranks_filters_and_explains_the_rest() {
     assert!(s.filters.matches_only);
     assert!(!s.view.is_empty());
     for &r in &s.view {
-        let review = &s.data.rows[r as usize];
+        let review = s.data.rows.get(r as usize);
         let text = format!("{} {}", review.title, review.content).to_lowercase();
         assert!(text.contains("great"), "{text}");
     }
@@ -424,7 +429,7 @@ fn the_words_pane_ranks_filters_and_explains_the_rest() {
         vec![1, 3, 4, 5]
     );
     let (job, row) = jobs[0];
-    let e = explanation_of(&s.data.rows[row as usize].content.clone());
+    let e = explanation_of(s.data.rows.get(row as usize).content);
     report(
         &mut s,
         WorkerMsg::Explained {

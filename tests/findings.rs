@@ -315,7 +315,7 @@ fn r_reads_the_metrics_with_the_corrected_labels() {
     classify_first_60(&mut s);
     let given = s.tally();
     update(&mut s, CorrectLabel.into());
-    let gold = s.data.rows[0].label as usize;
+    let gold = s.data.rows.get(0).label as usize;
     let predicted = s.preds.get(0).unwrap().label as usize;
     assert_eq!(s.tally(), given, "corrections count only with R");
     update(&mut s, ToggleCorrectedLabels.into());

@@ -29,10 +29,10 @@ fn make_findings(path: &Path) -> (RowKey, u32) {
     let mut journal = Journal::open(path, &data.identity).unwrap().journal;
     let key = |i: usize| RowKey {
         split: "train".into(),
-        row_index: data.rows[i].row_index,
+        row_index: data.rows.get(i).row_index,
     };
     let mut f = Findings::default();
-    let corrected = 1 - data.rows[0].label;
+    let corrected = 1 - data.rows.get(0).label;
     let mut keep = |f: &mut Findings, e| {
         journal.append(&e).unwrap();
         f.apply(&e);

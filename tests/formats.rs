@@ -60,7 +60,7 @@ fn refused(path: &Path, args: &[&str], fragments: &[&str]) -> String {
 fn rows(d: &Dataset) -> Vec<(u32, &str, &str)> {
     d.rows
         .iter()
-        .map(|r| (r.label, r.title.as_str(), r.content.as_str()))
+        .map(|r| (r.label, r.title, r.content))
         .collect()
 }
 
@@ -274,7 +274,7 @@ fn string_labels_are_matched_to_the_files_classlabel_names() {
         ],
         true,
     );
-    assert_eq!(open(&path).rows[0].label, 1);
+    assert_eq!(open(&path).rows.get(0).label, 1);
     write_parquet(
         &path,
         vec![
@@ -358,7 +358,7 @@ fn a_sample_of_string_labels_keeps_them() {
     let d =
         reviewlens::data::load_sampled(Some(dir.path()), &Columns::default(), &sampling).unwrap();
     assert_eq!(d.label_names, ["a", "b"]);
-    for r in &d.rows {
+    for r in d.rows.iter() {
         let expected = if r.content == "A" { 0 } else { 1 };
         assert_eq!(r.label, expected, "{r:?}");
     }
@@ -486,7 +486,7 @@ fn csv_with_a_header_row_is_read_by_column_name() {
     let d = open(&path);
     assert_eq!(d.label_names, ["neg", "pos"]);
     assert_eq!(rows(&d), [(1, "", "good"), (0, "", "bad")]);
-    assert_eq!(d.rows[1].row_index, 9);
+    assert_eq!(d.rows.get(1).row_index, 9);
     // The column options apply.
     let path = write(
         dir.path(),

@@ -230,7 +230,7 @@ fn a_dataset_is_downloaded_into_the_hf_cache_then_reused() {
     )
     .unwrap();
     let written = reviewlens::data::load(Some(&out), &Default::default()).unwrap();
-    assert_eq!(written.rows, bundled.rows);
+    assert_eq!(written.rows.to_vec(), bundled.rows.to_vec());
 
     // Again: everything from the cache, no file body served.
     let before = hub.served.load(Ordering::SeqCst);

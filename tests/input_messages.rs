@@ -45,7 +45,7 @@ fn a_jsonl_file_may_start_with_a_byte_order_mark() {
     .unwrap();
     let data = load(Some(&path), &Columns::default()).unwrap();
     assert_eq!(data.rows.len(), 2);
-    assert_eq!((data.rows[0].label, data.rows[0].title.as_str()), (1, "a"));
+    assert_eq!((data.rows.get(0).label, data.rows.get(0).title), (1, "a"));
 }
 
 fn parquet_with_labels(path: &Path, labels: Vec<Option<u64>>) {

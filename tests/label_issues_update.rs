@@ -13,7 +13,7 @@ fn expected(s: &State, rows: &[u32], probs: impl Fn(u32) -> Vec<f32>) -> Found {
     let flat: Vec<f64> = rows.iter().flat_map(|&r| probs(r)).map(f64::from).collect();
     let labels = rows
         .iter()
-        .map(|&r| s.data.rows[r as usize].label as usize)
+        .map(|&r| s.data.rows.get(r as usize).label as usize)
         .collect();
     let input = LabelProbs::new(flat, 2, labels).unwrap();
     Found::new(
@@ -102,7 +102,7 @@ fn the_embedding_head_is_cross_validated_on_the_worker_first() {
     let oof: Vec<(u32, Vec<f32>)> = [5u32, 4, 3, 2, 1, 0]
         .iter()
         .map(|&r| {
-            let gold = s.data.rows[r as usize].label as usize;
+            let gold = s.data.rows.get(r as usize).label as usize;
             let p = if r == 1 { 0.05 } else { 0.9 };
             let mut probs = vec![1.0 - p; 2];
             probs[gold] = p;

@@ -105,9 +105,9 @@ fn hub_layout_directory_concatenates_shards_in_name_order() {
     let names: Vec<&str> = d.splits.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["train", "test"]);
     assert_eq!(d.label_names, ["negative", "positive"]);
-    let train: Vec<(u64, u32, &str)> = d.rows[d.splits[0].rows.clone()]
-        .iter()
-        .map(|r| (r.row_index, r.label, r.title.as_str()))
+    let train: Vec<(u64, u32, &str)> = (d.splits[0].rows.clone())
+        .map(|i| d.rows.get(i))
+        .map(|r| (r.row_index, r.label, r.title))
         .collect();
     // Shard 00000 first; row_index counts through the whole split.
     assert_eq!(
@@ -163,10 +163,10 @@ fn text_types_and_label_widths_and_the_row_index_column() {
         ["0", "1"],
         "no metadata: classes are numbered"
     );
-    assert_eq!(d.rows[1].title, "b");
-    assert_eq!(d.rows[1].content, "y");
-    assert_eq!(d.rows[1].label, 0);
-    assert_eq!(d.rows[1].row_index, 4242);
+    assert_eq!(d.rows.get(1).title, "b");
+    assert_eq!(d.rows.get(1).content, "y");
+    assert_eq!(d.rows.get(1).label, 0);
+    assert_eq!(d.rows.get(1).row_index, 4242);
 }
 
 #[test]
@@ -189,8 +189,8 @@ fn other_column_names() {
     };
     let d = load(Some(&path), &cols).unwrap();
     assert_eq!(d.label_names, ["0", "1", "2", "3", "4"]);
-    assert_eq!(d.rows[1].content, "wow");
-    assert_eq!(d.rows[1].title, "", "no title column: no title");
+    assert_eq!(d.rows.get(1).content, "wow");
+    assert_eq!(d.rows.get(1).title, "", "no title column: no title");
 }
 
 #[test]
@@ -232,9 +232,10 @@ fn jsonl_and_original_csv() {
     let d = open(&jsonl);
     assert_eq!(d.splits[0].name, "test");
     assert_eq!(d.rows.len(), 2);
-    assert_eq!(d.rows[1].title, "");
+    assert_eq!(d.rows.get(1).title, "");
     assert_eq!(
-        d.rows[1].row_index, 1,
+        d.rows.get(1).row_index,
+        1,
         "row_index is used only when every line has one"
     );
 
@@ -242,12 +243,12 @@ fn jsonl_and_original_csv() {
     std::fs::write(&csv, "\"2\",\"Great CD\",\"My lovely Pat, one of the \"\"GREAT\"\" voices\"\n\"1\",\"Bad\",\"No.\"\n").unwrap();
     let d = open(&csv);
     assert_eq!(d.label_names, ["negative", "positive"]);
-    assert_eq!(d.rows[0].label, 1);
+    assert_eq!(d.rows.get(0).label, 1);
     assert_eq!(
-        d.rows[0].content,
+        d.rows.get(0).content,
         "My lovely Pat, one of the \"GREAT\" voices"
     );
-    assert_eq!(d.rows[1].label, 0);
+    assert_eq!(d.rows.get(1).label, 0);
 }
 
 #[test]

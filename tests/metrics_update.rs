@@ -22,7 +22,7 @@ fn classified() -> State {
 fn cell_rows(s: &State, g: u32, p: u32) -> Vec<u32> {
     (0..6000u32)
         .filter(|&r| {
-            s.data.rows[r as usize].label == g
+            s.data.rows.get(r as usize).label == g
                 && s.preds.get(r as usize).is_some_and(|x| x.label == p)
         })
         .collect()
@@ -147,7 +147,7 @@ fn new_predictions_move_rows_into_the_filtered_cell() {
     apply(&mut s, &[PickCell, ConfirmCell]);
     assert_eq!(s.view.len(), 12);
     let row = (60..6000u32)
-        .find(|&r| s.data.rows[r as usize].label == 1)
+        .find(|&r| s.data.rows.get(r as usize).label == 1)
         .unwrap();
     let wrong = Prediction {
         label: 0,

@@ -113,7 +113,7 @@ fn the_sample_is_shuffle_then_select_and_reads_only_needed_row_groups() {
             &sampling(7, 5, seed, false),
         )
         .unwrap();
-        let train: Vec<(u64, String)> = data.rows[data.splits[0].rows.clone()]
+        let train: Vec<(u64, String)> = data.rows.to_vec()[data.splits[0].rows.clone()]
             .iter()
             .map(|r| (r.row_index, r.title.clone()))
             .collect();
@@ -122,12 +122,12 @@ fn the_sample_is_shuffle_then_select_and_reads_only_needed_row_groups() {
             expected("train", SHARD_ROWS * TRAIN_SHARDS, 7, seed),
             "seed {seed}"
         );
-        let test: Vec<(u64, String)> = data.rows[data.splits[1].rows.clone()]
+        let test: Vec<(u64, String)> = data.rows.to_vec()[data.splits[1].rows.clone()]
             .iter()
             .map(|r| (r.row_index, r.title.clone()))
             .collect();
         assert_eq!(test, expected("test", TEST_ROWS, 5, seed));
-        for r in &data.rows {
+        for r in data.rows.iter() {
             let split = if r.title.starts_with("train") {
                 "train"
             } else {
@@ -170,7 +170,7 @@ fn first_takes_the_leading_rows_and_all_takes_the_split() {
         &sampling(3, 2, 42, true),
     )
     .unwrap();
-    let titles: Vec<&str> = data.rows.iter().map(|r| r.title.as_str()).collect();
+    let titles: Vec<&str> = data.rows.iter().map(|r| r.title).collect();
     assert_eq!(
         titles,
         [
@@ -191,7 +191,7 @@ fn first_takes_the_leading_rows_and_all_takes_the_split() {
     let data = load_sampled(Some(&config), &Columns::default(), &all).unwrap();
     assert_eq!(data.splits[0].rows.len(), SHARD_ROWS * TRAIN_SHARDS);
     assert_eq!(
-        data.rows[0].row_index,
+        data.rows.get(0).row_index,
         permutation(42, SHARD_ROWS * TRAIN_SHARDS)[0] as u64,
         "whole split, shuffled"
     );
@@ -253,7 +253,7 @@ fn hub_offline_and_a_local_copy_give_the_same_sample_and_sample_writes_it() {
     // The written sample reads back as the same rows, with label names and row_index.
     let back = load_sampled(Some(&out_hub), &Columns::default(), &Sampling::default()).unwrap();
     assert_eq!(back.label_names, ["negative", "positive"]);
-    let train: Vec<(u64, String)> = back.rows[back.splits[0].rows.clone()]
+    let train: Vec<(u64, String)> = back.rows.to_vec()[back.splits[0].rows.clone()]
         .iter()
         .map(|r| (r.row_index, r.title.clone()))
         .collect();

@@ -82,7 +82,7 @@ fn two_classifiers_side_by_side() {
     // B: wrong on every fourth row, with a fixed confidence.
     let predictions = (0..60u32)
         .map(|row| {
-            let gold = s.data.rows[row as usize].label;
+            let gold = s.data.rows.get(row as usize).label;
             let label = if row % 4 == 0 { 1 - gold } else { gold };
             let mut probs = vec![0.3; 2];
             probs[label as usize] = 0.7;

@@ -120,8 +120,8 @@ fn a_regex_after_backslash_v_matches_case_insensitively() {
     search(&mut s, "\\vbatter(y|ies) (died|dead)");
     let re = regex::Regex::new("(?i)batter(y|ies) (died|dead)").unwrap();
     let expected = rows_where(&s, |r| {
-        let review = &s.data.rows[r];
-        re.is_match(&review.title) || re.is_match(&review.content)
+        let review = s.data.rows.get(r);
+        re.is_match(review.title) || re.is_match(review.content)
     });
     assert!(!expected.is_empty());
     assert_eq!(matched_rows(&s), expected);

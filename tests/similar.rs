@@ -111,7 +111,7 @@ fn the_worker_ranks_rows_by_the_cosine_of_their_embeddings() {
     let requests = worker::spawn(session, Some(8), out);
     let data = tiny();
     let rows: Vec<(u32, String, u32)> = (data.rows.iter().enumerate())
-        .map(|(i, r)| (i as u32, r.content.clone(), r.label))
+        .map(|(i, r)| (i as u32, r.content.to_owned(), r.label))
         .collect();
     let embedder = Embedder::load(
         &ModelFiles::from_dir(&bert()).unwrap(),

@@ -320,10 +320,55 @@ fn a_paste_while_browsing_does_nothing() {
     assert_eq!((s.selected, &s.mode, &s.search), (1, &Mode::Browse, &None));
 }
 
+/// Typing on after a search ran to its end looks only through its matches (so over 200,000 rows
+/// each key is done at once, where a search of the view takes slices) and finds what a search of
+/// the whole view finds; an edit that widens the query, or a query on predictions, searches the
+/// whole view again.
+#[test]
+fn typing_on_narrows_a_finished_search_to_its_matches() {
+    use reviewlens::app::{Query, matching};
+    let finish = |s: &mut State| {
+        while s.search_run.is_some() {
+            update(s, Msg::SearchStep);
+        }
+    };
+    let mut s = State::new(large(40), (120, 40));
+    apply(&mut s, &[StartSearch]);
+    type_text(&mut s, "needle");
+    assert!(
+        s.search_run.is_some(),
+        "the first query searches the view in slices"
+    );
+    finish(&mut s);
+    assert_eq!(s.search.as_ref().unwrap().matches.len(), 40);
+    for c in " IN IT".chars() {
+        type_text(&mut s, &c.to_string());
+        assert_eq!(s.search_run, None, "typed on: done at once");
+    }
+    let expected = |s: &State, text: &str| {
+        let query = Query::parse(text, &s.data.label_names).unwrap();
+        matching(&s.data, &s.preds, &s.view, &query)
+    };
+    let search = s.search.as_ref().unwrap();
+    assert_eq!(search.matches, expected(&s, "needle IN IT"));
+    assert_eq!(search.matches.len(), 40);
+    // Erasing widens the query: the whole view again.
+    apply(&mut s, &[SearchBackspace]);
+    assert!(s.search_run.is_some());
+    finish(&mut s);
+    assert_eq!(
+        s.search.as_ref().unwrap().matches,
+        expected(&s, "needle IN I")
+    );
+    // A query on predictions does not narrow one (they may have come in between).
+    type_text(&mut s, "T wrong");
+    assert!(s.search_run.is_some());
+}
+
 /// 200,000 reviews: `count` of them say "needle", the rest do not.
 fn large(count: usize) -> Dataset {
     use reviewlens::data::{Review, Split};
-    let rows = (0..200_000u64)
+    let rows: Vec<Review> = (0..200_000u64)
         .map(|i| Review {
             row_index: i,
             label: (i % 2) as u32,
@@ -359,6 +404,7 @@ fn typed_ahead_over_a_large_view_only_the_last_query_is_searched() {
     let fresh = SearchRun {
         next: 0,
         select_from: Some(0),
+        among: None,
     };
     assert_eq!(
         s.search_run,
@@ -415,6 +461,7 @@ fn a_100_kb_paste_is_one_search() {
     let run = SearchRun {
         next: 0,
         select_from: Some(0),
+        among: None,
     };
     assert_eq!(s.search_run, Some(run));
     let query = &s.search.as_ref().unwrap().query;
@@ -436,7 +483,9 @@ fn enter_focuses_the_review_and_its_keys_scroll_it() {
     use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
     use reviewlens::app::msg_for_event;
     let mut data = tiny();
-    data.rows[0].content = (0..200).map(|i| format!("line {i}\n")).collect();
+    let mut rows = data.rows.to_vec();
+    rows[0].content = (0..200).map(|i| format!("line {i}\n")).collect();
+    data.rows = rows.into();
     let mut s = State::new(data, (100, 30));
     drawn(&mut s);
     let key = |s: &mut State, code: KeyCode| {

@@ -57,7 +57,7 @@ fn classify_split(s: &mut State, split: usize) {
     let rows = s.data.splits[split].rows.clone();
     let predictions = rows
         .map(|r| {
-            let gold = s.data.rows[r].label;
+            let gold = s.data.rows.get(r).label;
             let label = if r % 3 == 0 { 1 - gold } else { gold };
             (r as u32, prediction(label, 0.5 + (r % 50) as f32 / 100.0))
         })

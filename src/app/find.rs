@@ -1,5 +1,5 @@
-//! Searching a view with a `Query`. Text is matched in the copy lower-cased once at load;
-//! highlighting maps matches back onto the original text, whose byte offsets may differ from it.
+//! Searching a view with a `Query`, in slices shared out among the cores. Highlighting lower-cases
+//! the text it shows and maps matches back onto the original, whose byte offsets may differ.
 
 use std::ops::Range;
 
@@ -11,36 +11,56 @@ use crate::data::Dataset;
 
 /// Positions (into `view`) of the rows `query` matches.
 pub fn matching(data: &Dataset, preds: &Predictions, view: &[u32], query: &Query) -> Vec<usize> {
-    matching_from(data, preds, view, query, 0, usize::MAX).0
+    let all = Scope { view, among: None };
+    matching_from(data, preds, all, query, 0, usize::MAX).0
 }
 
 /// Bytes a row costs beyond its text, so a slice of many tiny rows ends too.
 const ROW_COST: usize = 64;
 
-/// `matching` for view positions `from..`, stopping after the row that takes the bytes scanned past
-/// `budget`: the positions found (ascending) and where to go on, `None` once the view is done. A
-/// large search runs in such slices, so input is looked at between them.
+/// What a search looks through: every position of `view`, or only the positions `among` (the
+/// matches of a query this one narrows).
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub view: &'a [u32],
+    pub among: Option<&'a [usize]>,
+}
+
+impl Scope<'_> {
+    fn len(&self) -> usize {
+        self.among.map_or(self.view.len(), <[usize]>::len)
+    }
+
+    /// The view position of the `k`th place looked at.
+    fn position(&self, k: usize) -> usize {
+        self.among.map_or(k, |among| among[k])
+    }
+}
+
+/// `matching` for the places `from..` of `scope`, stopping after the row that takes the bytes
+/// scanned past `budget`: the view positions found (ascending) and where to go on, `None` once the
+/// scope is done. A large search runs in such slices, so input is looked at between them; each
+/// slice is shared out among the cores.
 pub fn matching_from(
     data: &Dataset,
     preds: &Predictions,
-    view: &[u32],
+    scope: Scope<'_>,
     query: &Query,
     from: usize,
     budget: usize,
 ) -> (Vec<usize>, Option<usize>) {
-    let matches = query.matcher(data, preds);
-    let (mut found, mut spent) = (Vec::new(), 0usize);
-    for (pos, &row) in view.iter().enumerate().skip(from) {
-        if spent >= budget {
-            return (found, Some(pos));
-        }
-        if matches(row as usize) {
-            found.push(pos);
-        }
-        let cost = data.rows[row as usize].length() + ROW_COST;
-        spent = spent.saturating_add(cost);
+    let (mut end, mut spent) = (from, 0usize);
+    while end < scope.len() && spent < budget {
+        let row = scope.view[scope.position(end)] as usize;
+        spent = spent.saturating_add(data.rows.length(row) + ROW_COST);
+        end += 1;
     }
-    (found, None)
+    let matches = query.matcher(data, preds);
+    let found = crate::parallel::filter_map(from..end, |k| {
+        let pos = scope.position(k);
+        matches(scope.view[pos] as usize).then_some(pos)
+    });
+    (found, (end < scope.len()).then_some(end))
 }
 
 /// Byte ranges of `text` where `query` occurs, case-insensitively, for highlighting.
@@ -112,7 +132,11 @@ mod tests {
         let whole = matching(&data, &preds, &view, &query);
         let (mut sliced, mut from, mut slices) = (Vec::new(), Some(0), 0);
         while let Some(at) = from {
-            let (found, next) = matching_from(&data, &preds, &view, &query, at, 500);
+            let scope = Scope {
+                view: &view,
+                among: None,
+            };
+            let (found, next) = matching_from(&data, &preds, scope, &query, at, 500);
             sliced.extend(found);
             from = next;
             slices += 1;

@@ -3,7 +3,7 @@
 
 use super::issues::Issues;
 use super::predictions::Predictions;
-use crate::data::Review;
+use crate::data::Rows;
 
 /// The list's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -120,66 +120,119 @@ impl Order {
     }
 }
 
-/// Orders `view` (indices into `rows`) as `order` says; stable, so ties keep dataset order.
+/// Orders `view` (indices into `rows`) as `order` says; stable, so ties keep dataset order. Each
+/// row's key is computed once and packed with the row into one `u64`, which is radix-sorted by its
+/// key half: linear in the rows, a pass only for the key bytes that differ, and no gathering
+/// through a permutation afterwards (a length sort of four million rows: two passes over 32 MB,
+/// where comparing would look each key up some forty times).
 pub fn sort(
     view: &mut [u32],
     order: Order,
-    rows: &[Review],
+    rows: &Rows,
     (preds, issues): (&Predictions, Option<&Issues>),
 ) {
     let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
     match order {
         Order::Dataset => {}
-        Order::ConfidentMistakes => view.sort_by(|&a, &b| {
+        Order::ConfidentMistakes => by_key(view, |i| {
             // Mistakes first, the most confident mistake first.
-            let key = |i: u32| match preds.is_wrong(i as usize, rows[i as usize].label) {
-                true => (false, -confidence(i).unwrap_or(0.0)),
-                false => (true, 0.0),
-            };
-            let (ka, kb) = (key(a), key(b));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+            match preds.is_wrong(i as usize, rows.label(i as usize)) {
+                true => confidence(i).map(|p| !f32_key(p)),
+                false => None,
+            }
         }),
-        Order::LeastConfident => view.sort_by(|&a, &b| last_if_none(confidence(a), confidence(b))),
-        Order::LabelErrors => {
+        Order::LeastConfident => by_key(view, |i| confidence(i).map(f32_key)),
+        Order::LabelErrors => radsort::sort_by_cached_key(view, |&i| {
             // Flagged rows by rank, then checked ones by score; unchecked rows last.
-            let key = |i: u32| {
-                let issue = issues.and_then(|s| s.get(i as usize));
-                issue.map(|x| match x.rank {
-                    Some(rank) => (0, rank as f64),
-                    None => (1, x.score),
-                })
+            let issue = issues.and_then(|s| s.get(i as usize));
+            match issue.map(|x| (x.rank, x.score)) {
+                Some((Some(rank), _)) => (0u8, rank as u64),
+                Some((None, score)) => (1, f64_key(score)),
+                None => (2, 0),
+            }
+        }),
+        Order::Column { by, descending } => by_key(view, |i| {
+            let row = i as usize;
+            let key = match by {
+                SortColumn::Row => Some(rows.row_index(row).min(u32::MAX as u64) as u32),
+                SortColumn::Gold => Some(rows.label(row)),
+                SortColumn::Predicted => preds.get(row).map(|p| p.label),
+                SortColumn::Confidence => confidence(i).map(f32_key),
+                SortColumn::Length => Some(rows.length(row).min(u32::MAX as usize) as u32),
             };
-            view.sort_by(|&a, &b| last_if_none(key(a), key(b)));
-        }
-        Order::Column { by, descending } => {
-            let key = |i: u32| -> Option<f64> {
-                let review = &rows[i as usize];
-                match by {
-                    SortColumn::Row => Some(review.row_index as f64),
-                    SortColumn::Gold => Some(review.label as f64),
-                    SortColumn::Predicted => preds.get(i as usize).map(|p| p.label as f64),
-                    SortColumn::Confidence => confidence(i).map(f64::from),
-                    SortColumn::Length => Some(review.length() as f64),
-                }
-            };
-            view.sort_by(|&a, &b| {
-                let (ka, kb) = (key(a), key(b));
-                match (ka, kb, descending) {
-                    (Some(x), Some(y), true) => y.total_cmp(&x),
-                    _ => last_if_none(ka, kb),
-                }
-            });
-        }
+            // Turned around below the largest key, which stands for none (`by_key`).
+            let top = u32::MAX - 1;
+            key.map(|k| if descending { top - k.min(top) } else { k })
+        }),
     }
 }
 
-/// Ascending, rows without a value last.
-fn last_if_none<T: PartialOrd>(a: Option<T>, b: Option<T>) -> std::cmp::Ordering {
-    use std::cmp::Ordering::*;
-    match (a, b) {
-        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Equal),
-        (Some(_), None) => Less,
-        (None, Some(_)) => Greater,
-        (None, None) => Equal,
+/// Sorts `view` by `key`, stably, rows without a key last.
+fn by_key(view: &mut [u32], key: impl Fn(u32) -> Option<u32>) {
+    // The largest key stands for none: a real key is held one below it at most.
+    let packed = |r: u32| {
+        let k = key(r).map_or(u32::MAX, |k| k.min(u32::MAX - 1));
+        u64::from(k) << 32 | u64::from(r)
+    };
+    let mut keys: Vec<u64> = view.iter().map(|&r| packed(r)).collect();
+    if keys.is_sorted_by_key(|k| k >> 32) {
+        return; // already in order (the row column, ascending)
+    }
+    radsort::sort_by_key(&mut keys, |k| (k >> 32) as u32);
+    for (v, k) in view.iter_mut().zip(keys) {
+        *v = k as u32;
+    }
+}
+
+/// `x`'s bits, flipped so that unsigned order is `f32::total_cmp`'s.
+fn f32_key(x: f32) -> u32 {
+    let bits = x.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    }
+}
+
+/// As `f32_key`, for an `f64`.
+fn f64_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_keys_order_as_total_cmp() {
+        let xs = [
+            -f32::INFINITY,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-30,
+            0.25,
+            0.9999,
+            1.0,
+            f32::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            assert!(f32_key(w[0]) < f32_key(w[1]), "{} {}", w[0], w[1]);
+            assert!(
+                f64_key(w[0].into()) < f64_key(w[1].into()),
+                "{} {}",
+                w[0],
+                w[1]
+            );
+        }
+        let mut view = vec![5, 0, 1, 2, 3, 4];
+        let keys = [Some(7), None, Some(u32::MAX), Some(7), Some(0), None];
+        by_key(&mut view, |r| keys[r as usize]);
+        assert_eq!(view, [4, 0, 3, 2, 5, 1], "stable, none last");
     }
 }

@@ -4,7 +4,6 @@
 
 use std::ops::Range;
 
-use memchr::memmem;
 use regex::{Regex, RegexBuilder};
 
 use super::find::find_ci;
@@ -29,8 +28,9 @@ impl Eq for Query {}
 
 #[derive(Debug, Clone)]
 enum Text {
-    /// Lower-cased, matched against the lower-cased haystack.
-    Plain(String),
+    /// The substring lower-cased (for highlighting), and found case-insensitively by the regex
+    /// that is the substring escaped: the text is searched as it is, with no lower-cased copy.
+    Plain(String, Regex),
     Regex(Regex),
 }
 
@@ -94,8 +94,11 @@ impl Query {
         };
         let text = match (text.is_empty(), regex) {
             (true, _) => None,
-            (false, false) => Some(Text::Plain(text.to_lowercase())),
-            (false, true) => Some(Text::Regex(compile(&text)?)),
+            (false, false) => Some(Text::Plain(
+                text.to_lowercase(),
+                compile(&regex::escape(&text), PLAIN_SIZE_LIMIT)?,
+            )),
+            (false, true) => Some(Text::Regex(compile(&text, 1 << 20)?)),
         };
         Ok(Query {
             source: source.to_owned(),
@@ -130,35 +133,46 @@ impl Query {
         }
     }
 
-    /// A test for rows, to run over many (the substring's searcher is built once).
+    /// A test for rows, to run over many (on several threads: the regex is compiled once).
     pub fn matcher<'a>(
         &'a self,
         data: &'a Dataset,
         preds: &'a Predictions,
-    ) -> impl Fn(usize) -> bool + 'a {
-        let finder = match &self.text {
-            Some(Text::Plain(needle)) => Some(memmem::Finder::new(needle.as_bytes())),
-            _ => None,
-        };
+    ) -> impl Fn(usize) -> bool + Sync + 'a {
         move |row| {
-            let fields = self.fields.iter().all(|f| passes(*f, data, preds, row));
-            fields
-                && match (&self.text, &finder) {
-                    (None, _) => true,
-                    (Some(Text::Regex(re)), _) => re.is_match(data.haystack(row)),
-                    (Some(Text::Plain(_)), Some(f)) => {
-                        f.find(data.haystack(row).as_bytes()).is_some()
+            self.fields.iter().all(|f| passes(*f, data, preds, row))
+                && match &self.text {
+                    None => true,
+                    Some(Text::Plain(_, re) | Text::Regex(re)) => {
+                        let review = data.rows.get(row);
+                        re.is_match(review.title) || re.is_match(review.content)
                     }
-                    (Some(Text::Plain(_)), None) => false,
                 }
         }
+    }
+
+    /// Whether every row this query matches is matched by `before` too, so that a search for it
+    /// need only look through `before`'s matches (typing on narrows the search). Held for ASCII
+    /// substrings that contain `before`'s, with at least its field words, none on predictions
+    /// (which may have arrived in between).
+    pub fn narrows(&self, before: &Query) -> bool {
+        let text = match (&self.text, &before.text) {
+            (_, None) => !before.fields.is_empty(),
+            (Some(Text::Plain(new, _)), Some(Text::Plain(old, _))) => {
+                old.is_ascii() && new.contains(old.as_str())
+            }
+            _ => false,
+        };
+        text && !self.uses_predictions()
+            && !before.uses_predictions()
+            && before.fields.iter().all(|f| self.fields.contains(f))
     }
 
     /// Byte ranges of `text` to highlight: where the query's text part matches.
     pub fn highlights(&self, text: &str) -> Vec<Range<usize>> {
         match &self.text {
             None => Vec::new(),
-            Some(Text::Plain(needle)) => find_ci(text, needle),
+            Some(Text::Plain(needle, _)) => find_ci(text, needle),
             Some(Text::Regex(re)) => (re.find_iter(text))
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range())
@@ -167,11 +181,14 @@ impl Query {
     }
 }
 
-/// Case-insensitive, like the substring search; a size limit keeps a pathological pattern small.
-fn compile(pattern: &str) -> Result<Regex, String> {
+/// Bytes a substring's compiled regex may take: a pasted page of text (100 kB) is a search too.
+const PLAIN_SIZE_LIMIT: usize = 256 << 20;
+
+/// Case-insensitive; `size_limit` keeps a pathological pattern small.
+fn compile(pattern: &str, size_limit: usize) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .case_insensitive(true)
-        .size_limit(1 << 20)
+        .size_limit(size_limit)
         .build()
         .map_err(|e| {
             let why = e.to_string();
@@ -241,7 +258,7 @@ fn class(name: &str, classes: &[String]) -> Result<u32, String> {
 }
 
 fn passes(field: Field, data: &Dataset, preds: &Predictions, row: usize) -> bool {
-    let review = &data.rows[row];
+    let review = data.rows.get(row);
     let pred = preds.get(row);
     match field {
         Field::Predicted(c) => pred.is_some_and(|p| p.label == c),
@@ -272,15 +289,15 @@ mod tests {
                 Field::Length(Cmp::Le, 2000)
             ]
         );
-        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "great sound"));
+        assert!(matches!(&q.text, Some(Text::Plain(t, _)) if t == "great sound"));
         assert!(q.uses_predictions());
         let q = Query::parse("gold:POSITIVE \"truncated\"", &classes()).unwrap();
         assert_eq!(q.fields, vec![Field::Gold(1)]);
-        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "truncated"));
+        assert!(matches!(&q.text, Some(Text::Plain(t, _)) if t == "truncated"));
         assert!(!q.uses_predictions());
         // Without fields, the text is exactly what was typed.
         let q = Query::parse("  two  spaces ", &classes()).unwrap();
-        assert!(matches!(&q.text, Some(Text::Plain(t)) if t == "  two  spaces "));
+        assert!(matches!(&q.text, Some(Text::Plain(t, _)) if t == "  two  spaces "));
     }
 
     #[test]

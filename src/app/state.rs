@@ -56,13 +56,17 @@ pub struct SearchRun {
     pub next: usize,
     /// When it is done, select the first match at or after this position (typing does this).
     pub select_from: Option<usize>,
+    /// Only these view positions can match (the matches of the query this one narrows); `next`
+    /// counts through them. `None`: the whole view.
+    pub among: Option<Vec<usize>>,
 }
 
 /// Views up to this many rows are searched at once (a few milliseconds); larger ones in slices
 /// between input events.
 const SEARCH_AT_ONCE_ROWS: usize = 50_000;
 
-/// Bytes of text one slice of a search looks through (a few milliseconds with memchr).
+/// Bytes of text one slice of a search looks through (some milliseconds on two cores), so a key
+/// typed during a long search waits at most that long.
 const SEARCH_SLICE_BYTES: usize = 16 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,7 +340,7 @@ impl State {
             else {
                 continue;
             };
-            let gold = self.data.rows[row].label as usize;
+            let gold = self.data.rows.get(row).label as usize;
             tally.confusion[gold][p.label as usize] -= 1;
             tally.confusion[corrected as usize][p.label as usize] += 1;
         }
@@ -360,7 +364,7 @@ impl State {
             .map(Query::before_predictions);
         let matcher = query.as_ref().map(|q| q.matcher(&self.data, &self.preds));
         range
-            .filter(|&i| gold.is_none_or(|g| self.data.rows[i].label == g))
+            .filter(|&i| gold.is_none_or(|g| self.data.rows.get(i).label == g))
             .filter(|&i| matcher.as_ref().is_none_or(|m| m(i)))
             .map(|i| i as u32)
             .collect()
@@ -373,14 +377,14 @@ impl State {
 
     /// What the classifier is given of row `row` (`--text`).
     pub fn text_of(&self, row: u32) -> String {
-        self.text.text(&self.data.rows[row as usize])
+        self.text.text(self.data.rows.get(row as usize))
     }
 
     /// (row, text, gold label) of `rows`, for cross-validation.
     pub fn labelled_texts(&self, rows: &[u32]) -> Vec<(u32, String, u32)> {
         let texts = self.texts(rows).into_iter();
         texts
-            .map(|(r, t)| (r, t, self.data.rows[r as usize].label))
+            .map(|(r, t)| (r, t, self.data.rows.get(r as usize).label))
             .collect()
     }
 
@@ -482,10 +486,10 @@ impl State {
             (self.finding_filter.as_ref()).is_none_or(|f| f.keeps(self.finding(i)))
                 && places.as_ref().is_none_or(|p| p.contains_key(&(i as u32)))
         };
-        range
-            .filter(|&i| filters.keep(i, rows[i].label, (a, b), issues) && matched(i) && found(i))
-            .map(|i| i as u32)
-            .collect()
+        crate::parallel::filter_map(range, |i| {
+            let keep = filters.keep(i, rows.label(i), (a, b), issues) && matched(i) && found(i);
+            keep.then_some(i as u32)
+        })
     }
 
     /// Selects the first row of the view, scrolled to the top.
@@ -542,6 +546,16 @@ impl State {
     /// query or view had found. A small view is searched at once; a large one in slices
     /// (`search_step`), so that keys typed meanwhile are handled and only the last query runs on.
     pub(crate) fn start_search(&mut self, select_from: Option<usize>) {
+        self.start_search_among(select_from, None);
+    }
+
+    /// `start_search`, looking only through the view positions `among` when given (see
+    /// `SearchRun::among`).
+    pub(crate) fn start_search_among(
+        &mut self,
+        select_from: Option<usize>,
+        among: Option<Vec<usize>>,
+    ) {
         let Some(search) = &mut self.search else {
             self.search_run = None;
             return;
@@ -556,11 +570,13 @@ impl State {
             search.matches.extend(0..self.view.len());
             return;
         }
+        let rows = among.as_ref().map_or(self.view.len(), Vec::len);
         self.search_run = Some(SearchRun {
             next: 0,
             select_from,
+            among,
         });
-        if self.view.len() <= SEARCH_AT_ONCE_ROWS {
+        if rows <= SEARCH_AT_ONCE_ROWS {
             self.search_step();
         }
     }
@@ -576,9 +592,13 @@ impl State {
             self.search_run = None;
             return;
         };
-        let (data, preds, view) = (&self.data, &self.preds, &self.view);
+        let (data, preds) = (&self.data, &self.preds);
+        let scope = super::find::Scope {
+            view: &self.view,
+            among: run.among.as_deref(),
+        };
         let (found, next) =
-            super::find::matching_from(data, preds, view, query, run.next, SEARCH_SLICE_BYTES);
+            super::find::matching_from(data, preds, scope, query, run.next, SEARCH_SLICE_BYTES);
         search.matches.extend(found);
         if let Some(next) = next {
             run.next = next;

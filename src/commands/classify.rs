@@ -56,7 +56,7 @@ pub fn predict_rows(
     let todo: Vec<(u32, String)> = rows
         .iter()
         .filter(|&&r| predictions[r].is_none())
-        .map(|&r| (r as u32, m.text.text(&data.rows[r])))
+        .map(|&r| (r as u32, m.text.text(data.rows.get(r))))
         .collect();
     let from_cache = rows.len() - todo.len();
     if from_cache > 0 {

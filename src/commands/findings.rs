@@ -64,11 +64,8 @@ fn summary(data: &Dataset, findings: &Findings, source: &Path) -> String {
 
 /// The given label of the review `key` names, when this data has it.
 fn given(data: &Dataset, key: &RowKey) -> Option<u32> {
-    let split = data.splits.iter().find(|s| s.name == key.split)?;
-    let row = data.rows[split.rows.clone()]
-        .iter()
-        .find(|r| r.row_index == key.row_index)?;
-    Some(row.label)
+    let row = data.row_of(&key.split, key.row_index)?;
+    Some(data.rows.label(row))
 }
 
 fn changes<'a>(findings: &'a Findings, key: &'a RowKey) -> impl Iterator<Item = &'a Change> {

@@ -138,7 +138,10 @@ fn find(
 ) -> std::result::Result<Found, crate::label_issues::LabelIssuesError> {
     let classes = data.label_names.len();
     let flat: Vec<f64> = probs.iter().flatten().map(|&p| p as f64).collect();
-    let labels = rows.iter().map(|&r| data.rows[r].label as usize).collect();
+    let labels = rows
+        .iter()
+        .map(|&r| data.rows.get(r).label as usize)
+        .collect();
     let input = LabelProbs::new(flat, classes, labels)?;
     Found::new(input, method, adjust, filter_by)
 }
@@ -169,13 +172,14 @@ fn write(
         (
             "row_index",
             Arc::new(Int64Array::from_iter_values(
-                rows.iter().map(|&r| data.rows[r].row_index as i64),
+                rows.iter().map(|&r| data.rows.get(r).row_index as i64),
             )),
         ),
         (
             "label",
             Arc::new(StringArray::from_iter_values(
-                rows.iter().map(|&r| data.label_name(data.rows[r].label)),
+                rows.iter()
+                    .map(|&r| data.label_name(data.rows.get(r).label)),
             )),
         ),
         (
@@ -265,7 +269,7 @@ impl Summary<'_> {
         out += &format!("most likely label errors first ({}):\n", self.args.method);
         for &i in f.ranked.iter().take(10) {
             let r = self.rows[i];
-            let review = &self.data.rows[r];
+            let review = self.data.rows.get(r);
             out += &format!(
                 "  {} row {}: given {}, suggested {}, score {:.4}: {}\n",
                 self.data.split_of(r),
@@ -291,7 +295,7 @@ impl Summary<'_> {
         let ranked: Vec<serde_json::Value> = (f.ranked.iter())
             .map(|&i| {
                 let r = self.rows[i];
-                serde_json::json!({"split": self.data.split_of(r), "row_index": self.data.rows[r].row_index})
+                serde_json::json!({"split": self.data.split_of(r), "row_index": self.data.rows.get(r).row_index})
             })
             .collect();
         serde_json::json!({

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use arrow::array::{ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Metadata, Schema, SchemaRef};
 
-use crate::data::{Dataset, Review};
+use crate::data::{Dataset, ReviewRef};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Findings, RowKey};
 use crate::io::output::{check_file, check_folder};
@@ -27,8 +27,8 @@ pub fn run(data: &Dataset, dir: &Path, force: bool, findings: Option<&Findings>)
         .map_err(|e| Error::at_path(dir, format!("cannot create ({e})")))?;
     let schema = schema(data, findings.is_some());
     for split in &data.splits {
-        let rows = &data.rows[split.rows.clone()];
-        let finding = |r: &Review| {
+        let rows: Vec<ReviewRef> = split.rows.clone().map(|i| data.rows.get(i)).collect();
+        let finding = |r: &ReviewRef| {
             let key = RowKey {
                 split: split.name.clone(),
                 row_index: r.row_index,
@@ -36,7 +36,7 @@ pub fn run(data: &Dataset, dir: &Path, force: bool, findings: Option<&Findings>)
             findings.and_then(|f| f.get(&key)).cloned()
         };
         let found: Vec<Option<Finding>> = rows.iter().map(finding).collect();
-        let columns = columns(rows, findings.map(|_| found.as_slice()));
+        let columns = columns(&rows, findings.map(|_| found.as_slice()));
         let path = path(&split.name);
         let encode = || -> std::result::Result<Vec<u8>, Box<dyn std::error::Error>> {
             let batch = RecordBatch::try_new(schema.clone(), columns)?;
@@ -84,8 +84,8 @@ fn schema(data: &Dataset, applied: bool) -> SchemaRef {
 }
 
 /// A split's columns; with findings, `label` corrected and `original_label`, `tags` added.
-fn columns(rows: &[Review], found: Option<&[Option<Finding>]>) -> Vec<ArrayRef> {
-    let label = |i: usize, r: &Review| {
+fn columns(rows: &[ReviewRef], found: Option<&[Option<Finding>]>) -> Vec<ArrayRef> {
+    let label = |i: usize, r: &ReviewRef| {
         let corrected = found.and_then(|f| f[i].as_ref()).and_then(|f| f.label);
         corrected.unwrap_or(r.label) as i64
     };
@@ -93,11 +93,9 @@ fn columns(rows: &[Review], found: Option<&[Option<Finding>]>) -> Vec<ArrayRef> 
         Arc::new(Int64Array::from_iter_values(
             rows.iter().enumerate().map(|(i, r)| label(i, r)),
         )),
+        Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.title))),
         Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.title.as_str()),
-        )),
-        Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|r| r.content.as_str()),
+            rows.iter().map(|r| r.content),
         )),
         Arc::new(Int64Array::from_iter_values(
             rows.iter().map(|r| r.row_index as i64),

@@ -170,11 +170,10 @@ fn with_header<R: std::io::Read>(
             return Err(bad("label is empty; every row needs a class".into()));
         }
         labels.push_str(label).map_err(bad)?;
-        out.contents
-            .push(field(&record, layout.text, line, path)?.to_owned());
+        out.contents.push(field(&record, layout.text, line, path)?);
         let title = match layout.title {
-            Some(i) => field(&record, i, line, path)?.to_owned(),
-            None => String::new(),
+            Some(i) => field(&record, i, line, path)?,
+            None => "",
         };
         out.titles.push(title);
         if let (Some(i), Some(ri)) = (layout.row_index, row_index.as_mut()) {
@@ -263,7 +262,7 @@ fn original_row(record: &ByteRecord, line: u64, path: &Path, out: &mut RawRows) 
         }
     };
     out.labels.push(label);
-    out.titles.push(field(record, 1, line, path)?.to_owned());
-    out.contents.push(field(record, 2, line, path)?.to_owned());
+    out.titles.push(field(record, 1, line, path)?);
+    out.contents.push(field(record, 2, line, path)?);
     Ok(())
 }

@@ -57,7 +57,7 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
             &mut labels,
         )
         .map_err(bad)?;
-        out.contents.push(string(
+        out.contents.push(&string(
             &columns.text,
             field(&columns.text, "--text-column")?,
         )?);
@@ -68,7 +68,7 @@ pub(crate) fn read(path: &Path, columns: &Columns) -> Result<RawRows> {
                 None => String::new(),
             },
         };
-        out.titles.push(title);
+        out.titles.push(&title);
         match object.get("row_index").and_then(Value::as_u64) {
             Some(ri) => row_index.push(ri),
             None => all_have_row_index = false,

@@ -9,8 +9,10 @@ mod jsonl;
 mod labels;
 pub mod numpy_rng;
 mod parquet;
+mod rows;
 mod sampling;
 mod source;
+mod text;
 
 use std::ops::Range;
 use std::path::Path;
@@ -19,8 +21,10 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 
 pub use csv_file::CsvHeader;
+pub use rows::{ReviewRef, Rows};
 pub use sampling::{Count, Sampling};
 pub use source::{DataFile, Format, Inputs, SplitFiles, resolve};
+pub use text::TextColumn;
 
 /// One review as the program sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +37,9 @@ pub struct Review {
     pub content: String,
 }
 
-impl Review {
-    /// Bytes of title and content: what the length column sorts by and `len>N` tests.
-    pub fn length(&self) -> usize {
-        self.title.len() + self.content.len()
+impl From<Vec<Review>> for Rows {
+    fn from(rows: Vec<Review>) -> Self {
+        rows.into_iter().collect()
     }
 }
 
@@ -52,16 +55,16 @@ pub enum TextField {
 }
 
 impl TextField {
-    pub fn text(self, r: &Review) -> String {
+    pub fn text(self, r: ReviewRef<'_>) -> String {
         match self {
-            TextField::Content => r.content.clone(),
-            TextField::TitleContent if r.title.is_empty() => r.content.clone(),
+            TextField::Content => r.content.to_owned(),
+            TextField::TitleContent if r.title.is_empty() => r.content.to_owned(),
             TextField::TitleContent => format!("{}. {}", r.title, r.content),
         }
     }
 
     /// Where the content starts in [`TextField::text`], in bytes.
-    pub fn content_offset(self, r: &Review) -> usize {
+    pub fn content_offset(self, r: ReviewRef<'_>) -> usize {
         match self {
             TextField::TitleContent if !r.title.is_empty() => r.title.len() + 2,
             _ => 0,
@@ -118,8 +121,8 @@ pub(crate) struct RawRows {
     pub labels: Vec<i64>,
     /// String labels (`"neg"`, `"pos"`): the file's distinct values, which `labels` index.
     pub label_values: Option<Vec<String>>,
-    pub titles: Vec<String>,
-    pub contents: Vec<String>,
+    pub titles: TextColumn,
+    pub contents: TextColumn,
     /// Present when the file carries its rows' positions in the full split.
     pub row_index: Option<Vec<u64>>,
     /// Class names from the file's own metadata (Hugging Face `ClassLabel`), when it has them.
@@ -128,7 +131,7 @@ pub(crate) struct RawRows {
     pub row_groups_read: usize,
 }
 
-/// Every loaded row, grouped into splits, plus the lower-cased text search runs over.
+/// Every loaded row, grouped into splits.
 #[derive(Debug)]
 pub struct Dataset {
     /// What was opened, as the status bar shows it.
@@ -145,7 +148,7 @@ pub struct Dataset {
     /// Where the class names came from when the labels are strings ("sorted label values",
     /// "ClassLabel names"); `None` for integer labels (named by the metadata, or numbered).
     pub classes_from: Option<&'static str>,
-    pub rows: Vec<Review>,
+    pub rows: Rows,
     pub splits: Vec<Split>,
     /// Parquet row groups decoded while loading (sampling reads only those holding sampled rows).
     pub row_groups_read: usize,
@@ -153,9 +156,6 @@ pub struct Dataset {
     pub max_row_index: u64,
     /// Rows per class, per split: the numbers `collections.Counter(ds["label"])` gives.
     label_counts: Vec<Vec<usize>>,
-    /// `title + "\n" + content`, lower-cased once (on the first search, off the start-up path) so a
-    /// search is a plain byte scan.
-    haystacks: OnceLock<Vec<String>>,
     /// (split, row_index) → index into `rows`, built on first use (findings name rows so).
     by_row_index: OnceLock<std::collections::HashMap<(usize, u64), usize>>,
 }
@@ -169,7 +169,7 @@ impl Dataset {
         text: TextField,
     ) -> Vec<(u32, String, u32)> {
         (rows.into_iter())
-            .map(|r| (r as u32, text.text(&self.rows[r]), self.rows[r].label))
+            .map(|r| (r as u32, text.text(self.rows.get(r)), self.rows.label(r)))
             .collect()
     }
 
@@ -183,16 +183,18 @@ impl Dataset {
     pub fn new(
         source: String,
         label_names: Vec<String>,
-        rows: Vec<Review>,
+        rows: impl Into<Rows>,
         splits: Vec<Split>,
     ) -> Self {
+        let mut rows: Rows = rows.into();
+        rows.shrink();
         let max_row_index = rows.iter().map(|r| r.row_index).max().unwrap_or(0);
         let label_counts = splits
             .iter()
             .map(|split| {
                 let mut counts = vec![0; label_names.len()];
-                for r in &rows[split.rows.clone()] {
-                    counts[r.label as usize] += 1;
+                for r in split.rows.clone() {
+                    counts[rows.label(r) as usize] += 1;
                 }
                 counts
             })
@@ -209,7 +211,6 @@ impl Dataset {
             classes_from: None,
             rows,
             splits,
-            haystacks: OnceLock::new(),
             by_row_index: OnceLock::new(),
         }
     }
@@ -221,28 +222,12 @@ impl Dataset {
             let mut index = std::collections::HashMap::with_capacity(self.rows.len());
             for (i, split) in self.splits.iter().enumerate() {
                 for r in split.rows.clone() {
-                    index.entry((i, self.rows[r].row_index)).or_insert(r);
+                    index.entry((i, self.rows.get(r).row_index)).or_insert(r);
                 }
             }
             index
         });
         index.get(&(s, row_index)).copied()
-    }
-
-    /// Lower-cased title and content of row `i`, for case-insensitive search.
-    pub fn haystack(&self, i: usize) -> &str {
-        &self.haystacks.get_or_init(|| {
-            self.rows
-                .iter()
-                .map(|r| {
-                    let mut s = String::with_capacity(r.title.len() + 1 + r.content.len());
-                    s.push_str(&r.title);
-                    s.push('\n');
-                    s.push_str(&r.content);
-                    s.to_lowercase()
-                })
-                .collect()
-        })[i]
     }
 
     /// Where string labels' class names came from, for a line on stderr: "data.csv: classes neg,
@@ -336,50 +321,41 @@ fn fingerprint(splits: &[SplitFiles], columns: &Columns) -> String {
     format!("files:{}", h.hex())
 }
 
-/// Reads every file of every split (one thread per split) and checks the labels.
+/// Reads every file of every split, files side by side (a sampled split is one job), and checks
+/// the labels.
 pub fn load_splits(
     source: String,
     splits: &[SplitFiles],
     columns: &Columns,
     sampling: &Sampling,
 ) -> Result<Dataset> {
-    let read: Vec<Result<Vec<(String, RawRows)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = splits
-            .iter()
-            .map(|split| {
-                scope.spawn(move || match sampling.count_for(&split.name) {
-                    Some(count) => {
-                        let place = split
-                            .files
-                            .first()
-                            .map_or_else(String::new, |f| f.path.display().to_string());
-                        Ok(vec![(
-                            place,
-                            sampling::read_split(
-                                &split.files,
-                                columns,
-                                sampling,
-                                count,
-                                &split.name,
-                            )?,
-                        )])
-                    }
-                    None => split
-                        .files
-                        .iter()
-                        .map(|f| Ok((f.path.display().to_string(), read_file(f, columns)?)))
-                        .collect(),
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a reader thread panicked"))
-            .collect()
+    // (split, file): `None` reads the split's sample from all its files at once.
+    let jobs: Vec<(usize, Option<&DataFile>)> = (splits.iter().enumerate())
+        .flat_map(|(s, split)| match sampling.count_for(&split.name) {
+            Some(_) => vec![(s, None)],
+            None => split.files.iter().map(|f| (s, Some(f))).collect(),
+        })
+        .collect();
+    let read: Vec<Result<(String, RawRows)>> = crate::parallel::map(&jobs, |&(s, file)| {
+        let split = &splits[s];
+        match (file, sampling.count_for(&split.name)) {
+            (Some(f), _) => Ok((f.path.display().to_string(), read_file(f, columns)?)),
+            (None, count) => {
+                let place = (split.files.first())
+                    .map_or_else(String::new, |f| f.path.display().to_string());
+                let count = count.expect("a sampled split");
+                let raw =
+                    sampling::read_split(&split.files, columns, sampling, count, &split.name)?;
+                Ok((place, raw))
+            }
+        }
     });
-    let mut parts = Vec::with_capacity(splits.len());
-    for (split, files) in splits.iter().zip(read) {
-        parts.push((split.name.clone(), files?));
+    let mut parts: Vec<(String, Vec<(String, RawRows)>)> = splits
+        .iter()
+        .map(|s| (s.name.clone(), Vec::new()))
+        .collect();
+    for ((s, _), file) in jobs.iter().zip(read) {
+        parts[*s].1.push(file?);
     }
     assemble(source, parts)
 }
@@ -409,7 +385,7 @@ pub(crate) fn assemble(
         .iter()
         .flat_map(|(_, files)| files.iter().map(|(_, raw)| raw.row_groups_read))
         .sum();
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     let mut splits = Vec::new();
     for (name, files) in parts {
         let start = rows.len();
@@ -450,33 +426,25 @@ fn push_rows(
     names: &[String],
     place: &str,
     position: &mut u64,
-    rows: &mut Vec<Review>,
+    rows: &mut Rows,
 ) -> Result<()> {
     let value_classes = labels::classes_of_values(&raw, names);
-    let row_index = raw.row_index;
     let values = raw.label_values.unwrap_or_default();
-    for (i, ((label, title), content)) in raw
-        .labels
-        .into_iter()
-        .zip(raw.titles)
-        .zip(raw.contents)
-        .enumerate()
-    {
-        let row_index = row_index.as_ref().map_or(*position, |ri| ri[i]);
-        *position += 1;
-        let label = match &value_classes {
+    let mut labels = Vec::with_capacity(raw.labels.len());
+    for (i, &label) in raw.labels.iter().enumerate() {
+        labels.push(match &value_classes {
             Some(classes) => {
                 let v = label as usize;
                 labels::check_value(classes[v], &values[v], names, place, i)?
             }
             None => labels::check(label, names, place, i)?,
-        };
-        rows.push(Review {
-            row_index,
-            label,
-            title,
-            content,
         });
     }
+    let n = labels.len() as u64;
+    let row_index = raw
+        .row_index
+        .unwrap_or_else(|| (*position..*position + n).collect());
+    *position += n;
+    rows.append(row_index, labels, raw.titles, raw.contents);
     Ok(())
 }

@@ -16,6 +16,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader};
 use parquet::file::reader::ChunkReader;
 
+use super::TextColumn;
 use super::contain::{contain, one_line};
 use super::labels::{self, LabelColumn};
 use super::{Columns, RawRows, footer};
@@ -91,8 +92,6 @@ fn read_checked<R: ChunkReader + 'static>(
     let reserve = total.min(RESERVE_AT_MOST);
     let mut labels = LabelColumn::with_capacity(reserve);
     let mut out = RawRows {
-        titles: Vec::with_capacity(reserve),
-        contents: Vec::with_capacity(reserve),
         row_index: found.row_index.map(|_| Vec::with_capacity(reserve)),
         label_names,
         row_groups_read,
@@ -215,7 +214,7 @@ impl Found {
         push_text(&plain_text(column(self.text), place)?, &mut out.contents);
         match self.title {
             Some(idx) => push_text(&plain_text(column(idx), place)?, &mut out.titles),
-            None => out.titles.resize(labels.len(), String::new()),
+            None => out.titles.push_empty(labels.len() - out.titles.len()),
         }
         if let (Some(idx), Some(ri)) = (self.row_index, out.row_index.as_mut()) {
             let col = as_i64(column(idx), "row_index", place)?;
@@ -392,8 +391,10 @@ fn as_i64(col: &ArrayRef, name: &str, place: &str) -> Result<ArrayRef> {
 }
 
 /// Appends a plain text column's values; nulls become empty strings.
-fn push_text(col: &ArrayRef, out: &mut Vec<String>) {
-    out.extend(text_values(col).map(|v| v.unwrap_or_default().to_owned()));
+fn push_text(col: &ArrayRef, out: &mut TextColumn) {
+    for v in text_values(col) {
+        out.push(v.unwrap_or_default());
+    }
 }
 
 /// The values of a plain text column (see `plain_text`).

@@ -165,8 +165,8 @@ fn read_parquet_split(
             .expect("every sampled row was asked for");
         let shard = &mut shards[s];
         out.labels.push(shard.labels[i]);
-        out.titles.push(std::mem::take(&mut shard.titles[i]));
-        out.contents.push(std::mem::take(&mut shard.contents[i]));
+        out.titles.push(shard.titles.get(i));
+        out.contents.push(shard.contents.get(i));
         let row_index = shard.row_index.as_ref().map_or(pos as u64, |ri| ri[i]);
         out.row_index.as_mut().expect("set above").push(row_index);
     }
@@ -224,29 +224,23 @@ fn append(all: &mut RawRows, more: RawRows, first: bool) {
         _ => None,
     };
     all.labels.extend(more.labels);
-    all.titles.extend(more.titles);
-    all.contents.extend(more.contents);
+    all.titles.append(more.titles);
+    all.contents.append(more.contents);
     all.label_names = all.label_names.take().or(more.label_names);
     // One table for every file (`labels::unify`), so the last file's is everyone's.
     all.label_values = more.label_values.or(all.label_values.take());
 }
 
 /// The rows at `positions`, in that order, each keeping its `row_index` (or its position).
-pub(crate) fn pick(mut all: RawRows, positions: &[usize]) -> RawRows {
+pub(crate) fn pick(all: RawRows, positions: &[usize]) -> RawRows {
     let row_index = positions
         .iter()
         .map(|&p| all.row_index.as_ref().map_or(p as u64, |ri| ri[p]))
         .collect();
     RawRows {
         labels: positions.iter().map(|&p| all.labels[p]).collect(),
-        titles: positions
-            .iter()
-            .map(|&p| std::mem::take(&mut all.titles[p]))
-            .collect(),
-        contents: positions
-            .iter()
-            .map(|&p| std::mem::take(&mut all.contents[p]))
-            .collect(),
+        titles: all.titles.pick(positions),
+        contents: all.contents.pick(positions),
         row_index: Some(row_index),
         label_names: all.label_names,
         label_values: all.label_values,

@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod findings;
+pub mod mapped;
 pub mod output;
 pub mod parquet;
 pub mod stdout;

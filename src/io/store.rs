@@ -19,8 +19,16 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use crate::hash::Fnv;
 use crate::model::Prediction;
 
-/// Merge the batch files into one when a directory holds more than this.
+/// A store that opens with more parts than this merges its small ones (`MERGED_ROWS`).
 const COMPACT_ABOVE: usize = 16;
+
+/// A store merges the parts it wrote into one after this many, so a long run leaves some hundred
+/// files rather than tens of thousands (400k predictions in batches of 16: 25,000 parts, which took
+/// seconds to open again).
+const MERGE_EVERY: usize = 256;
+
+/// Parts with fewer rows than this are merged when a store opens with many parts.
+const MERGED_ROWS: usize = 4096;
 
 /// Temporary files older than this in a cache folder were left by a killed run.
 const STALE_AFTER: Duration = Duration::from_secs(60);
@@ -120,6 +128,9 @@ pub struct Store<T: Record = Prediction> {
     dir: PathBuf,
     width: usize,
     written: u32,
+    /// Parts written since the last merge (see `MERGE_EVERY`), and their rows.
+    fresh: Vec<PathBuf>,
+    fresh_rows: Vec<(u32, T)>,
     _kind: std::marker::PhantomData<T>,
 }
 
@@ -138,6 +149,66 @@ impl<T: Record + Clone> Store<T> {
 
     /// As `open`, for records `width` wide.
     pub fn open_with_width(root: &Path, key: &CacheKey, width: usize) -> Result<Opened<T>, String> {
+        let mut predictions = Vec::new();
+        let (store, warnings) = Self::open_each(root, key, width, |row, record| {
+            predictions.push((row, record));
+        })?;
+        Ok(Opened {
+            store,
+            predictions,
+            warnings,
+        })
+    }
+
+    /// As `open_with_width`, handing each record to `each` as it is read instead of keeping them
+    /// all (embedding vectors go straight into a mapped file). With many parts, the small ones are
+    /// merged into parts of `MERGED_ROWS` rows, a few at a time, so the next open reads few files.
+    pub fn open_each(
+        root: &Path,
+        key: &CacheKey,
+        width: usize,
+        mut each: impl FnMut(u32, T),
+    ) -> Result<(Store<T>, Vec<String>), String> {
+        let (mut store, mut warnings) = Self::open_dir(root, key, width)?;
+        let parts = store.parts();
+        let compact = parts.len() > COMPACT_ABOVE;
+        let (mut small, mut rows) = (Vec::new(), Vec::new());
+        for part in &parts {
+            let read = match read_part::<T>(part, store.width) {
+                Ok(read) => read,
+                Err(e) => {
+                    warnings.push(format!("ignored the unreadable cache file {} ({e}); its rows will be classified again", part.display()));
+                    let _ = std::fs::remove_file(part);
+                    continue;
+                }
+            };
+            let merge = compact && read.len() < MERGED_ROWS;
+            for (row, record) in read {
+                if merge {
+                    rows.push((row, record.clone()));
+                }
+                each(row, record);
+            }
+            if merge {
+                small.push(part.clone());
+                if rows.len() >= MERGED_ROWS {
+                    store.replace(&mut small, &mut rows);
+                }
+            }
+        }
+        if small.len() > 1 {
+            store.replace(&mut small, &mut rows);
+        }
+        Ok((store, warnings))
+    }
+
+    /// The store's folder for `key`, made when missing and started afresh when it belongs to
+    /// another key.
+    fn open_dir(
+        root: &Path,
+        key: &CacheKey,
+        width: usize,
+    ) -> Result<(Store<T>, Vec<String>), String> {
         let dir = root.join(T::KIND).join(key.id());
         cache_write(root, || {
             std::fs::create_dir_all(&dir)
@@ -158,41 +229,28 @@ impl<T: Record + Clone> Store<T> {
             }
             Err(_) => write_key(root, &key_path, &key_json)?,
         }
-        let mut store = Store {
+        let store = Store {
             root: root.to_owned(),
             dir,
             width,
             written: 0,
+            fresh: Vec::new(),
+            fresh_rows: Vec::new(),
             _kind: std::marker::PhantomData,
         };
-        let mut predictions = Vec::new();
-        let parts = store.parts();
-        for part in &parts {
-            match read_part::<T>(part, store.width) {
-                Ok(rows) => predictions.extend(rows),
-                Err(e) => {
-                    warnings.push(format!("ignored the unreadable cache file {} ({e}); its rows will be classified again", part.display()));
-                    let _ = std::fs::remove_file(part);
-                }
+        Ok((store, warnings))
+    }
+
+    /// One part holding `rows`, then the `parts` they came from removed (a crash in between leaves
+    /// duplicates, which load to the same records). Both are emptied.
+    fn replace(&mut self, parts: &mut Vec<PathBuf>, rows: &mut Vec<(u32, T)>) {
+        if self.write_part(rows).is_ok() {
+            for part in parts.iter() {
+                let _ = std::fs::remove_file(part);
             }
         }
-        if parts.len() > COMPACT_ABOVE {
-            // One file with everything, then the parts it replaces; a crash in between only leaves
-            // duplicates, which load to the same predictions.
-            let mut all = predictions.clone();
-            all.sort_by_key(|(row, _)| *row);
-            all.dedup_by_key(|(row, _)| *row);
-            if store.save(&all).is_ok() {
-                for part in &parts {
-                    let _ = std::fs::remove_file(part);
-                }
-            }
-        }
-        Ok(Opened {
-            store,
-            predictions,
-            warnings,
-        })
+        parts.clear();
+        rows.clear();
     }
 
     fn parts(&self) -> Vec<PathBuf> {
@@ -206,11 +264,31 @@ impl<T: Record + Clone> Store<T> {
         parts
     }
 
-    /// Writes one batch of predictions as a new part file.
+    /// Writes one batch of predictions as a new part file; every `MERGE_EVERY` parts, merges them.
     pub fn save(&mut self, predictions: &[(u32, T)]) -> Result<(), String> {
         if predictions.is_empty() {
             return Ok(());
         }
+        let path = self.write_part(predictions)?;
+        self.fresh.push(path);
+        self.fresh_rows.extend_from_slice(predictions);
+        if self.fresh.len() >= MERGE_EVERY {
+            self.merge_fresh();
+        }
+        Ok(())
+    }
+
+    /// The fresh parts merged into one (see `replace`).
+    fn merge_fresh(&mut self) {
+        let (mut parts, mut rows) = (
+            std::mem::take(&mut self.fresh),
+            std::mem::take(&mut self.fresh_rows),
+        );
+        self.replace(&mut parts, &mut rows);
+    }
+
+    /// Writes `predictions` as a new part file; its path.
+    fn write_part(&mut self, predictions: &[(u32, T)]) -> Result<PathBuf, String> {
         self.written += 1;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -222,9 +300,9 @@ impl<T: Record + Clone> Store<T> {
         );
         let bytes = encode(predictions, self.width)
             .map_err(|e| format!("cannot encode {} ({e})", T::KIND))?;
-        cache_write(&self.root, || {
-            super::atomic::replace(&self.dir.join(name), &bytes)
-        })
+        let path = self.dir.join(name);
+        cache_write(&self.root, || super::atomic::replace(&path, &bytes))?;
+        Ok(path)
     }
 }
 
@@ -392,5 +470,91 @@ impl Record for Embedded {
 fn clear(dir: &Path) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let _ = std::fs::remove_file(entry.path());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prediction(row: u32) -> Prediction {
+        let p = (row % 97) as f32 / 97.0;
+        Prediction {
+            label: u32::from(p > 0.5),
+            probs: vec![1.0 - p, p],
+            tokens: row % 512,
+            truncated: row.is_multiple_of(3),
+        }
+    }
+
+    fn key() -> CacheKey {
+        CacheKey {
+            model: "m".into(),
+            data: "d".into(),
+            text: "content".into(),
+            max_length: 512,
+            label_map: String::new(),
+            dtype: "f32".into(),
+            classes: vec!["negative".into(), "positive".into()],
+        }
+    }
+
+    /// A folder of its own under the temporary folder, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new() -> Scratch {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir =
+                std::env::temp_dir().join(format!("reviewlens-store-{}-{n}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_long_run_leaves_few_files_and_every_row() {
+        let dir = Scratch::new();
+        let key = key();
+        let mut store = Store::<Prediction>::open(dir.path(), &key).unwrap().store;
+        let batches = 2 * MERGE_EVERY + 20;
+        for b in 0..batches as u32 {
+            let batch: Vec<_> = (b * 16..b * 16 + 16).map(|r| (r, prediction(r))).collect();
+            store.save(&batch).unwrap();
+        }
+        let parts = Store::<Prediction>::open(dir.path(), &key).unwrap();
+        // The two parts merged as it went hold 4,096 rows each; the last twenty batches are merged
+        // into one when the store opens with 22 parts.
+        assert_eq!(parts.store.parts().len(), 3, "merged on open");
+        let mut got = parts.predictions;
+        got.sort_by_key(|(r, _)| *r);
+        got.dedup_by_key(|(r, _)| *r);
+        let expected: Vec<_> = (0..16 * batches as u32)
+            .map(|r| (r, prediction(r)))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_store_merges_its_parts_as_it_goes() {
+        let dir = Scratch::new();
+        let key = key();
+        let mut store = Store::<Prediction>::open(dir.path(), &key).unwrap().store;
+        for b in 0..(2 * MERGE_EVERY + 10) as u32 {
+            store.save(&[(b, prediction(b))]).unwrap();
+        }
+        // Two merged parts and the ten written since.
+        assert_eq!(store.parts().len(), 12);
     }
 }

@@ -123,10 +123,11 @@ fn encode_rows(
             rows.iter().map(|&r| data.split_of(r)),
         )),
         Arc::new(Int64Array::from_iter_values(
-            rows.iter().map(|&r| data.rows[r].row_index as i64),
+            rows.iter().map(|&r| data.rows.get(r).row_index as i64),
         )),
         Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|&r| data.label_name(data.rows[r].label)),
+            rows.iter()
+                .map(|&r| data.label_name(data.rows.get(r).label)),
         )),
     ];
     let b = sides.b.as_ref().map(|b| ("b_", b));
@@ -140,10 +141,10 @@ fn encode_rows(
         fields.push(Field::new("title", DataType::Utf8, false));
         fields.push(Field::new("content", DataType::Utf8, false));
         columns.push(Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|&r| data.rows[r].title.as_str()),
+            rows.iter().map(|&r| data.rows.get(r).title),
         )));
         columns.push(Arc::new(StringArray::from_iter_values(
-            rows.iter().map(|&r| data.rows[r].content.as_str()),
+            rows.iter().map(|&r| data.rows.get(r).content),
         )));
     }
     let schema = Arc::new(Schema::new(fields));

@@ -66,7 +66,7 @@ impl Predict for Predictor {
                 .embed(&classifier.embedder, rows)?
                 .into_iter()
                 .map(|e| {
-                    let probs = classifier.head.probs(&e.vector);
+                    let probs = classifier.head.probs(e.vector);
                     Prediction {
                         label: argmax(&probs),
                         probs,

@@ -17,6 +17,7 @@ use crate::data::{Dataset, TextField};
 use crate::error::Result;
 use crate::explain::Explanation;
 use crate::hub::{HubEnv, Kind, Repo, Status};
+use crate::io::mapped::MappedF32;
 use crate::io::store::{CacheKey, Store};
 use crate::model::embed::Embedder;
 use crate::model::{self, Classifier, ModelFiles, ModelSource, Prediction, RunOptions};
@@ -195,7 +196,7 @@ impl Session {
         &mut self,
         rows: &[(u32, String, u32)],
         status: &Status,
-    ) -> Result<(Vec<f32>, usize)> {
+    ) -> Result<(MappedF32, usize)> {
         let files = self.files(status)?;
         status(format!("loading {}", files.name));
         let embedder = Embedder::load(&files, &self.opts)?;

@@ -12,6 +12,7 @@ use crate::app::SimilarTo;
 use crate::error::{Error, Result};
 use crate::format::{clock, thousands};
 use crate::hub::Status;
+use crate::io::mapped::MappedF32;
 use crate::io::store::{self, CacheKey};
 use crate::model::embed::Embedder;
 use crate::model::heads::{EmbedClassifier, Head, unit};
@@ -139,7 +140,7 @@ fn embed_rows(
     vectors: &Shared,
     ctx: &Context,
     what: &str,
-) -> Result<Vec<f32>> {
+) -> Result<MappedF32> {
     let known = vectors::lock(vectors);
     let mut todo: Vec<(u32, &str)> = train
         .iter()
@@ -168,11 +169,12 @@ fn embed_rows(
         (ctx.status)(embedding_progress(what, n, total, started.elapsed()));
     }
     let known = vectors::lock(vectors);
-    Ok(train
-        .iter()
-        .flat_map(|(r, _, _)| &known.get(*r).expect("embedded above").vector)
-        .copied()
-        .collect())
+    // In a mapped file too: the rows' vectors in order are as large as the cache's.
+    let mut x = MappedF32::new(ctx.cache_root);
+    for (r, _, _) in train {
+        x.extend_from_slice(known.get(*r).expect("embedded above").vector);
+    }
+    Ok(x)
 }
 
 /// `x`: the train rows' embeddings, row-major.
@@ -216,7 +218,7 @@ pub fn embeddings(
     rows: &[(u32, String, u32)],
     ctx: &Context,
     what: &str,
-) -> Result<Vec<f32>> {
+) -> Result<MappedF32> {
     let (_, vectors) = embedding_cache(embedder, ctx);
     embed_rows(embedder, rows, &vectors, ctx, what)
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::Result;
+use crate::io::mapped::MappedF32;
 use crate::io::store::{CacheKey, Embedded, Store};
 use crate::model::embed::Embedder;
 
@@ -27,7 +28,7 @@ impl Pool {
         let vectors = open.entry(key.id()).or_insert_with(|| {
             Arc::new(Mutex::new(match root {
                 Some(root) => Vectors::open(root, key, dim),
-                None => Vectors::in_memory(),
+                None => Vectors::in_memory(None, dim),
             }))
         });
         Arc::clone(vectors)
@@ -39,8 +40,22 @@ pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Vectors> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// One row's embedding, borrowed from `Vectors`.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedding<'a> {
+    pub vector: &'a [f32],
+    pub tokens: u32,
+    pub truncated: bool,
+}
+
+/// The embeddings known so far: vectors in a memory-mapped file (row r's at `r * dim`), so that
+/// those of 400k rows are pages the kernel may drop and read again rather than heap memory, and
+/// what else each row's embedding carries.
 pub struct Vectors {
-    have: HashMap<u32, Embedded>,
+    dim: usize,
+    values: MappedF32,
+    /// Tokens and truncation of each embedded row; a row is known when it is here.
+    known: HashMap<u32, (u32, bool)>,
     /// `None` with `--no-cache`, or once the cache could not be opened or written.
     store: Option<Store<Embedded>>,
     /// What the user should hear about the cache since the last `take_warnings`.
@@ -48,10 +63,12 @@ pub struct Vectors {
 }
 
 impl Vectors {
-    /// Only what this session embeds.
-    pub fn in_memory() -> Vectors {
+    /// Only what this session embeds, `dim` wide; the mapped file goes in `dir` when given.
+    pub fn in_memory(dir: Option<&Path>, dim: usize) -> Vectors {
         Vectors {
-            have: HashMap::new(),
+            dim,
+            values: MappedF32::new(dir),
+            known: HashMap::new(),
             store: None,
             warnings: Vec::new(),
         }
@@ -60,29 +77,48 @@ impl Vectors {
     /// The cache for `key` under `root`, with everything it holds (vectors `dim` wide). A cache that
     /// cannot be opened leaves the vectors in memory only, with a warning.
     pub fn open(root: &Path, key: &CacheKey, dim: usize) -> Vectors {
-        let mut vectors = Vectors::in_memory();
-        match Store::<Embedded>::open_with_width(root, key, dim) {
-            Ok(opened) => {
-                vectors.warnings.extend(opened.warnings);
-                vectors.have.extend(opened.predictions);
-                vectors.store = Some(opened.store);
+        let mut vectors = Vectors::in_memory(Some(root), dim);
+        let opened = Store::<Embedded>::open_each(root, key, dim, |row, e| vectors.put(row, &e));
+        match opened {
+            Ok((store, warnings)) => {
+                vectors.warnings.extend(warnings);
+                vectors.store = Some(store);
             }
             Err(e) => vectors.warnings.push(format!("embedding cache off: {e}")),
         }
         vectors
     }
 
-    pub fn get(&self, row: u32) -> Option<&Embedded> {
-        self.have.get(&row)
+    fn put(&mut self, row: u32, e: &Embedded) {
+        let at = row as usize * self.dim;
+        if self.values.len() < at + self.dim {
+            self.values.resize(at + self.dim);
+        }
+        self.values[at..at + self.dim].copy_from_slice(&e.vector);
+        self.known.insert(row, (e.tokens, e.truncated));
+    }
+
+    pub fn get(&self, row: u32) -> Option<Embedding<'_>> {
+        let &(tokens, truncated) = self.known.get(&row)?;
+        let at = row as usize * self.dim;
+        Some(Embedding {
+            vector: &self.values[at..at + self.dim],
+            tokens,
+            truncated,
+        })
     }
 
     /// Embeddings of `rows`, in their order: those already known as they are, the others embedded
     /// together as one padded batch and saved. Borrowed, so a caller that only fills the cache
     /// copies nothing.
-    pub fn embed(&mut self, embedder: &Embedder, rows: &[(u32, &str)]) -> Result<Vec<&Embedded>> {
+    pub fn embed(
+        &mut self,
+        embedder: &Embedder,
+        rows: &[(u32, &str)],
+    ) -> Result<Vec<Embedding<'_>>> {
         let missing: Vec<&(u32, &str)> = rows
             .iter()
-            .filter(|(row, _)| !self.have.contains_key(row))
+            .filter(|(row, _)| !self.known.contains_key(row))
             .collect();
         if !missing.is_empty() {
             let texts: Vec<&str> = missing.iter().map(|(_, text)| *text).collect();
@@ -107,9 +143,14 @@ impl Vectors {
                 self.warnings.push(format!("embedding cache off: {e}"));
                 self.store = None;
             }
-            self.have.extend(records);
+            for (row, record) in &records {
+                self.put(*row, record);
+            }
         }
-        Ok(rows.iter().map(|(row, _)| &self.have[row]).collect())
+        Ok(rows
+            .iter()
+            .map(|(row, _)| self.get(*row).expect("embedded above"))
+            .collect())
     }
 
     pub fn take_warnings(&mut self) -> Vec<String> {

@@ -23,7 +23,7 @@ const TITLE_CHARS: usize = 2_000;
 
 /// The lines above the review's text: title, where it comes from, the prediction(s), a blank line.
 fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<Line<'static>> {
-    let review = &state.data.rows[row];
+    let review = state.data.rows.get(row);
     let query = state.active_query();
     let split = match state.data.split_of(row) {
         "" => "?",
@@ -48,7 +48,7 @@ fn header(state: &State, row: usize, content_chars: usize, theme: Theme) -> Vec<
     ]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let side_a = state.preds_b.as_ref().map(|_| "A ");
-    let shown = clip(&review.title, TITLE_CHARS);
+    let shown = clip(review.title, TITLE_CHARS);
     let mut title = one_line(shown);
     if shown.len() < review.title.len() {
         title.push('…');
@@ -81,10 +81,10 @@ fn duplicate_line(state: &State, row: usize, theme: Theme) -> Option<Line<'stati
         return None;
     }
     let data = &state.data;
-    let label = data.rows[row].label;
+    let label = data.rows.get(row).label;
     let named: Vec<String> = (dups.iter().take(SHOWN_DUPLICATES))
         .map(|&j| {
-            let other = &data.rows[j as usize];
+            let other = data.rows.get(j as usize);
             let mark = if other.label != label { " ✗" } else { "" };
             let split = data.split_of(j as usize);
             format!(
@@ -132,7 +132,7 @@ fn issue_line(state: &State, row: usize, theme: Theme) -> Option<Line<'static>> 
         )));
     };
     let name = |c: u32| state.data.label_name(c).to_owned();
-    let given = state.data.rows[row].label;
+    let given = state.data.rows.get(row).label;
     let p = format!(
         "given {}, P({}) = {:.2}",
         name(given),
@@ -174,7 +174,7 @@ fn prediction_line(
         };
         return Line::from(Span::styled(format!("{side}{text}"), dim));
     };
-    let gold = state.data.rows[row].label;
+    let gold = state.data.rows.get(row).label;
     let name = state.data.label_name(p.label).to_owned();
     let mut spans = vec![Span::styled(format!("{side}predicted "), dim)];
     if p.label == gold {
@@ -232,7 +232,7 @@ pub fn draw_with(
     };
     let inner = block().inner(area);
     let (width, height) = (inner.width, inner.height as usize);
-    let content = &state.data.rows[row].content;
+    let content = state.data.rows.get(row).content;
     let want = (state.detail_scroll as usize + height).max(MEASURED_AT_LEAST) + MEASURED_AHEAD;
     let measured = wrap::measure(row, content, width, want);
     let header = header(state, row, measured.chars, theme);
@@ -294,7 +294,7 @@ struct Body<'a> {
 impl<'a> Body<'a> {
     fn new(state: &'a State, row: usize, theme: Theme) -> Self {
         let explained = state.explanations.of.get(&(row as u32));
-        let offset = state.text.content_offset(&state.data.rows[row]);
+        let offset = state.text.content_offset(state.data.rows.get(row));
         Body {
             query: state.active_query(),
             theme,
@@ -346,7 +346,7 @@ fn similar_line(state: &State, row: usize) -> Option<Line<'static>> {
             format!(
                 "{}:{}",
                 state.data.split_of(r),
-                state.data.rows[r].row_index
+                state.data.rows.get(r).row_index
             )
         }
         crate::app::SimilarTo::Text(t) => format!("\"{}\"", super::text::one_line(t)),

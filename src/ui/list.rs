@@ -247,7 +247,7 @@ const SHOWN_CHARS: usize = 500;
 fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'static> {
     let data = &state.data;
     let row = state.view[pos] as usize;
-    let review = &data.rows[row];
+    let review = data.rows.get(row);
     let matches = state.search.as_ref().map(|s| s.matches.as_slice());
     // A search match `•`, else a marked review `*` (Space).
     let marker = if matches.unwrap_or_default().binary_search(&pos).is_ok() {
@@ -261,10 +261,10 @@ fn row(state: &State, columns: &Columns, pos: usize, theme: Theme) -> Row<'stati
     // before anything cleans or measures it.
     let title = if review.title.is_empty() {
         let dim = Style::new().add_modifier(Modifier::DIM);
-        let start = clip(&review.content, SHOWN_CHARS);
+        let start = clip(review.content, SHOWN_CHARS);
         Line::from(Span::styled(one_line(start), dim))
     } else {
-        let title = one_line(clip(&review.title, SHOWN_CHARS));
+        let title = one_line(clip(review.title, SHOWN_CHARS));
         let query = state.active_query();
         Line::from(highlighted(&title, query, Style::new(), theme.matched()))
     };
@@ -336,7 +336,7 @@ fn label_cell(
     row: usize,
     theme: Theme,
 ) -> Cell<'static> {
-    let gold = state.data.rows[row].label;
+    let gold = state.data.rows.get(row).label;
     match preds.get(row) {
         None if preds.pending.is_some_and(|(_, r)| r as usize == row) => Cell::from("…"),
         None => Cell::from(""),
@@ -355,7 +355,7 @@ fn label_cell(
 /// colour: the arrow says it without colour.
 fn gold_cell(state: &State, columns: &Columns, row: usize, theme: Theme) -> Cell<'static> {
     let data = &state.data;
-    let gold = data.rows[row].label;
+    let gold = data.rows.get(row).label;
     match state.finding(row).and_then(|f| f.label) {
         Some(c) => Cell::from(Span::styled(
             ellipsize(

@@ -80,12 +80,16 @@ pub fn view_titles(state: &State) -> Vec<&str> {
     state
         .view
         .iter()
-        .map(|&r| state.data.rows[r as usize].title.as_str())
+        .map(|&r| state.data.rows.get(r as usize).title)
         .collect()
 }
 
 pub fn selected_title(state: &State) -> &str {
-    &state.data.rows[state.selected_row().expect("a selection")].title
+    state
+        .data
+        .rows
+        .get(state.selected_row().expect("a selection"))
+        .title
 }
 
 /// A batch over train rows 0..60 as the worker would report it: every third row predicted wrong,
@@ -96,7 +100,7 @@ pub fn classify_first_60(s: &mut State) {
     update(s, Action::ClassifyView.into());
     let predictions = (0..60u32)
         .map(|row| {
-            let gold = s.data.rows[row as usize].label;
+            let gold = s.data.rows.get(row as usize).label;
             let label = if row % 3 == 0 { 1 - gold } else { gold };
             let p = 0.5 + (row % 50) as f32 / 100.0;
             let mut probs = vec![1.0 - p; 2];

@@ -142,7 +142,7 @@ pub(super) fn worker_report(state: &mut State, side: Side, report: WorkerMsg) {
         (Side::B, Some(b)) => b,
         (Side::B, None) => return,
     };
-    let gold = |row: u32| data.rows.get(row as usize).map(|r| r.label);
+    let gold = |row: u32| ((row as usize) < data.rows.len()).then(|| data.rows.label(row as usize));
     let reorder = matches!(report, WorkerMsg::Cached(_) | WorkerMsg::Results { .. });
     // B's notices say whose they are.
     let prefix = if side == Side::B { "B: " } else { "" };

@@ -14,7 +14,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
     let text = match action {
         Action::CopyReview => match state.selected_row() {
             Some(row) => {
-                let review = &state.data.rows[row];
+                let review = state.data.rows.get(row);
                 format!("{}\n\n{}", review.title, review.content)
             }
             None => {
@@ -37,12 +37,12 @@ fn view_tsv(state: &State) -> String {
     let data = &state.data;
     let mut out = String::from("split\trow_index\tlabel\tpredicted\ttitle\n");
     for &row in state.rows_shown().iter().take(MAX_ROWS) {
-        let (row, review) = (row as usize, &data.rows[row as usize]);
+        let (row, review) = (row as usize, data.rows.get(row as usize));
         let predicted = state
             .preds
             .get(row)
             .map_or("", |p| data.label_name(p.label));
-        let title = controls_as_spaces(&review.title);
+        let title = controls_as_spaces(review.title);
         out += &format!(
             "{}\t{}\t{}\t{predicted}\t{title}\n",
             data.split_of(row),

@@ -83,7 +83,7 @@ fn jump(state: &mut State, n: usize) {
         format!(
             "{}:{}",
             state.data.split_of(r),
-            state.data.rows[r].row_index
+            state.data.rows.get(r).row_index
         )
     };
     match state.view.iter().position(|&r| r == target) {

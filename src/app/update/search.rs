@@ -69,8 +69,25 @@ pub(super) fn edit(state: &mut State, edit: impl FnOnce(&mut Prompt)) {
     }
     let query = input.as_str().to_owned();
     let from = *selected_before;
-    state.search = Some(Search::new(query, &state.data));
-    state.search_changed(Some(from));
+    let search = Search::new(query, &state.data);
+    let among = narrowed(state, &search);
+    state.search = Some(search);
+    match among {
+        Some(among) => state.start_search_among(Some(from), Some(among)),
+        None => state.search_changed(Some(from)),
+    }
+}
+
+/// The matches of the search before `search`, when it ran to its end over the same view and
+/// `search` narrows it: then only those need looking at.
+fn narrowed(state: &State, search: &Search) -> Option<Vec<usize>> {
+    let before = state.search.as_ref()?;
+    let complete = state.search_run.is_none() && !state.filters.matches_only;
+    let narrows = match (&search.parsed, &before.parsed) {
+        (Ok(new), Ok(old)) => new.narrows(old),
+        _ => false,
+    };
+    (complete && narrows).then(|| before.matches.clone())
 }
 
 /// `&`: the list holds only the search's matches, or every row again (with the matches marked).
