@@ -108,10 +108,11 @@ impl Filters {
         (a, b): (&Predictions, Option<&Predictions>),
         issues: Option<&Issues>,
     ) -> bool {
-        let a_wrong = a.is_wrong(row, gold);
+        // Looked up only when a filter asks: the predictions of four million rows are 32 MB.
+        let a_wrong = || a.is_wrong(row, gold);
         let compared = match self.compare {
             CompareFilter::Off => true,
-            CompareFilter::AWrong => a_wrong,
+            CompareFilter::AWrong => a_wrong(),
             CompareFilter::BWrong => b.is_some_and(|b| b.is_wrong(row, gold)),
             CompareFilter::Disagree => match (a.get(row), b.and_then(|b| b.get(row))) {
                 (Some(pa), Some(pb)) => pa.label != pb.label,
@@ -121,7 +122,7 @@ impl Filters {
         let in_cell =
             |c: Cell| gold == c.gold && a.get(row).is_some_and(|p| p.label == c.predicted);
         self.label.is_none_or(|l| gold == l)
-            && (!self.misclassified || a_wrong)
+            && (!self.misclassified || a_wrong())
             && compared
             && self.cell.is_none_or(in_cell)
             && (!self.issues_only || issues.and_then(|i| i.get(row)).is_some_and(|i| i.flagged))

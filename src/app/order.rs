@@ -134,14 +134,16 @@ pub fn sort(
     let confidence = |i: u32| preds.get(i as usize).map(|p| p.probs[p.label as usize]);
     match order {
         Order::Dataset => {}
-        Order::ConfidentMistakes => by_key(view, |i| {
-            // Mistakes first, the most confident mistake first.
-            match preds.is_wrong(i as usize, rows.label(i as usize)) {
-                true => confidence(i).map(|p| !f32_key(p)),
-                false => None,
-            }
-        }),
-        Order::LeastConfident => by_key(view, |i| confidence(i).map(f32_key)),
+        Order::ConfidentMistakes => by_key(
+            view,
+            |i| {
+                // Mistakes first, the most confident mistake first.
+                let wrong = preds.is_wrong(i as usize, rows.label(i as usize));
+                confidence(i).filter(|_| wrong).map(f32_key)
+            },
+            true,
+        ),
+        Order::LeastConfident => by_key(view, |i| confidence(i).map(f32_key), false),
         Order::LabelErrors => radsort::sort_by_cached_key(view, |&i| {
             // Flagged rows by rank, then checked ones by score; unchecked rows last.
             let issue = issues.and_then(|s| s.get(i as usize));
@@ -151,37 +153,76 @@ pub fn sort(
                 None => (2, 0),
             }
         }),
-        Order::Column { by, descending } => by_key(view, |i| {
-            let row = i as usize;
-            let key = match by {
-                SortColumn::Row => Some(rows.row_index(row).min(u32::MAX as u64) as u32),
-                SortColumn::Gold => Some(rows.label(row)),
-                SortColumn::Predicted => preds.get(row).map(|p| p.label),
-                SortColumn::Confidence => confidence(i).map(f32_key),
-                SortColumn::Length => Some(rows.length(row).min(u32::MAX as usize) as u32),
-            };
-            // Turned around below the largest key, which stands for none (`by_key`).
-            let top = u32::MAX - 1;
-            key.map(|k| if descending { top - k.min(top) } else { k })
-        }),
+        Order::Column { by, descending } => by_key(
+            view,
+            |i| {
+                let row = i as usize;
+                match by {
+                    SortColumn::Row => Some(rows.row_index(row).min(u32::MAX as u64) as u32),
+                    SortColumn::Gold => Some(rows.label(row)),
+                    SortColumn::Predicted => preds.get(row).map(|p| p.label),
+                    SortColumn::Confidence => confidence(i).map(f32_key),
+                    SortColumn::Length => Some(rows.length(row).min(u32::MAX as usize) as u32),
+                }
+            },
+            descending,
+        ),
     }
 }
 
-/// Sorts `view` by `key`, stably, rows without a key last.
-fn by_key(view: &mut [u32], key: impl Fn(u32) -> Option<u32>) {
-    // The largest key stands for none: a real key is held one below it at most.
-    let packed = |r: u32| {
-        let k = key(r).map_or(u32::MAX, |k| k.min(u32::MAX - 1));
-        u64::from(k) << 32 | u64::from(r)
-    };
-    let mut keys: Vec<u64> = view.iter().map(|&r| packed(r)).collect();
-    if keys.is_sorted_by_key(|k| k >> 32) {
-        return; // already in order (the row column, ascending)
+/// Keys below this are sorted by counting (a row position, a length, a class): one pass to count,
+/// one to place; wider ones (probabilities) are radix-sorted.
+const COUNTING_BELOW: u32 = 1 << 23;
+
+/// Sorts `view` by `key` (largest first when `descending`), stably, rows without a key last.
+fn by_key(view: &mut [u32], key: impl Fn(u32) -> Option<u32>, descending: bool) {
+    // Rows without a key keep their order at the end: only the others are sorted (a sort by
+    // probability over four million rows of which 400k are classified sorts 400k).
+    let mut keyed = Vec::with_capacity(view.len());
+    let mut keys = Vec::with_capacity(view.len());
+    let mut rest = Vec::new();
+    for &r in view.iter() {
+        match key(r) {
+            Some(k) => {
+                keyed.push(r);
+                keys.push(k);
+            }
+            None => rest.push(r),
+        }
     }
-    radsort::sort_by_key(&mut keys, |k| (k >> 32) as u32);
-    for (v, k) in view.iter_mut().zip(keys) {
-        *v = k as u32;
+    let max = keys.iter().copied().max().unwrap_or(0);
+    let turn = |k: u32| if descending { max - k } else { k };
+    if max < COUNTING_BELOW {
+        counting_sort(&mut keyed, &keys, max as usize + 1, |k| turn(k) as usize);
+    } else {
+        let mut packed: Vec<u64> = (keys.iter().zip(&keyed))
+            .map(|(&k, &r)| u64::from(turn(k)) << 32 | u64::from(r))
+            .collect();
+        radsort::sort_by_key(&mut packed, |k| (k >> 32) as u32);
+        for (v, k) in keyed.iter_mut().zip(packed) {
+            *v = k as u32;
+        }
     }
+    view[..keyed.len()].copy_from_slice(&keyed);
+    view[keyed.len()..].copy_from_slice(&rest);
+}
+
+/// Stably places each `view[i]` by `slot(keys[i])`, of `slots`.
+fn counting_sort(view: &mut [u32], keys: &[u32], slots: usize, slot: impl Fn(u32) -> usize) {
+    let mut starts = vec![0u32; slots + 1];
+    for &k in keys {
+        starts[slot(k) + 1] += 1;
+    }
+    for s in 1..=slots {
+        starts[s] += starts[s - 1];
+    }
+    let mut sorted = vec![0u32; view.len()];
+    for (&k, &row) in keys.iter().zip(view.iter()) {
+        let at = &mut starts[slot(k)];
+        sorted[*at as usize] = row;
+        *at += 1;
+    }
+    view.copy_from_slice(&sorted);
 }
 
 /// `x`'s bits, flipped so that unsigned order is `f32::total_cmp`'s.
@@ -230,9 +271,16 @@ mod tests {
                 w[1]
             );
         }
-        let mut view = vec![5, 0, 1, 2, 3, 4];
-        let keys = [Some(7), None, Some(u32::MAX), Some(7), Some(0), None];
-        by_key(&mut view, |r| keys[r as usize]);
-        assert_eq!(view, [4, 0, 3, 2, 5, 1], "stable, none last");
+        // Counted (small keys) and radix-sorted (wide ones), each way: stable, none last.
+        for (wide, big) in [(false, 7), (true, u32::MAX)] {
+            let keys = [Some(big), None, Some(3), Some(big), Some(0), None];
+            let sorted = |descending| {
+                let mut view = vec![5, 0, 1, 2, 3, 4];
+                by_key(&mut view, |r| keys[r as usize], descending);
+                view
+            };
+            assert_eq!(sorted(false), [4, 2, 0, 3, 5, 1], "wide: {wide}");
+            assert_eq!(sorted(true), [0, 3, 2, 4, 5, 1], "wide: {wide}");
+        }
     }
 }

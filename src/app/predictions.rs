@@ -93,7 +93,8 @@ impl BatchJob {
 pub struct Predictions {
     pub model_name: String,
     pub status: ModelStatus,
-    slots: Vec<Option<Prediction>>,
+    /// Boxed: a row without a prediction costs 8 bytes, not 40 (four million rows, 400k classified).
+    slots: Vec<Option<Box<Prediction>>>,
     /// Per split, in `Dataset::splits` order.
     tallies: Vec<Tally>,
     split_of_row: Vec<u16>,
@@ -133,7 +134,7 @@ impl Predictions {
     }
 
     pub fn get(&self, row: usize) -> Option<&Prediction> {
-        self.slots.get(row).and_then(Option::as_ref)
+        self.slots.get(row).and_then(Option::as_deref)
     }
 
     /// Whether any row has a prediction.
@@ -176,6 +177,6 @@ impl Predictions {
         }
         gold[p.label as usize] += 1;
         tally.classified += 1;
-        *slot = Some(p);
+        *slot = Some(Box::new(p));
     }
 }
