@@ -59,15 +59,7 @@ fn main() {
 fn embedding_cache(root: &std::path::Path, rows: &[u32]) {
     const DIM: usize = 384;
     let _ = std::fs::remove_dir_all(root);
-    let key = CacheKey {
-        model: "bench".into(),
-        data: "whole".into(),
-        text: "content".into(),
-        max_length: 256,
-        label_map: String::new(),
-        dtype: "f32".into(),
-        classes: vec!["negative".into(), "positive".into()],
-    };
+    let key = cache_key(256);
     let mut store = Store::<Embedded>::open_with_width(root, &key, DIM)
         .unwrap()
         .store;
@@ -265,15 +257,7 @@ fn filters_and_sorts(state: &mut State) {
 
 fn prediction_cache(root: &std::path::Path, test: &[(u32, Prediction)]) {
     let _ = std::fs::remove_dir_all(root);
-    let key = CacheKey {
-        model: "bench".into(),
-        data: "whole".into(),
-        text: "content".into(),
-        max_length: 512,
-        label_map: String::new(),
-        dtype: "f32".into(),
-        classes: vec!["negative".into(), "positive".into()],
-    };
+    let key = cache_key(512);
     let mut store = Store::<Prediction>::open(root, &key).unwrap().store;
     let start = Instant::now();
     for batch in test.chunks(16) {
@@ -294,6 +278,19 @@ fn prediction_cache(root: &std::path::Path, test: &[(u32, Prediction)]) {
         );
     }
     let _ = std::fs::remove_dir_all(root);
+}
+
+/// The key both caches are written under (the model and data named for the benchmark).
+fn cache_key(max_length: usize) -> CacheKey {
+    CacheKey {
+        model: "bench".into(),
+        data: "whole".into(),
+        text: "content".into(),
+        max_length,
+        label_map: String::new(),
+        dtype: "f32".into(),
+        classes: vec!["negative".into(), "positive".into()],
+    }
 }
 
 fn ms(d: Duration) -> f64 {

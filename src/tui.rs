@@ -414,8 +414,16 @@ fn send_to_worker(state: &State, workers: &Workers, command: Command) {
             rows,
             urgent,
         } => {
-            let rows = state.texts(&rows);
-            (side, Request::Classify { job, rows, urgent })
+            let data = std::sync::Arc::clone(&state.data);
+            let field = state.text;
+            let request = Request::ClassifyRows {
+                job,
+                data,
+                field,
+                rows,
+                urgent,
+            };
+            (side, request)
         }
         Command::Cancel { side, job } => (side, Request::Cancel { job }),
         Command::Explain {

@@ -836,3 +836,69 @@ fn an_explanation_can_be_stopped_and_a_failing_model_fails_only_its_job() {
         }
     }
 }
+
+/// The explorer's requests name rows of the shared data set; the worker reads each row's text
+/// (`--text`) as its batch runs, and the predictions are those of the same texts sent whole.
+#[test]
+fn rows_of_a_shared_data_set_classify_as_their_texts_do() {
+    use reviewlens::data::{Dataset, Review, Split, TextField};
+    let reviews: Vec<Review> = (0..40u64)
+        .map(|i| Review {
+            row_index: i,
+            label: (i % 2) as u32,
+            title: if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("title {i}")
+            },
+            content: format!(
+                "review {i}: {}",
+                "great value, works well ".repeat(i as usize % 9)
+            ),
+        })
+        .collect();
+    let split = Split {
+        name: "test".into(),
+        rows: 0..40,
+    };
+    let names = vec!["negative".into(), "positive".into()];
+    let data = Arc::new(Dataset::new("t".into(), names, reviews, vec![split]));
+    let field = TextField::TitleContent;
+    let wanted: Vec<u32> = (0..40).rev().step_by(3).collect();
+    let collect = |rx: &Receiver<WorkerMsg>, job| {
+        let mut got = Vec::new();
+        loop {
+            match next(rx) {
+                WorkerMsg::Results { predictions, .. } => got.extend(predictions),
+                WorkerMsg::Finished { job: j, .. } if j == job => break,
+                _ => {}
+            }
+        }
+        got.sort_by_key(|(r, _)| *r);
+        got
+    };
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(4));
+    let shared = Request::ClassifyRows {
+        job: 1,
+        data: Arc::clone(&data),
+        field,
+        rows: wanted.clone(),
+        urgent: false,
+    };
+    tx.send(shared).unwrap();
+    let from_rows = collect(&rx, 1);
+    // Another worker, so nothing the first one kept can answer.
+    let (tx, rx) = start(backend(tiny_model(), None, "d"), Some(4));
+    let texts = (wanted.iter())
+        .map(|&r| (r, field.text(data.rows.get(r as usize))))
+        .collect();
+    tx.send(Request::Classify {
+        job: 2,
+        rows: texts,
+        urgent: false,
+    })
+    .unwrap();
+    let from_texts = collect(&rx, 2);
+    assert_eq!(from_rows.len(), wanted.len());
+    assert_eq!(from_rows, from_texts);
+}

@@ -1,6 +1,7 @@
 //! `State`: the one owner of everything the screen shows. Panes read it; only `update` changes it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::duplicates::Duplicates;
 use super::explanations::Explanations;
@@ -131,7 +132,8 @@ pub struct Completion {
 
 #[derive(Debug)]
 pub struct State {
-    pub data: Dataset,
+    /// Shared with the workers, which read the texts of the rows they classify from it.
+    pub data: Arc<Dataset>,
     pub split: SplitView,
     pub filters: Filters,
     /// `r`: the metrics pane (report and confusion matrix) in place of the label distribution.
@@ -201,7 +203,7 @@ impl State {
             filters: Filters::default(),
             show_metrics: false,
             order: Order::Dataset,
-            data,
+            data: Arc::new(data),
             split: SplitView::One(0),
             view: Vec::new(),
             selected: 0,

@@ -63,6 +63,11 @@ impl TextField {
         }
     }
 
+    /// Bytes of [`TextField::text`], without making it.
+    pub fn len(self, r: ReviewRef<'_>) -> usize {
+        self.content_offset(r) + r.content.len()
+    }
+
     /// Where the content starts in [`TextField::text`], in bytes.
     pub fn content_offset(self, r: ReviewRef<'_>) -> usize {
         match self {

@@ -13,6 +13,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use crate::app::{JobId, SimilarTo, WorkerMsg};
+use crate::data::{Dataset, TextField};
 use crate::error::{Error, Result};
 use crate::explain::Explanation;
 use crate::guard::panic_message;
@@ -32,6 +33,15 @@ pub enum Request {
     Classify {
         job: JobId,
         rows: Vec<(u32, String)>,
+        urgent: bool,
+    },
+    /// Classify `rows` of `data`, each row's text (`field`) read as its batch runs: the explorer's
+    /// way, so a job over four million rows does not copy their text into the request.
+    ClassifyRows {
+        job: JobId,
+        data: Arc<Dataset>,
+        field: TextField,
+        rows: Vec<u32>,
         urgent: bool,
     },
     Cancel {
@@ -146,8 +156,10 @@ pub trait Backend: Send + 'static {
 
 struct Job {
     id: JobId,
-    /// Rows still to do, in the order they will run (by text length, so batches pad little).
-    todo: VecDeque<(u32, String)>,
+    /// Rows still to do, in the order they will run (by text length, so batches pad little), with
+    /// their text unless `shared` holds it.
+    todo: VecDeque<(u32, Option<String>)>,
+    shared: Option<(Arc<Dataset>, TextField)>,
     total: usize,
     done: usize,
     total_chars: usize,
@@ -159,15 +171,48 @@ impl Job {
     fn new(id: JobId, mut rows: Vec<(u32, String)>) -> Self {
         rows.sort_by_key(|(_, text)| text.len());
         let total_chars = rows.iter().map(|(_, t)| t.len()).sum();
+        let todo = rows.into_iter().map(|(r, t)| (r, Some(t))).collect();
+        Job::of(id, todo, total_chars, None)
+    }
+
+    /// A job over `rows` of `data`, their texts read batch by batch.
+    fn of_rows(id: JobId, data: Arc<Dataset>, field: TextField, rows: Vec<u32>) -> Self {
+        let length = |r: u32| field.len(data.rows.get(r as usize));
+        let mut rows: Vec<(u32, usize)> = rows.into_iter().map(|r| (r, length(r))).collect();
+        rows.sort_by_key(|&(_, len)| len);
+        let total_chars = rows.iter().map(|(_, len)| len).sum();
+        let todo = rows.into_iter().map(|(r, _)| (r, None)).collect();
+        Job::of(id, todo, total_chars, Some((data, field)))
+    }
+
+    fn of(
+        id: JobId,
+        todo: VecDeque<(u32, Option<String>)>,
+        total_chars: usize,
+        shared: Option<(Arc<Dataset>, TextField)>,
+    ) -> Self {
         Job {
             id,
-            total: rows.len(),
-            todo: rows.into(),
+            total: todo.len(),
+            todo,
+            shared,
             done: 0,
             total_chars,
             done_chars: 0,
             started: Instant::now(),
         }
+    }
+
+    /// The next `n` rows to run, with their texts.
+    fn take(&mut self, n: usize) -> Vec<(u32, String)> {
+        let shared = &self.shared;
+        let text = |r: u32| match shared {
+            Some((data, field)) => field.text(data.rows.get(r as usize)),
+            None => String::new(),
+        };
+        (self.todo.drain(..n))
+            .map(|(r, t)| (r, t.unwrap_or_else(|| text(r))))
+            .collect()
     }
 
     fn progress(&self) -> WorkerMsg {
@@ -252,12 +297,17 @@ impl<B: Backend> Worker<B> {
                 let _ = self.ensure_loaded();
             }
             Request::Classify { job, rows, urgent } => {
-                let queue = if urgent {
-                    &mut self.urgent
-                } else {
-                    &mut self.batch
-                };
-                queue.push_back(Job::new(job, rows));
+                self.queue_for(urgent).push_back(Job::new(job, rows));
+            }
+            Request::ClassifyRows {
+                job,
+                data,
+                field,
+                rows,
+                urgent,
+            } => {
+                let job = Job::of_rows(job, data, field, rows);
+                self.queue_for(urgent).push_back(job);
             }
             Request::Explain { job, row, text } => self.explains.push_back(Explaining {
                 job,
@@ -314,7 +364,7 @@ impl<B: Backend> Worker<B> {
         let size = self.rows_per_batch();
         let job = self.queue().front_mut().expect("checked above");
         let n = size.min(job.todo.len());
-        let rows: Vec<(u32, String)> = job.todo.drain(..n).collect();
+        let rows = job.take(n);
         let started = Instant::now();
         let model = self.model.as_mut().expect("loaded above");
         let result = classify_guarded(model, &rows);
@@ -382,6 +432,15 @@ impl<B: Backend> Worker<B> {
     }
 
     /// The queue whose job runs next.
+    /// Where a new job goes: urgent jobs run before batch jobs.
+    fn queue_for(&mut self, urgent: bool) -> &mut VecDeque<Job> {
+        if urgent {
+            &mut self.urgent
+        } else {
+            &mut self.batch
+        }
+    }
+
     fn queue(&mut self) -> &mut VecDeque<Job> {
         if self.urgent.is_empty() {
             &mut self.batch
