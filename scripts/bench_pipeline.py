@@ -1,19 +1,39 @@
 #!/usr/bin/env python3
-"""PyTorch baseline for the classification benchmark: transformers' text-classification pipeline.
+"""Baselines for the classification benchmark: transformers' text-classification pipeline
+(PyTorch) and ONNX Runtime (the same model exported to ONNX, fp32 and dynamic int8).
 
-Benchmark mode: classify the "content" of the first N lines of a JSONL file with
-`transformers.pipeline("text-classification", model=DIR, tokenizer=DIR, device=..., truncation=True,
-max_length=...)`, once per batch size after a warm-up, and print one JSON line per batch size:
+Benchmark mode: classify the "content" of the first N lines of a JSONL file with each engine in
+--engines, once per batch size after a warm-up (batch size outer, engines inner, so the engines of one
+batch size run close together in time), and print one JSON line per engine and batch size:
 
-    {"batch_size", "seconds", "texts_per_s", "threads", "n", "device", "dtype",
-     "peak_gpu_mem_mb" (cuda only), "max_length", "model_dir", "torch", "transformers"}
+    {"engine", "batch_size", "seconds", "texts_per_s", "threads", "n", "device", "dtype",
+     "peak_gpu_mem_mb" (cuda only), "max_length", "model_dir", "torch", "transformers",
+     "onnxruntime" and "onnx_file" (ort engines)}
 
     python3 scripts/bench_pipeline.py --model-dir /tmp/distilbert-full \\
         --texts assets/source/amazon_polarity_test_sample.jsonl --n 500 --threads 2 \\
-        --batch-sizes 1,8,16,32,64 [--max-length 512] [--device cuda --dtype fp16]
+        --batch-sizes 1,8,16,32,64 [--max-length 512] [--device cuda --dtype fp16] \\
+        [--engines pipeline,ort-fp32,ort-int8 --onnx-dir ~/.cache/reviewlens-bench/distilbert-full-onnx]
 
-`seconds` covers the whole pipeline call (tokenising, batching/padding, forward, softmax, Python
-results) for all N texts; it excludes model loading and the warm-up.
+Engines:
+  pipeline  `transformers.pipeline("text-classification", model=DIR, tokenizer=DIR, device=...,
+            truncation=True, max_length=...)` called on the list of texts with batch_size=B: it
+            batches them in the given order (not sorted), padding each batch to its longest.
+  ort-fp32  ONNX Runtime on the model exported with torch.onnx.export (dynamic batch and sequence
+            axes, opset 17), ORT_ENABLE_ALL graph optimisations, intra_op_num_threads = --threads,
+            fed like `reviewlens predict` feeds its model: sorted by length, batches of B padded to
+            their own longest (see scripts/ort_baseline.py).
+  ort-int8  the same after onnxruntime.quantization.quantize_dynamic (QInt8 weights, per tensor;
+            --int8-per-channel for per-channel weight scales).
+The ONNX files are made once under --onnx-dir and reused. CPU only (--device cpu).
+
+`seconds` covers the whole call (tokenising, batching/padding, forward, softmax, the results) for
+all N texts; it excludes model loading, the ONNX export and quantization, and the warm-up.
+
+With an ort engine, --check-logits K (default 8) first runs the first K texts through PyTorch
+(AutoModelForSequenceClassification, the same sorted, padded batches of 4) and through each ort
+engine, and prints {"check": "ort-fp32 vs torch", "max_abs_logit_diff", "within_1e-4", ...} (and
+the same for ort-int8, with its label agreement; int8 is not expected within 1e-4).
 
 Model mode (no Hub needed): write a full-size random DistilBertForSequenceClassification laid out
 like distilbert-base-uncased-finetuned-sst-2-english (dim 768, 6 layers, 12 heads, hidden_dim 3072,
@@ -24,7 +44,8 @@ real model, its predictions are noise:
     python3 scripts/bench_pipeline.py --make-full-size-distilbert /tmp/distilbert-full \\
         --vocab assets/vocab/bert-base-uncased-vocab.txt
 
-Install: see scripts/make_test_models.py (torch 2.5.1, transformers 4.57.6 were used).
+Install: see scripts/make_test_models.py (torch 2.5.1, transformers 4.57.6 were used), and for the
+ort engines `pip install onnx onnxruntime` (1.23.2, 1.32.0 were used).
 """
 import argparse
 import inspect
@@ -33,6 +54,9 @@ import os
 import shutil
 import sys
 import time
+
+ENGINES = ("pipeline", "ort-fp32", "ort-int8")
+DEFAULT_WORK = os.path.join(os.path.expanduser("~"), ".cache", "reviewlens-bench")
 
 
 def read_texts(path, n):
@@ -77,10 +101,38 @@ def make_full_size_distilbert(out_dir, vocab_txt, seed):
                       "files": sorted(os.listdir(out_dir))}))
 
 
+def check_logits(model_dir, texts, max_length, runners, log):
+    """ONNX Runtime's logits against PyTorch's on the same padded, length-sorted batches of 4."""
+    import numpy as np
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    import ort_baseline
+
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    ref = None
+    runner0 = next(iter(runners.values()))
+    with torch.no_grad():
+        for idx in ort_baseline.sorted_batches(texts, 4):
+            feed, _ = runner0.encode([texts[i] for i in idx])
+            logits = model(**{k: torch.from_numpy(v) for k, v in feed.items()}).logits.numpy()
+            if ref is None:
+                ref = np.empty((len(texts), logits.shape[1]), dtype=np.float32)
+            ref[idx] = logits
+    for engine, runner in runners.items():
+        got = runner.logits(texts, 4)
+        diff = float(np.abs(got - ref).max())
+        row = {"check": f"{engine} vs torch", "n": len(texts), "max_length": max_length,
+               "max_abs_logit_diff": float(f"{diff:.3g}"), "within_1e-4": diff <= 1e-4,
+               "label_agreement": float((got.argmax(1) == ref.argmax(1)).mean())}
+        print(json.dumps(row), flush=True)
+        if engine == "ort-fp32" and diff > 1e-4:
+            log(f"warning: ONNX Runtime fp32 logits differ from PyTorch's by {diff:.3g} (> 1e-4)")
+
+
 def bench(args):
     import torch
     import transformers
-    from transformers import pipeline
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # "use a dataset" / sequential-GPU hints on every call
@@ -92,23 +144,56 @@ def bench(args):
     dtype = {"fp32": torch.float32, "fp16": torch.float16}[args.dtype]
     if dtype == torch.float16 and args.device == "cpu":
         print("warning: fp16 on CPU is slow and not what the GPU run measures", file=sys.stderr)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for e in engines:
+        if e not in ENGINES:
+            sys.exit(f"unknown engine {e!r} (known: {', '.join(ENGINES)})")
+    ort_engines = [e for e in engines if e.startswith("ort-")]
+    if ort_engines and args.device != "cpu":
+        sys.exit("the ort engines run on the CPU only: leave them out with --device cuda")
 
     texts = read_texts(args.texts, args.n)
     batch_sizes = [int(b) for b in args.batch_sizes.split(",") if b.strip()]
     tokenizer_kwargs = {"truncation": True}
     if args.max_length:
         tokenizer_kwargs["max_length"] = args.max_length
-    # transformers >= 4.56 calls it `dtype`, older ones `torch_dtype`.
-    dtype_kw = "dtype" if "dtype" in inspect.signature(pipeline).parameters else "torch_dtype"
-    pipe = pipeline(
-        "text-classification",
-        model=args.model_dir,
-        tokenizer=args.model_dir,
-        device=args.device,
-        **{dtype_kw: dtype},
-        **tokenizer_kwargs,
-    )
-    max_length = args.max_length or pipe.tokenizer.model_max_length
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+
+    pipe = None
+    if "pipeline" in engines:
+        from transformers import pipeline
+
+        # transformers >= 4.56 calls it `dtype`, older ones `torch_dtype`.
+        dtype_kw = "dtype" if "dtype" in inspect.signature(pipeline).parameters else "torch_dtype"
+        pipe = pipeline(
+            "text-classification",
+            model=args.model_dir,
+            tokenizer=args.model_dir,
+            device=args.device,
+            **{dtype_kw: dtype},
+            **tokenizer_kwargs,
+        )
+
+    runners = {}
+    ort_version = None
+    if ort_engines:
+        import onnxruntime
+        from transformers import AutoTokenizer
+
+        import ort_baseline
+
+        ort_version = onnxruntime.__version__
+        tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
+        max_length = args.max_length or tokenizer.model_max_length
+        onnx_dir = args.onnx_dir or os.path.join(
+            DEFAULT_WORK, os.path.basename(os.path.normpath(args.model_dir)) + "-onnx")
+        fp32 = ort_baseline.export(args.model_dir, onnx_dir, "classifier", max_length, log=log)
+        for e in ort_engines:
+            path = fp32 if e == "ort-fp32" else ort_baseline.quantize(fp32, args.int8_per_channel, log=log)
+            runners[e] = ort_baseline.Runner(path, tokenizer, threads, max_length)
+        if args.check_logits:
+            check_logits(args.model_dir, texts[: args.check_logits], max_length, runners, log)
+    max_length = args.max_length or (pipe.tokenizer.model_max_length if pipe else max_length)
 
     def sync():
         if args.device == "cuda":
@@ -116,34 +201,46 @@ def bench(args):
 
     for bs in batch_sizes:
         warm = texts[: max(bs * 2, min(len(texts), 16))]
-        pipe(warm, batch_size=bs)
-        sync()
-        if args.device == "cuda":
-            torch.cuda.reset_peak_memory_stats()
-        start = time.perf_counter()
-        out = pipe(texts, batch_size=bs)
-        sync()
-        seconds = time.perf_counter() - start
-        assert len(out) == len(texts)
-        row = {
-            "batch_size": bs,
-            "seconds": round(seconds, 4),
-            "texts_per_s": round(len(texts) / seconds, 2),
-            "threads": threads,
-            "n": len(texts),
-            "device": args.device,
-            "dtype": args.dtype,
-        }
-        if args.device == "cuda":
-            row["peak_gpu_mem_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
-            row["gpu"] = torch.cuda.get_device_name()
-        row.update({
-            "max_length": max_length,
-            "model_dir": args.model_dir,
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-        })
-        print(json.dumps(row), flush=True)
+        for engine in engines:
+            if engine == "pipeline":
+                pipe(warm, batch_size=bs)
+                sync()
+                if args.device == "cuda":
+                    torch.cuda.reset_peak_memory_stats()
+                start = time.perf_counter()
+                out = pipe(texts, batch_size=bs)
+                sync()
+                seconds = time.perf_counter() - start
+            else:
+                runner = runners[engine]
+                runner.classify(warm, bs)
+                start = time.perf_counter()
+                out = runner.classify(texts, bs)
+                seconds = time.perf_counter() - start
+            assert len(out) == len(texts)
+            row = {
+                "engine": engine,
+                "batch_size": bs,
+                "seconds": round(seconds, 4),
+                "texts_per_s": round(len(texts) / seconds, 2),
+                "threads": threads,
+                "n": len(texts),
+                "device": args.device,
+                "dtype": args.dtype if engine == "pipeline" else engine[len("ort-"):],
+            }
+            if args.device == "cuda":
+                row["peak_gpu_mem_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+                row["gpu"] = torch.cuda.get_device_name()
+            row.update({
+                "max_length": max_length,
+                "model_dir": args.model_dir,
+                "torch": torch.__version__,
+                "transformers": transformers.__version__,
+            })
+            if engine != "pipeline":
+                row["onnxruntime"] = ort_version
+                row["onnx_file"] = runners[engine].path
+            print(json.dumps(row), flush=True)
 
 
 def main():
@@ -156,7 +253,15 @@ def main():
     ap.add_argument("--max-length", type=int, default=None,
                     help="truncation length, special tokens included (default: the tokenizer's model_max_length)")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
-    ap.add_argument("--dtype", choices=["fp32", "fp16"], default="fp32")
+    ap.add_argument("--dtype", choices=["fp32", "fp16"], default="fp32", help="the pipeline's dtype")
+    ap.add_argument("--engines", default="pipeline",
+                    help=f"comma-separated, run in this order per batch size: {', '.join(ENGINES)}")
+    ap.add_argument("--onnx-dir", help="where the ONNX files are made once and reused "
+                    "(default: ~/.cache/reviewlens-bench/<model folder name>-onnx)")
+    ap.add_argument("--int8-per-channel", action="store_true",
+                    help="ort-int8 with per-channel weight scales (default: per tensor)")
+    ap.add_argument("--check-logits", type=int, default=8, metavar="K",
+                    help="with an ort engine: compare its logits with PyTorch's on the first K texts (0: no)")
     ap.add_argument("--make-full-size-distilbert", metavar="OUT_DIR",
                     help="write a full-size random DistilBERT SST-2 look-alike to OUT_DIR and exit")
     ap.add_argument("--vocab", metavar="VOCAB_TXT", help="vocab.txt for --make-full-size-distilbert")
