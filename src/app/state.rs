@@ -144,6 +144,9 @@ pub struct State {
     pub preds_b: Option<Predictions>,
     /// Rows shown (indices into `data.rows`), derived from split and filter by `rebuild_view`.
     pub view: Vec<u32>,
+    /// The rows of `view` in dataset order, as the filters kept them: a new order sorts these
+    /// again without filtering four million rows again (`reorder`).
+    kept: Vec<u32>,
     /// Position of the selected row in `view`.
     pub selected: usize,
     /// First visible position of the list (the list draws only `offset..offset + height`).
@@ -206,6 +209,7 @@ impl State {
             data: Arc::new(data),
             split: SplitView::One(0),
             view: Vec::new(),
+            kept: Vec::new(),
             selected: 0,
             offset: 0,
             detail_scroll: 0,
@@ -445,9 +449,15 @@ impl State {
     /// Recomputes `view` (and the search matches) from split, filters and order, keeping the
     /// selected review selected when it is still in view.
     pub(crate) fn rebuild_view(&mut self) {
+        self.kept = self.rows_kept(self.split_rows());
+        self.reorder();
+    }
+
+    /// Puts the view in the order `order` says (or the similar rows' order), its rows as the last
+    /// `rebuild_view` kept them, keeping the selected review selected when it is still in view.
+    pub(crate) fn reorder(&mut self) {
         let keep = self.selected_row();
-        let range = self.split_rows();
-        self.view = self.rows_kept(range);
+        self.view.clone_from(&self.kept);
         match self.similar.places() {
             Some(places) => self.view.sort_by_key(|r| places[r]),
             None => self.sort_view(),

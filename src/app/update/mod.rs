@@ -217,14 +217,18 @@ fn filter(state: &mut State, action: Action) {
             }
             state.filters.cycle_compare();
         }
-        Action::CycleOrder => state.order = state.order.next(),
+        Action::CycleOrder => {
+            state.order = state.order.next();
+            state.reorder(); // the same rows in another order
+            return;
+        }
         Action::SortNextColumn | Action::SortReverse => {
             state.order = match action {
                 Action::SortNextColumn => state.order.next_column(),
                 _ => state.order.reversed(),
             };
-            // A new order starts at its top, as csvlens and visidata do.
-            state.rebuild_view();
+            // A new order starts at its top, as csvlens and visidata do; the rows stay the same.
+            state.reorder();
             state.select_top();
             return;
         }
