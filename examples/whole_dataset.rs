@@ -182,7 +182,7 @@ fn search(state: &mut State) {
         }
     }
     update(state, Msg::Action(Action::SearchCancel));
-    for text in ["zzqxj", "the", "great"] {
+    for text in ["zzqxj", "the", "great", "chrono cross"] {
         let query = Query::parse(text, &state.data.label_names).unwrap();
         let start = Instant::now();
         let found = matching(&state.data, &state.preds, &state.view, &query);
