@@ -3,9 +3,8 @@
 //! list's filters and the search look at millions of rows between two keys, and a data set's files
 //! are read side by side.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Items below which one thread does the work alone (starting threads would cost more).
 const ITEMS_PER_THREAD: usize = 4096;

@@ -34,8 +34,8 @@ impl Duplicates {
 
     /// Whether a near duplicate of `row` has another gold label.
     pub fn conflicts(&self, data: &Dataset, row: u32) -> bool {
-        let label = data.rows.get(row as usize).label;
-        (self.of(row).iter()).any(|&j| data.rows.get(j as usize).label != label)
+        let label = data.rows.label(row as usize);
+        (self.of(row).iter()).any(|&j| data.rows.label(j as usize) != label)
     }
 
     /// Whether `row` is a test row with a near duplicate in train.

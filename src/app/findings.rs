@@ -55,7 +55,7 @@ impl State {
     pub fn row_key(&self, row: usize) -> RowKey {
         RowKey {
             split: self.data.split_of(row).to_owned(),
-            row_index: self.data.rows.get(row).row_index,
+            row_index: self.data.rows.row_index(row),
         }
     }
 

@@ -103,7 +103,7 @@ pub fn find<'a>(
         let Some(p) = probs_of(row) else { continue };
         checked.push(row);
         flat.extend(p.iter().map(|&x| x as f64));
-        labels.push(data.rows.get(row as usize).label as usize);
+        labels.push(data.rows.label(row as usize) as usize);
     }
     if checked.is_empty() {
         return Err("nothing classified yet: C classifies the reviews in view".into());

@@ -282,15 +282,15 @@ fn class(name: &str, classes: &[String]) -> Result<u32, String> {
 }
 
 fn passes(field: Field, data: &Dataset, preds: &Predictions, row: usize) -> bool {
-    let review = data.rows.get(row);
-    let pred = preds.get(row);
+    // The rows' columns, not their texts: field words are tested on every row of a search.
+    let (rows, pred) = (&data.rows, preds.get(row));
     match field {
         Field::Predicted(c) => pred.is_some_and(|p| p.label == c),
-        Field::Gold(c) => review.label == c,
+        Field::Gold(c) => rows.label(row) == c,
         Field::Confidence(cmp, v) => pred.is_some_and(|p| cmp.holds(p.probs[p.label as usize], v)),
-        Field::Length(cmp, n) => cmp.holds(review.length(), n),
+        Field::Length(cmp, n) => cmp.holds(rows.length(row), n),
         Field::Truncated => pred.is_some_and(|p| p.truncated),
-        Field::Wrong => preds.is_wrong(row, review.label),
+        Field::Wrong => preds.is_wrong(row, rows.label(row)),
     }
 }
 

@@ -346,7 +346,7 @@ impl State {
             else {
                 continue;
             };
-            let gold = self.data.rows.get(row).label as usize;
+            let gold = self.data.rows.label(row) as usize;
             tally.confusion[gold][p.label as usize] -= 1;
             tally.confusion[corrected as usize][p.label as usize] += 1;
         }
@@ -370,7 +370,7 @@ impl State {
             .map(Query::before_predictions);
         let matcher = query.as_ref().map(|q| q.matcher(&self.data, &self.preds));
         range
-            .filter(|&i| gold.is_none_or(|g| self.data.rows.get(i).label == g))
+            .filter(|&i| gold.is_none_or(|g| self.data.rows.label(i) == g))
             .filter(|&i| matcher.as_ref().is_none_or(|m| m(i)))
             .map(|i| i as u32)
             .collect()
@@ -390,7 +390,7 @@ impl State {
     pub fn labelled_texts(&self, rows: &[u32]) -> Vec<(u32, String, u32)> {
         let texts = self.texts(rows).into_iter();
         texts
-            .map(|(r, t)| (r, t, self.data.rows.get(r as usize).label))
+            .map(|(r, t)| (r, t, self.data.rows.label(r as usize)))
             .collect()
     }
 

@@ -56,17 +56,17 @@ impl Duplicates {
     /// Row `r`'s near duplicates, as `split:row_index`.
     fn named(&self, data: &Dataset, r: usize) -> String {
         (self.near.sets[r].iter())
-            .map(|&j| format!("{}:{}", data.split_of(j), data.rows.get(j).row_index))
+            .map(|&j| format!("{}:{}", data.split_of(j), data.rows.row_index(j)))
             .collect::<Vec<_>>()
             .join(" ")
     }
 
     /// Whether a near duplicate of row `r` has another label.
     fn conflicts(&self, data: &Dataset, r: usize) -> bool {
-        let label = data.rows.get(r).label;
+        let label = data.rows.label(r);
         self.near.sets[r]
             .iter()
-            .any(|&j| data.rows.get(j).label != label)
+            .any(|&j| data.rows.label(j) != label)
     }
 
     /// Whether row `r` is a test row with a near duplicate in train.

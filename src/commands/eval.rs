@@ -63,7 +63,7 @@ fn estimated_label_errors(
         .collect();
     let labels = have
         .iter()
-        .map(|(r, _)| data.rows.get(*r).label as usize)
+        .map(|(r, _)| data.rows.label(*r) as usize)
         .collect();
     let classes = data.label_names.len();
     match LabelProbs::new(probs, classes, labels) {
@@ -84,7 +84,7 @@ fn report(data: &Dataset, rows: &[usize], predictions: &[Option<Prediction>]) ->
     let pairs = rows.iter().filter_map(|&r| {
         predictions[r]
             .as_ref()
-            .map(|p| (data.rows.get(r).label, p.label))
+            .map(|p| (data.rows.label(r), p.label))
     });
     Report::new(&data.label_names, pairs)
 }
@@ -104,7 +104,7 @@ fn print_comparison(
             && pa.label != pb.label
         {
             disagree += 1;
-            let gold = data.rows.get(r).label;
+            let gold = data.rows.label(r);
             only_a += (pa.label == gold) as usize;
             only_b += (pb.label == gold) as usize;
         }

@@ -82,7 +82,7 @@ fn by_row_index(
 ) -> Result<Vec<usize>> {
     let mut rows = Vec::with_capacity(wanted.len());
     for &n in wanted {
-        let found = in_split.iter().find(|&&r| data.rows.get(r).row_index == n);
+        let found = in_split.iter().find(|&&r| data.rows.row_index(r) == n);
         let row = found.ok_or_else(|| {
             Error::input(
                 "--rows",
@@ -109,7 +109,7 @@ fn mistakes(
     let mut wrong: Vec<(usize, f32)> = (in_split.iter())
         .filter_map(|&r| {
             let p = predictions[r].as_ref()?;
-            (p.label != data.rows.get(r).label).then(|| (r, p.probs[p.label as usize]))
+            (p.label != data.rows.label(r)).then(|| (r, p.probs[p.label as usize]))
         })
         .collect();
     wrong.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -174,7 +174,7 @@ fn explain_rows(
 
 /// Where a review is: "test:123".
 fn place(data: &Dataset, row: usize) -> String {
-    format!("{}:{}", data.split_of(row), data.rows.get(row).row_index)
+    format!("{}:{}", data.split_of(row), data.rows.row_index(row))
 }
 
 /// Character offset of byte `at` in `text` (what Python's `str` slicing uses).
@@ -188,7 +188,7 @@ fn summary(data: &Dataset, explained: &[Explained]) -> String {
     for x in explained {
         let e = &x.explanation;
         let predicted = data.label_name(e.predicted);
-        let gold = data.label_name(data.rows.get(x.row).label);
+        let gold = data.label_name(data.rows.label(x.row));
         out.push_str(&format!(
             "{} predicted {predicted} {:.2} (gold {gold})\n  {}\n  {}\n",
             place(data, x.row),
@@ -222,8 +222,8 @@ fn object(data: &Dataset, x: &Explained) -> Value {
         .map(|(c, p)| (data.label_name(c as u32).to_owned(), json!(p)))
         .collect();
     json!({
-        "split": data.split_of(x.row), "row_index": data.rows.get(x.row).row_index,
-        "label": data.label_name(data.rows.get(x.row).label),
+        "split": data.split_of(x.row), "row_index": data.rows.row_index(x.row),
+        "label": data.label_name(data.rows.label(x.row)),
         "predicted": data.label_name(e.predicted), "probability": e.probs[e.predicted as usize],
         "probs": probs, "text": x.text, "words": words, "words_beyond": e.beyond, "flip": flip,
     })
@@ -268,13 +268,12 @@ fn word_columns<'a>(data: &Dataset, explained: &[Explained]) -> Vec<(&'a str, Ar
         (
             "row_index",
             Arc::new(Int64Array::from_iter_values(
-                rows.iter()
-                    .map(|(x, _)| data.rows.get(x.row).row_index as i64),
+                rows.iter().map(|(x, _)| data.rows.row_index(x.row) as i64),
             )),
         ),
         (
             "label",
-            review(&|x| data.label_name(data.rows.get(x.row).label).to_owned()),
+            review(&|x| data.label_name(data.rows.label(x.row)).to_owned()),
         ),
         (
             "predicted",

@@ -138,10 +138,7 @@ fn find(
 ) -> std::result::Result<Found, crate::label_issues::LabelIssuesError> {
     let classes = data.label_names.len();
     let flat: Vec<f64> = probs.iter().flatten().map(|&p| p as f64).collect();
-    let labels = rows
-        .iter()
-        .map(|&r| data.rows.get(r).label as usize)
-        .collect();
+    let labels = rows.iter().map(|&r| data.rows.label(r) as usize).collect();
     let input = LabelProbs::new(flat, classes, labels)?;
     Found::new(input, method, adjust, filter_by)
 }
@@ -172,14 +169,13 @@ fn write(
         (
             "row_index",
             Arc::new(Int64Array::from_iter_values(
-                rows.iter().map(|&r| data.rows.get(r).row_index as i64),
+                rows.iter().map(|&r| data.rows.row_index(r) as i64),
             )),
         ),
         (
             "label",
             Arc::new(StringArray::from_iter_values(
-                rows.iter()
-                    .map(|&r| data.label_name(data.rows.get(r).label)),
+                rows.iter().map(|&r| data.label_name(data.rows.label(r))),
             )),
         ),
         (
@@ -295,7 +291,7 @@ impl Summary<'_> {
         let ranked: Vec<serde_json::Value> = (f.ranked.iter())
             .map(|&i| {
                 let r = self.rows[i];
-                serde_json::json!({"split": self.data.split_of(r), "row_index": self.data.rows.get(r).row_index})
+                serde_json::json!({"split": self.data.split_of(r), "row_index": self.data.rows.row_index(r)})
             })
             .collect();
         serde_json::json!({

@@ -193,7 +193,10 @@ impl Dataset {
     ) -> Self {
         let mut rows: Rows = rows.into();
         rows.shrink();
-        let max_row_index = rows.iter().map(|r| r.row_index).max().unwrap_or(0);
+        let max_row_index = (0..rows.len())
+            .map(|i| rows.row_index(i))
+            .max()
+            .unwrap_or(0);
         let label_counts = splits
             .iter()
             .map(|split| {
@@ -227,7 +230,7 @@ impl Dataset {
             let mut index = std::collections::HashMap::with_capacity(self.rows.len());
             for (i, split) in self.splits.iter().enumerate() {
                 for r in split.rows.clone() {
-                    index.entry((i, self.rows.get(r).row_index)).or_insert(r);
+                    index.entry((i, self.rows.row_index(r))).or_insert(r);
                 }
             }
             index

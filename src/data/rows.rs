@@ -107,7 +107,7 @@ impl Rows {
         debug_assert!(row_index.len() == label.len() && title.len() == content.len());
         self.row_index.extend(row_index);
         self.label.extend(label);
-        let lengths = (title.iter().zip(content.iter())).map(|(t, c)| (t.len() + c.len()) as u32);
+        let lengths = (title.lens().zip(content.lens())).map(|(t, c)| (t + c) as u32);
         self.length.extend(lengths);
         self.title.append(title);
         self.content.append(content);

@@ -110,6 +110,17 @@ impl TextColumn {
         (0..self.len).map(|i| self.get(i))
     }
 
+    /// Each row's length in bytes, in order: `get(i).len()` without finding each row's chunk.
+    pub fn lens(&self) -> impl Iterator<Item = usize> + '_ {
+        self.chunks.iter().flat_map(|c| {
+            let starts = std::iter::once(0).chain(c.ends.iter().copied());
+            c.ends
+                .iter()
+                .zip(starts)
+                .map(|(&end, start)| (end - start) as usize)
+        })
+    }
+
     /// Appends every row of `more`, moving its chunks rather than copying its text.
     pub fn append(&mut self, more: TextColumn) {
         if let Some(last) = self.chunks.last_mut() {
@@ -180,6 +191,7 @@ mod tests {
             assert_eq!(column.get(i), t, "row {i}");
         }
         assert_eq!(column.bytes(), texts.iter().map(String::len).sum::<usize>());
+        assert!(column.lens().eq(texts.iter().map(String::len)));
         let picked = column.pick(&[4999, 0, 17, 17]);
         let expected = [&texts[4999], &texts[0], &texts[17], &texts[17]];
         assert!(picked.iter().eq(expected.iter().map(|s| s.as_str())));

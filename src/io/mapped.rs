@@ -43,13 +43,6 @@ impl MappedF32 {
         MappedF32 { file, map, len: 0 }
     }
 
-    /// `n` zeros in a run of their own (see `new`).
-    pub fn zeros(dir: Option<&Path>, n: usize) -> MappedF32 {
-        let mut mapped = MappedF32::new(dir);
-        mapped.resize(n);
-        mapped
-    }
-
     fn capacity(&self) -> usize {
         self.map.len() / 4
     }
@@ -139,7 +132,8 @@ mod tests {
             m[3] = -1.0;
             assert_eq!(m[..5], [0.0, 0.5, 1.0, -1.0, 2.0]);
         }
-        let z = MappedF32::zeros(None, 5);
+        let mut z = MappedF32::new(None);
+        z.resize(5);
         assert_eq!(&z[..], &[0.0; 5]);
     }
 }

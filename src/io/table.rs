@@ -123,11 +123,10 @@ fn encode_rows(
             rows.iter().map(|&r| data.split_of(r)),
         )),
         Arc::new(Int64Array::from_iter_values(
-            rows.iter().map(|&r| data.rows.get(r).row_index as i64),
+            rows.iter().map(|&r| data.rows.row_index(r) as i64),
         )),
         Arc::new(StringArray::from_iter_values(
-            rows.iter()
-                .map(|&r| data.label_name(data.rows.get(r).label)),
+            rows.iter().map(|&r| data.label_name(data.rows.label(r))),
         )),
     ];
     let b = sides.b.as_ref().map(|b| ("b_", b));

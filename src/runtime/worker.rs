@@ -206,9 +206,11 @@ impl Job {
     /// The next `n` rows to run, with their texts.
     fn take(&mut self, n: usize) -> Vec<(u32, String)> {
         let shared = &self.shared;
-        let text = |r: u32| match shared {
-            Some((data, field)) => field.text(data.rows.get(r as usize)),
-            None => String::new(),
+        let text = |r: u32| {
+            let (data, field) = shared
+                .as_ref()
+                .expect("rows without a text come with the data set");
+            field.text(data.rows.get(r as usize))
         };
         (self.todo.drain(..n))
             .map(|(r, t)| (r, t.unwrap_or_else(|| text(r))))

@@ -81,7 +81,7 @@ fn duplicate_line(state: &State, row: usize, theme: Theme) -> Option<Line<'stati
         return None;
     }
     let data = &state.data;
-    let label = data.rows.get(row).label;
+    let label = data.rows.label(row);
     let named: Vec<String> = (dups.iter().take(SHOWN_DUPLICATES))
         .map(|&j| {
             let other = data.rows.get(j as usize);
@@ -132,7 +132,7 @@ fn issue_line(state: &State, row: usize, theme: Theme) -> Option<Line<'static>> 
         )));
     };
     let name = |c: u32| state.data.label_name(c).to_owned();
-    let given = state.data.rows.get(row).label;
+    let given = state.data.rows.label(row);
     let p = format!(
         "given {}, P({}) = {:.2}",
         name(given),
@@ -174,7 +174,7 @@ fn prediction_line(
         };
         return Line::from(Span::styled(format!("{side}{text}"), dim));
     };
-    let gold = state.data.rows.get(row).label;
+    let gold = state.data.rows.label(row);
     let name = state.data.label_name(p.label).to_owned();
     let mut spans = vec![Span::styled(format!("{side}predicted "), dim)];
     if p.label == gold {
@@ -346,7 +346,7 @@ fn similar_line(state: &State, row: usize) -> Option<Line<'static>> {
             format!(
                 "{}:{}",
                 state.data.split_of(r),
-                state.data.rows.get(r).row_index
+                state.data.rows.row_index(r)
             )
         }
         crate::app::SimilarTo::Text(t) => format!("\"{}\"", super::text::one_line(t)),

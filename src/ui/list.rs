@@ -336,7 +336,7 @@ fn label_cell(
     row: usize,
     theme: Theme,
 ) -> Cell<'static> {
-    let gold = state.data.rows.get(row).label;
+    let gold = state.data.rows.label(row);
     match preds.get(row) {
         None if preds.pending.is_some_and(|(_, r)| r as usize == row) => Cell::from("…"),
         None => Cell::from(""),
@@ -355,7 +355,7 @@ fn label_cell(
 /// colour: the arrow says it without colour.
 fn gold_cell(state: &State, columns: &Columns, row: usize, theme: Theme) -> Cell<'static> {
     let data = &state.data;
-    let gold = data.rows.get(row).label;
+    let gold = data.rows.label(row);
     match state.finding(row).and_then(|f| f.label) {
         Some(c) => Cell::from(Span::styled(
             ellipsize(

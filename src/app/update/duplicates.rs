@@ -83,7 +83,7 @@ fn jump(state: &mut State, n: usize) {
         format!(
             "{}:{}",
             state.data.split_of(r),
-            state.data.rows.get(r).row_index
+            state.data.rows.row_index(r)
         )
     };
     match state.view.iter().position(|&r| r == target) {

@@ -32,7 +32,7 @@ pub(super) fn start(state: &mut State) -> Vec<Command> {
     state.notice = Some(format!(
         "explaining {}:{}: each word left out in turn, on the worker · x stops it",
         state.data.split_of(row as usize),
-        thousands(state.data.rows.get(row as usize).row_index as usize)
+        thousands(state.data.rows.row_index(row as usize) as usize)
     ));
     commands
 }

@@ -16,7 +16,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Command> {
         ToggleMark => return change(state, |f| Field::Marked(!f.is_some_and(|f| f.marked))),
         CorrectLabel => {
             let classes = state.data.label_names.len() as u32;
-            let gold = state.selected_row().map(|r| state.data.rows.get(r).label);
+            let gold = state.selected_row().map(|r| state.data.rows.label(r));
             return change(state, |f| {
                 Field::Label(next_label(f.and_then(|f| f.label), gold, classes))
             });

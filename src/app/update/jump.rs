@@ -59,7 +59,7 @@ fn target(state: &State, text: &str) -> Result<usize, String> {
     (state.view.iter())
         .position(|&r| {
             let r = r as usize;
-            data.rows.get(r).row_index == row && split.is_none_or(|s| data.split_of(r) == s)
+            data.rows.row_index(r) == row && split.is_none_or(|s| data.split_of(r) == s)
         })
         .ok_or_else(|| format!("row {text} is not in this view (the filters or the split hide it)"))
 }

@@ -64,6 +64,6 @@ pub(super) fn found(state: &mut State, to: SimilarTo, result: Result<Vec<(u32, f
 /// "train:123".
 pub fn name(state: &State, row: u32) -> String {
     let r = row as usize;
-    let index = thousands(state.data.rows.get(r).row_index as usize);
+    let index = thousands(state.data.rows.row_index(r) as usize);
     format!("{}:{index}", state.data.split_of(r))
 }
