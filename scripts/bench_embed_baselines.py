@@ -33,6 +33,8 @@ import time
 import numpy as np
 import torch
 
+import ort_baseline
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENGINES = ("st", "ort-fp32", "ort-int8")
 
@@ -50,11 +52,7 @@ def main():
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--batch-sizes", default="8,16,32,64")
-    ap.add_argument("--engines", default="st", help=f"comma-separated: {', '.join(ENGINES)}")
-    ap.add_argument("--onnx-dir",
-                    help="where the ONNX files are made once and reused (default WORK_DIR/onnx)")
-    ap.add_argument("--int8-per-channel", action="store_true",
-                    help="ort-int8 with per-channel weight scales (default: per tensor)")
+    ort_baseline.add_arguments(ap, ENGINES, "st", "WORK_DIR/onnx")
     ap.add_argument("--check", type=int, default=8, metavar="K",
                     help="with an ort engine: compare its embeddings with sentence-transformers' on K texts")
     ap.add_argument("--no-fit", action="store_true",
@@ -64,10 +62,7 @@ def main():
     from sentence_transformers import SentenceTransformer
     from sklearn.linear_model import LogisticRegression
 
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    for e in engines:
-        if e not in ENGINES:
-            raise SystemExit(f"unknown engine {e!r} (known: {', '.join(ENGINES)})")
+    engines = ort_baseline.parse_engines(args.engines, ENGINES)
     model = SentenceTransformer(args.model_dir, device="cpu")
     texts = contents("test")[0][: args.n]
     batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
@@ -77,17 +72,11 @@ def main():
     if any(e.startswith("ort-") for e in engines):
         import onnxruntime
 
-        import ort_baseline
-
         log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
         max_length = model.max_seq_length
         onnx_dir = args.onnx_dir or os.path.join(args.work_dir, "onnx")
-        fp32 = ort_baseline.export(args.model_dir, onnx_dir, "encoder", max_length, log=log)
-        for e in engines:
-            if e.startswith("ort-"):
-                path = (fp32 if e == "ort-fp32"
-                        else ort_baseline.quantize(fp32, args.int8_per_channel, log=log))
-                runners[e] = ort_baseline.Runner(path, model.tokenizer, args.threads, max_length)
+        runners = ort_baseline.runners(args, onnx_dir, "encoder", engines, model.tokenizer,
+                                       args.threads, max_length, log=log)
         if args.check:
             sample = texts[: args.check]
             ref = model.encode(sample, batch_size=4)

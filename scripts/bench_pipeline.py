@@ -55,6 +55,8 @@ import shutil
 import sys
 import time
 
+import ort_baseline
+
 ENGINES = ("pipeline", "ort-fp32", "ort-int8")
 DEFAULT_WORK = os.path.join(os.path.expanduser("~"), ".cache", "reviewlens-bench")
 
@@ -107,8 +109,6 @@ def check_logits(model_dir, texts, max_length, runners, log):
     import torch
     from transformers import AutoModelForSequenceClassification
 
-    import ort_baseline
-
     model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     ref = None
     runner0 = next(iter(runners.values()))
@@ -144,10 +144,7 @@ def bench(args):
     dtype = {"fp32": torch.float32, "fp16": torch.float16}[args.dtype]
     if dtype == torch.float16 and args.device == "cpu":
         print("warning: fp16 on CPU is slow and not what the GPU run measures", file=sys.stderr)
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    for e in engines:
-        if e not in ENGINES:
-            sys.exit(f"unknown engine {e!r} (known: {', '.join(ENGINES)})")
+    engines = ort_baseline.parse_engines(args.engines, ENGINES)
     ort_engines = [e for e in engines if e.startswith("ort-")]
     if ort_engines and args.device != "cpu":
         sys.exit("the ort engines run on the CPU only: leave them out with --device cuda")
@@ -180,17 +177,13 @@ def bench(args):
         import onnxruntime
         from transformers import AutoTokenizer
 
-        import ort_baseline
-
         ort_version = onnxruntime.__version__
         tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
         max_length = args.max_length or tokenizer.model_max_length
         onnx_dir = args.onnx_dir or os.path.join(
             DEFAULT_WORK, os.path.basename(os.path.normpath(args.model_dir)) + "-onnx")
-        fp32 = ort_baseline.export(args.model_dir, onnx_dir, "classifier", max_length, log=log)
-        for e in ort_engines:
-            path = fp32 if e == "ort-fp32" else ort_baseline.quantize(fp32, args.int8_per_channel, log=log)
-            runners[e] = ort_baseline.Runner(path, tokenizer, threads, max_length)
+        runners = ort_baseline.runners(args, onnx_dir, "classifier", ort_engines, tokenizer,
+                                       threads, max_length, log=log)
         if args.check_logits:
             check_logits(args.model_dir, texts[: args.check_logits], max_length, runners, log)
     max_length = args.max_length or (pipe.tokenizer.model_max_length if pipe else max_length)
@@ -254,12 +247,8 @@ def main():
                     help="truncation length, special tokens included (default: the tokenizer's model_max_length)")
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--dtype", choices=["fp32", "fp16"], default="fp32", help="the pipeline's dtype")
-    ap.add_argument("--engines", default="pipeline",
-                    help=f"comma-separated, run in this order per batch size: {', '.join(ENGINES)}")
-    ap.add_argument("--onnx-dir", help="where the ONNX files are made once and reused "
-                    "(default: ~/.cache/reviewlens-bench/<model folder name>-onnx)")
-    ap.add_argument("--int8-per-channel", action="store_true",
-                    help="ort-int8 with per-channel weight scales (default: per tensor)")
+    ort_baseline.add_arguments(ap, ENGINES, "pipeline",
+                               "~/.cache/reviewlens-bench/<model folder name>-onnx")
     ap.add_argument("--check-logits", type=int, default=8, metavar="K",
                     help="with an ort engine: compare its logits with PyTorch's on the first K texts (0: no)")
     ap.add_argument("--make-full-size-distilbert", metavar="OUT_DIR",

@@ -61,6 +61,38 @@ def _meta(model_dir, kind, max_length):
     }
 
 
+def parse_engines(text, known):
+    """The engines TEXT names (comma-separated), each one of KNOWN; exits naming any other."""
+    engines = [e.strip() for e in text.split(",") if e.strip()]
+    for e in engines:
+        if e not in known:
+            raise SystemExit(f"unknown engine {e!r} (known: {', '.join(known)})")
+    return engines
+
+
+def add_arguments(ap, engines, default_engines, onnx_dir_default):
+    """The options both benchmarks take for their engines: --engines, --onnx-dir and
+    --int8-per-channel."""
+    ap.add_argument("--engines", default=default_engines,
+                    help=f"comma-separated, run in this order per batch size: {', '.join(engines)}")
+    ap.add_argument("--onnx-dir",
+                    help=f"where the ONNX files are made once and reused (default: {onnx_dir_default})")
+    ap.add_argument("--int8-per-channel", action="store_true",
+                    help="ort-int8 with per-channel weight scales (default: per tensor)")
+
+
+def runners(args, onnx_dir, kind, engines, tokenizer, threads, max_length, log=print):
+    """A Runner for each ort engine of ENGINES: ARGS.model_dir exported once to ONNX_DIR as KIND,
+    int8 quantized from that export (per channel with ARGS.int8_per_channel)."""
+    fp32 = export(args.model_dir, onnx_dir, kind, max_length, log=log)
+    out = {}
+    for e in engines:
+        if e.startswith("ort-"):
+            path = fp32 if e == "ort-fp32" else quantize(fp32, args.int8_per_channel, log=log)
+            out[e] = Runner(path, tokenizer, threads, max_length)
+    return out
+
+
 def input_names(tokenizer):
     """The inputs the exported graph takes, in order: input_ids, attention_mask and, for BERT,
     token_type_ids (DistilBERT has none)."""
