@@ -123,7 +123,7 @@ pub struct ModelArgs {
     /// auto (CUDA when built with it and a GPU answers, else CPU), cpu, cuda or cuda:N.
     #[arg(long, value_name = "DEVICE", default_value = "auto", global = true)]
     pub device: DevicePref,
-    /// f32, or on CUDA f16 / bf16.
+    /// f32; int8 on the CPU (the encoder's dense layers in int8, the rest f32; also q8); f16 / bf16 on CUDA.
     #[arg(long, value_name = "DTYPE", default_value = "f32", global = true)]
     pub dtype: DTypePref,
     /// F32 on the CPU: fused (our kernels) or candle (its ops one by one, to compare).

@@ -237,3 +237,26 @@ fn a_model_folder_identity_covers_its_configs_and_tokenizer_files() {
     let same = reviewlens::model::ModelFiles::from_dir(&copy).unwrap();
     assert_eq!(same.identity, identity());
 }
+
+#[test]
+fn int8_predictions_are_not_served_from_the_f32_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = copy_model("distilbert-tiny", dir.path());
+    let data = data(dir.path(), 12);
+    let args = [
+        "--data",
+        data.to_str().unwrap(),
+        "--model-dir",
+        model.to_str().unwrap(),
+        "--label-map",
+        "NEGATIVE=0,POSITIVE=1",
+    ];
+    let (cache, out) = (dir.path().join("cache"), dir.path().join("p.jsonl"));
+    let f32_run = predict(&args, &cache, &out).1;
+    let (log, int8) = predict(&[&args[..], &["--dtype", "int8"]].concat(), &cache, &out);
+    assert!(!log.contains("from the cache"), "{log}");
+    assert_ne!(answers(&f32_run), answers(&int8), "int8 rounds differently");
+    let (log, again) = predict(&[&args[..], &["--dtype", "int8"]].concat(), &cache, &out);
+    assert!(log.contains("predictions from the cache"), "{log}");
+    assert_eq!(answers(&int8), answers(&again));
+}

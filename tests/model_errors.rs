@@ -174,6 +174,25 @@ fn offline_with_nothing_cached() {
 }
 
 #[test]
+fn int8_runs_only_on_the_cpu_through_the_fused_kernels() {
+    let dir = fixture();
+    let dir = dir.to_str().unwrap();
+    refused(
+        &["--model-dir", dir, "--device", "cuda", "--dtype", "int8"],
+        &[],
+        &["--dtype: int8 runs on the CPU only", "--device cpu"],
+    );
+    refused(
+        &["--model-dir", dir, "--dtype", "q8"],
+        &[("REVIEWLENS_KERNELS", "candle")],
+        &[
+            "--dtype: int8 runs through the fused kernels",
+            "--kernels candle",
+        ],
+    );
+}
+
+#[test]
 fn f16_on_the_cpu_and_cuda_without_the_feature() {
     let dir = fixture();
     let dir = dir.to_str().unwrap();

@@ -51,6 +51,11 @@ pub fn tolerance(dtype: DTypePref) -> f32 {
     match dtype {
         DTypePref::F32 => 1e-3,
         DTypePref::F16 | DTypePref::Bf16 => 2e-2,
+        // int8 rounds every dense layer's input and weight to 8 bits (steps of ~0.4% of a row's
+        // range): on the fixture models, whose logits reach 1.2, the largest difference measured
+        // was 1.9e-2; 5e-2 (about 4% of the largest logit) leaves room for other CPUs' kernels
+        // (7-bit weights on AVX2) while still failing a scale or zero point gone wrong.
+        DTypePref::Int8 => 5e-2,
     }
 }
 

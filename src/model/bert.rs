@@ -118,6 +118,11 @@ impl Encoder {
         })
     }
 
+    /// The encoder's dense layers to int8 (embeddings and layer norms stay in f32).
+    pub fn quantize(&mut self) -> Result<()> {
+        self.stack.quantize()
+    }
+
     /// `input_ids`, `attention_mask`: (batch, seq) u32; single sentences, so token type 0
     /// throughout. Returns (batch, seq, hidden).
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
@@ -166,6 +171,11 @@ impl Bert {
             pooler,
             classifier: Dense::load(h, num_labels, vb.pp("classifier"))?,
         })
+    }
+
+    /// The encoder's dense layers to int8; the pooler and the classifier stay in f32.
+    pub fn quantize(&mut self) -> Result<()> {
+        self.encoder.quantize()
     }
 
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {

@@ -3,6 +3,7 @@
 
 use candle_core::{DType, Device};
 
+use super::RunOptions;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +36,9 @@ pub enum DTypePref {
     F32,
     F16,
     Bf16,
+    /// The encoder's dense layers in int8 on the CPU (`reviewlens_kernels::linear_int8`), the
+    /// rest in f32.
+    Int8,
 }
 
 impl std::str::FromStr for DTypePref {
@@ -44,7 +48,19 @@ impl std::str::FromStr for DTypePref {
             "f32" | "fp32" | "float32" => Ok(Self::F32),
             "f16" | "fp16" | "float16" => Ok(Self::F16),
             "bf16" | "bfloat16" => Ok(Self::Bf16),
-            _ => Err(format!("\"{s}\" is not f32, f16 or bf16")),
+            "int8" | "i8" | "q8" => Ok(Self::Int8),
+            _ => Err(format!("\"{s}\" is not f32, int8, f16 or bf16")),
+        }
+    }
+}
+
+impl DTypePref {
+    /// What the caches key on. int8 outputs also depend on the weights' range, which is 7 bits on
+    /// CPUs whose int8 kernel could saturate (see `reviewlens_kernels::weight_levels`).
+    pub fn cache_name(self) -> String {
+        match self {
+            Self::Int8 => format!("Int8 w{}", reviewlens_kernels::weight_levels()),
+            other => format!("{other:?}"),
         }
     }
 }
@@ -69,10 +85,37 @@ impl std::str::FromStr for Kernels {
     }
 }
 
-/// The device and dtype to use, and a note for the status bar when `auto` fell back to the CPU.
-pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Option<String>)> {
+/// Where and in what precision a model runs.
+pub struct Selected {
+    pub device: Device,
+    /// The tensors' dtype (F32 for int8, whose weights are quantized after loading).
+    pub dtype: DType,
+    /// The encoder's dense layers run in int8.
+    pub int8: bool,
+    /// Why `auto` fell back to the CPU, for the status bar.
+    pub note: Option<String>,
+}
+
+impl Selected {
+    /// What the status bar shows: "cpu f32", "cpu int8", "cuda:0 f16".
+    pub fn label(&self) -> String {
+        let precision = if self.int8 {
+            "int8"
+        } else {
+            dtype_name(self.dtype)
+        };
+        format!("{} {precision}", describe(&self.device))
+    }
+}
+
+/// The device and dtype to use. int8 runs on the CPU through the fused kernels only: `auto` then
+/// means the CPU, and `--device cuda` or `--kernels candle` with it are refused.
+pub fn select(opts: &RunOptions) -> Result<Selected> {
     check_rayon_threads()?;
-    let (dev, note) = match device {
+    if opts.dtype == DTypePref::Int8 {
+        return int8(opts);
+    }
+    let (dev, note) = match opts.device {
         DevicePref::Cpu => (Device::Cpu, None),
         DevicePref::Cuda(n) => (cuda(n).map_err(|why| Error::input("--device", why))?, None),
         DevicePref::Auto => match cuda(0) {
@@ -83,18 +126,44 @@ pub fn select(device: DevicePref, dtype: DTypePref) -> Result<(Device, DType, Op
             ),
         },
     };
-    let dtype = match (dtype, dev.is_cpu()) {
+    let dtype = match (opts.dtype, dev.is_cpu()) {
         (DTypePref::F32, _) => DType::F32,
         (_, true) => {
             return Err(Error::input(
                 "--dtype",
-                "f16 and bf16 run on CUDA only; on the CPU use f32 (the default)",
+                "f16 and bf16 run on CUDA only; on the CPU use f32 (the default) or int8",
             ));
         }
         (DTypePref::F16, false) => DType::F16,
-        (DTypePref::Bf16, false) => DType::BF16,
+        (_, false) => DType::BF16,
     };
-    Ok((dev, dtype, note))
+    Ok(Selected {
+        device: dev,
+        dtype,
+        int8: false,
+        note,
+    })
+}
+
+fn int8(opts: &RunOptions) -> Result<Selected> {
+    if let DevicePref::Cuda(_) = opts.device {
+        return Err(Error::input(
+            "--dtype",
+            "int8 runs on the CPU only; on CUDA use f16 or bf16 (or --device cpu)",
+        ));
+    }
+    if opts.kernels == Kernels::Candle {
+        return Err(Error::input(
+            "--dtype",
+            "int8 runs through the fused kernels; drop --kernels candle (or REVIEWLENS_KERNELS)",
+        ));
+    }
+    Ok(Selected {
+        device: Device::Cpu,
+        dtype: DType::F32,
+        int8: true,
+        note: None,
+    })
 }
 
 /// `RAYON_NUM_THREADS` past 8 threads a core (and past 64) is refused before any runs: the
@@ -130,11 +199,6 @@ fn cuda(_: usize) -> std::result::Result<Device, String> {
 #[cfg(feature = "cuda")]
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
-}
-
-/// What the status bar shows: "cpu f32", "cuda:0 f16".
-pub fn label(device: &Device, dtype: DType) -> String {
-    format!("{} {}", describe(device), dtype_name(dtype))
 }
 
 /// Rows per batch unless `--batch-size` says otherwise. On 2 CPU cores 8 to 16 is fastest (larger

@@ -85,6 +85,11 @@ impl DistilBert {
         })
     }
 
+    /// The encoder's dense layers to int8; the classifier head stays in f32.
+    pub fn quantize(&mut self) -> Result<()> {
+        self.blocks.quantize()
+    }
+
     /// `input_ids`, `attention_mask`: (batch, seq) u32. Returns logits (batch, labels).
     pub fn forward(&self, input_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
         let (_, seq) = input_ids.dims2()?;

@@ -83,7 +83,8 @@ pub struct Embedder {
     pub pooling: Pooling,
     pub normalize: bool,
     device: Device,
-    dtype: DType,
+    /// "cpu f32", "cpu int8", "cuda:0 f16", for the status bar.
+    device_label: String,
     pub max_length: usize,
     /// Length of each vector.
     pub dim: usize,
@@ -110,12 +111,18 @@ impl Embedder {
             None => seq_length_within(root, positions)?,
         };
         let tokenizer = load::tokenizer(files, max_length, cfg.vocab_size, "embedding model")?;
-        let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
-        notes.extend(device_note);
+        let selected = device::select(opts)?;
+        let (device, dtype) = (selected.device.clone(), selected.dtype);
+        notes.extend(selected.note.clone());
         let planner = memory::Planner::new(cfg.shape(), device.is_cpu())?;
         let vb = map_weights(&files.weights, dtype, &device)?;
-        let encoder = bert::Encoder::load(&vb, &cfg, opts.kernels)
+        let mut encoder = bert::Encoder::load(&vb, &cfg, opts.kernels)
             .map_err(|e| misfit(&files.weights, "BERT", e))?;
+        if selected.int8 {
+            encoder
+                .quantize()
+                .map_err(|e| misfit(&files.weights, "BERT", e))?;
+        }
         Ok(Embedder {
             name: files.name.clone(),
             encoder,
@@ -124,7 +131,7 @@ impl Embedder {
             pooling,
             normalize,
             device,
-            dtype,
+            device_label: selected.label(),
             max_length,
             identity: files.identity.clone(),
             notes,
@@ -134,7 +141,7 @@ impl Embedder {
 
     /// "cpu f32", "cuda:0 f16".
     pub fn device_label(&self) -> String {
-        device::label(&self.device, self.dtype)
+        self.device_label.clone()
     }
 
     pub fn device(&self) -> &Device {

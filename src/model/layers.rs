@@ -5,15 +5,17 @@ use candle_core::{DType, Module, Result, Storage, StorageRef, Tensor};
 use candle_nn::{LayerNorm, VarBuilder, layer_norm};
 
 use super::device::Kernels;
-use reviewlens_kernels::{self as kernels, Act, Queries};
+use reviewlens_kernels::{self as kernels, Act, Int8Scratch, QuantizedWeight, Queries};
 
 /// A dense layer that multiplies a (batch, seq, in) input as one (batch·seq, in) matrix: one large
 /// GEMM instead of a batch of small ones with a broadcast weight (what candle_nn::Linear does for 3-D
 /// inputs), which is what makes batches pay off on the CPU.
-#[derive(Debug, Clone)]
 pub struct Dense {
     weight_t: Tensor,
     bias: Tensor,
+    /// The weight in int8 (`--dtype int8`), which the fused path then uses instead of `weight_t`.
+    /// Boxed: most layers (the classifier heads, every layer in f32) have none.
+    int8: Option<Box<QuantizedWeight>>,
 }
 
 impl Dense {
@@ -23,6 +25,7 @@ impl Dense {
             // Transposed once at load, so every forward is a plain row-major matmul.
             weight_t: weight.t()?.contiguous()?,
             bias: vb.get(out_dim, "bias")?,
+            int8: None,
         })
     }
 
@@ -34,12 +37,34 @@ impl Dense {
         Ok(Dense {
             weight_t: Tensor::cat(&weights, 1)?,
             bias: Tensor::cat(&biases, 0)?,
+            int8: None,
         })
     }
 
-    fn fused(&self, x: &[f32], act: Act, out: &mut Vec<f32>) -> Result<()> {
-        let (w, b) = (Cpu::borrow(&self.weight_t)?, Cpu::borrow(&self.bias)?);
-        kernels::linear(x, self.weight_t.dim(0)?, w.get(), b.get(), act, out);
+    /// Quantizes the weight for the fused path (the f32 weight stays for candle's path, which a
+    /// mask that is not right-padded falls back to).
+    fn quantize(&mut self) -> Result<()> {
+        let w = Cpu::borrow(&self.weight_t)?;
+        let q = QuantizedWeight::new(w.get(), self.weight_t.dim(0)?);
+        self.int8 = Some(Box::new(q));
+        Ok(())
+    }
+
+    fn fused(
+        &self,
+        x: &[f32],
+        act: Act,
+        out: &mut Vec<f32>,
+        scratch: &mut Int8Scratch,
+    ) -> Result<()> {
+        let b = Cpu::borrow(&self.bias)?;
+        match &self.int8 {
+            Some(w) => kernels::linear_int8(x, w, b.get(), act, out, scratch),
+            None => {
+                let w = Cpu::borrow(&self.weight_t)?;
+                kernels::linear(x, self.weight_t.dim(0)?, w.get(), b.get(), act, out);
+            }
+        }
         Ok(())
     }
 }
@@ -203,7 +228,7 @@ impl EncoderLayer {
     ) -> Result<()> {
         let att = &self.attention;
         let dim = att.heads * att.head_dim;
-        att.qkv.fused(x, Act::None, &mut ws.qkv)?;
+        att.qkv.fused(x, Act::None, &mut ws.qkv, &mut ws.int8)?;
         kernels::attention(
             &ws.qkv,
             seq,
@@ -222,11 +247,12 @@ impl EncoderLayer {
                 .collect();
             *x = firsts;
         }
-        att.out.fused(&ws.context, Act::None, &mut ws.h)?;
+        att.out
+            .fused(&ws.context, Act::None, &mut ws.h, &mut ws.int8)?;
         fused_norm(&self.attention_norm, &mut ws.h, x)?;
         let act = self.ffn.activation.fused();
-        self.ffn.up.fused(&ws.h, act, &mut ws.up)?;
-        self.ffn.down.fused(&ws.up, Act::None, x)?;
+        self.ffn.up.fused(&ws.h, act, &mut ws.up, &mut ws.int8)?;
+        self.ffn.down.fused(&ws.up, Act::None, x, &mut ws.int8)?;
         fused_norm(&self.output_norm, x, &ws.h)
     }
 }
@@ -239,6 +265,7 @@ pub struct Workspace {
     context: Vec<f32>,
     h: Vec<f32>,
     up: Vec<f32>,
+    int8: Int8Scratch,
 }
 
 fn fused_norm(norm: &LayerNorm, x: &mut [f32], residual: &[f32]) -> Result<()> {
@@ -267,6 +294,17 @@ impl Stack {
             kernels,
             workspace: Default::default(),
         }
+    }
+
+    /// Every layer's four dense layers (query/key/value, attention output, up, down) to int8.
+    pub fn quantize(&mut self) -> Result<()> {
+        for layer in &mut self.layers {
+            let (att, ffn) = (&mut layer.attention, &mut layer.ffn);
+            for dense in [&mut att.qkv, &mut att.out, &mut ffn.up, &mut ffn.down] {
+                dense.quantize()?;
+            }
+        }
+        Ok(())
     }
 
     /// `x`: (batch, seq, hidden) embeddings; `attention_mask`: (batch, seq) u32, 1 = real token.

@@ -62,13 +62,24 @@ enum Net {
     Bert(bert::Bert),
 }
 
+impl Net {
+    /// The encoder's dense layers to int8 (`--dtype int8`).
+    fn quantize(&mut self) -> candle_core::Result<()> {
+        match self {
+            Net::DistilBert(m) => m.quantize(),
+            Net::Bert(m) => m.quantize(),
+        }
+    }
+}
+
 pub struct Classifier {
     /// The model as the status bar names it.
     pub name: String,
     net: Net,
     tokenizer: tokenize::TextTokenizer,
     device: Device,
-    dtype: DType,
+    /// "cpu f32", "cpu int8", "cuda:0 f16", for the status bar.
+    device_label: String,
     pub max_length: usize,
     /// For each model output, the dataset class it stands for.
     class_of_output: Vec<u32>,
@@ -95,22 +106,27 @@ impl Classifier {
         let max_length =
             load::max_length(opts.max_length, max_positions, || max_positions, "model")?;
         let tokenizer = load::tokenizer(files, max_length, vocab_size, "model")?;
-        let (device, dtype, device_note) = device::select(opts.device, opts.dtype)?;
+        let selected = device::select(opts)?;
+        let (device, dtype) = (selected.device.clone(), selected.dtype);
         let planner = memory::Planner::new(net_config.shape(), device.is_cpu())?;
         let vb = files::map_weights(&files.weights, dtype, &device)?;
-        let net = net_config
+        let mut net = net_config
             .build(vb, id2label.len(), opts.kernels)
             .map_err(|e| files::misfit(&files.weights, architecture, e))?;
+        if selected.int8 {
+            net.quantize()
+                .map_err(|e| files::misfit(&files.weights, architecture, e))?;
+        }
         Ok(Classifier {
             name: files.name.clone(),
             net,
             tokenizer,
             device,
-            dtype,
+            device_label: selected.label(),
             max_length,
             class_of_output,
             classes: dataset_labels.len(),
-            device_note,
+            device_note: selected.note,
             planner,
             label_note,
         })
@@ -118,7 +134,7 @@ impl Classifier {
 
     /// "cpu f32", "cuda:0 f16", for the status bar.
     pub fn device_label(&self) -> String {
-        device::label(&self.device, self.dtype)
+        self.device_label.clone()
     }
 
     pub fn device(&self) -> &Device {

@@ -11,6 +11,11 @@
 
 use gemm::{Parallelism, gemm};
 
+mod int8;
+pub use int8::{
+    Int8Scratch, QuantizedWeight, int8_kernel, linear_int8, quantize_row, weight_levels,
+};
+
 use multiversion::multiversion;
 use rayon::prelude::*;
 
@@ -193,7 +198,7 @@ pub fn attention(
         "qkv is not (batch · seq) × 3·dim"
     );
     assert!(
-        heads > 0 && dim % heads == 0,
+        heads > 0 && dim.is_multiple_of(heads),
         "dim is not a multiple of heads"
     );
     let head_dim = dim / heads;
@@ -338,7 +343,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 /// Float reductions do not vectorise on their own (the compiler may not reorder the additions):
 /// these keep one accumulator per SIMD lane.
-const LANES: usize = 16;
+pub(crate) const LANES: usize = 16;
 
 #[inline(always)]
 fn lane_sum(xs: &[f32], map: impl Fn(f32) -> f32) -> f32 {
