@@ -11,8 +11,11 @@
 #   - LogisticRegression().fit vs. our L-BFGS on the 6,000 train embeddings (`benches/logreg.rs`).
 #
 #   scripts/bench_embed.sh        # N=1000 reviews, THREADS=nproc, batch sizes 8 16 32 64
-#                                 # (CANDLE_SIZES=16: also with --kernels candle;
-#                                 # ENGINES=st,ort-fp32,ort-int8: the baselines run)
+#                                 # (DTYPES="f32 int8": ours in each --dtype, with the kernels
+#                                 # line saying which SIMD code ran;
+#                                 # CANDLE_SIZES=16: also with --kernels candle;
+#                                 # ENGINES=st,ort-fp32,ort-int8: the baselines run;
+#                                 # PYTHON=python3: the interpreter that has torch)
 # Needs: python3 with sentence-transformers, scikit-learn (see scripts/make_embedding_goldens.py),
 # onnx and onnxruntime (pip install onnx onnxruntime).
 set -euo pipefail
@@ -21,6 +24,8 @@ N=${N:-1000}
 THREADS=${THREADS:-$(nproc)}
 SIZES=${SIZES:-"8 16 32 64"}
 CANDLE_SIZES=${CANDLE_SIZES:-"16"}
+DTYPES=${DTYPES:-"f32 int8"}
+PYTHON=${PYTHON:-python3}
 ENGINES=${ENGINES:-st,ort-fp32,ort-int8}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reviewlens-target}"
 WORK=${WORK:-$HOME/.cache/reviewlens-bench}/embed
@@ -31,11 +36,14 @@ head -n "$N" assets/source/amazon_polarity_test_sample.jsonl > "$WORK/test.jsonl
 cargo build --release --locked
 bin="$CARGO_TARGET_DIR/release/reviewlens"
 
-echo "== reviewlens (fused kernels), $N reviews, $THREADS threads"
-for bs in $SIZES; do
-    RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
-        --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" \
-        predict --force --output "$WORK/out-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
+for dtype in $DTYPES; do
+    echo "== reviewlens --dtype $dtype (fused kernels), $N reviews, $THREADS threads"
+    for bs in $SIZES; do
+        RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
+            --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" --dtype "$dtype" \
+            predict --force --output "$WORK/out-$dtype-$bs.parquet" 2>&1 |
+            grep -E "^kernels: |classified $N reviews" | sed "s/^/$dtype batch $bs: /"
+    done
 done
 
 echo "== reviewlens --kernels candle (candle's ops one by one, what the fused kernels replace)"
@@ -46,7 +54,7 @@ for bs in $CANDLE_SIZES; do
 done
 
 echo "== baselines ($ENGINES) + scikit-learn fit, $THREADS threads"
-python3 scripts/bench_embed_baselines.py "$MODEL" "$WORK" --n "$N" --threads "$THREADS" \
+"$PYTHON" scripts/bench_embed_baselines.py "$MODEL" "$WORK" --n "$N" --threads "$THREADS" \
     --batch-sizes "$(echo $SIZES | tr ' ' ,)" --engines "$ENGINES" --onnx-dir "$WORK/onnx"
 
 echo "== our logistic regression on the same 6,000 embeddings"

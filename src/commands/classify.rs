@@ -146,6 +146,9 @@ impl Progress {
                     note.map(|n| format!(" ({n})")).unwrap_or_default(),
                     self.started.elapsed().as_secs_f64()
                 );
+                if device.starts_with("cpu") {
+                    eprintln!("kernels: {}", reviewlens_kernels::describe());
+                }
                 self.started = Instant::now();
             }
             WorkerMsg::Progress {

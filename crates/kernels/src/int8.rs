@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use rten_gemm::{GemmExecutor, GemmInputA, GemmInputB, GemmUninitOptions, PackedBMatrix};
 use rten_tensor::NdTensorView;
 
-use crate::{Act, LANES, bias_act};
+use crate::{Act, LANES, activate};
 
 type Executor = GemmExecutor<u8, i8, i32>;
 
@@ -52,8 +52,8 @@ pub fn weight_levels() -> i8 {
 pub fn int8_kernel() -> String {
     with_executor(|e| {
         let how = match e.may_saturate() {
-            true => "vpmaddubsw, 7-bit weights",
-            false => "no saturation, 8-bit weights",
+            true => "no VNNI: 7-bit weights",
+            false => "VNNI: no saturation, 8-bit weights",
         };
         format!("{} ({how})", e.kernel_name())
     })
@@ -173,8 +173,8 @@ pub fn linear_int8(
         .for_each(|((dst, sums), (row_scales, zeros))| {
             let rows = dst.chunks_exact_mut(n).zip(sums.chunks_exact(n));
             for ((row, sums), (s, z)) in rows.zip(row_scales.iter().zip(zeros)) {
-                let row = dequantize_row(row, sums, (*s, i32::from(*z)), w);
-                bias_act(row, bias, act);
+                let row = dequantize_row(row, sums, (*s, i32::from(*z)), w, bias);
+                activate(row, act);
             }
         });
     // SAFETY: the blocks above cover 0..rows · n and each row was written in full.
@@ -250,16 +250,17 @@ fn range(x: &[f32]) -> (f32, f32, f32) {
     (fold(lo, f32::min, 0.0), fold(hi, f32::max, 0.0), p)
 }
 
-/// `row = (Σ q·w − zero · Σ w) · row scale · column scale`; `(scale, zero)` are the row's. Writes
-/// every element of `row` and returns it.
+/// `row = (Σ q·w − zero · Σ w) · row scale · column scale + bias`; `(scale, zero)` are the row's.
+/// Writes every element of `row` and returns it.
 fn dequantize_row<'a>(
     row: &'a mut [MaybeUninit<f32>],
     products: &[i32],
     (scale, zero): (f32, i32),
     w: &QuantizedWeight,
+    bias: &[f32],
 ) -> &'a mut [f32] {
     assert_eq!(row.len(), w.sums.len(), "a row is n long");
-    dequantize(row, products, scale, zero, &w.scales, &w.sums);
+    dequantize(row, products, (scale, zero), (&w.scales, &w.sums), bias);
     // SAFETY: dequantize wrote each of the row's elements (its zips stop at the shortest, and
     // products, scales and sums are n long as the row is).
     unsafe { std::slice::from_raw_parts_mut(row.as_mut_ptr().cast::<f32>(), row.len()) }
@@ -273,13 +274,12 @@ fn dequantize_row<'a>(
 fn dequantize(
     row: &mut [MaybeUninit<f32>],
     products: &[i32],
-    scale: f32,
-    zero: i32,
-    scales: &[f32],
-    sums: &[i32],
+    (scale, zero): (f32, i32),
+    (scales, sums): (&[f32], &[i32]),
+    bias: &[f32],
 ) {
-    let columns = scales.iter().zip(sums);
-    for ((v, &p), (c, &s)) in row.iter_mut().zip(products).zip(columns) {
-        v.write((p - zero * s) as f32 * scale * c);
+    let columns = scales.iter().zip(sums).zip(bias);
+    for ((v, &p), ((c, &s), b)) in row.iter_mut().zip(products).zip(columns) {
+        v.write((p - zero * s) as f32 * scale * c + b);
     }
 }

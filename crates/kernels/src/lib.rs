@@ -19,6 +19,30 @@ pub use int8::{
 use multiversion::multiversion;
 use rayon::prelude::*;
 
+/// The SIMD code these kernels run on this CPU, for logs and benchmarks: the f32 level (the
+/// `gemm` crate's kernels and our element-wise loops pick the widest the CPU has) and the int8
+/// GEMM, e.g. "f32 AVX-512, int8 x86_64-u8i8i32-avx512 (VNNI: no saturation, 8-bit weights)".
+pub fn describe() -> String {
+    format!("f32 {}, int8 {}", f32_level(), int8_kernel())
+}
+
+fn f32_level() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            return "AVX-512";
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
+            return "AVX2+FMA";
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    return "NEON";
+    #[allow(unreachable_code)]
+    "no SIMD past the baseline"
+}
+
 /// What follows a dense layer's bias.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
@@ -294,16 +318,35 @@ fn bias_act(row: &mut [f32], bias: &[f32], act: Act) {
     match act {
         Act::None => row.for_each(|(v, b)| *v += b),
         Act::Relu => row.for_each(|(v, b)| *v = (*v + b).max(0.0)),
-        Act::Gelu => row.for_each(|(v, b)| {
-            let x = *v + b;
-            *v = 0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2));
-        }),
-        Act::GeluTanh => row.for_each(|(v, b)| {
-            const C: f32 = 0.797_884_6; // sqrt(2 / π)
-            let x = *v + b;
-            *v = 0.5 * x * (1.0 + tanh(C * (x + 0.044_715 * x * x * x)));
-        }),
+        Act::Gelu => row.for_each(|(v, b)| *v = gelu(*v + b)),
+        Act::GeluTanh => row.for_each(|(v, b)| *v = gelu_tanh(*v + b)),
     }
+}
+
+/// The activation alone, in place (the int8 path adds the bias as it scales the sums back).
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx512bw",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn activate(row: &mut [f32], act: Act) {
+    match act {
+        Act::None => {}
+        Act::Relu => row.iter_mut().for_each(|v| *v = v.max(0.0)),
+        Act::Gelu => row.iter_mut().for_each(|v| *v = gelu(*v)),
+        Act::GeluTanh => row.iter_mut().for_each(|v| *v = gelu_tanh(*v)),
+    }
+}
+
+#[inline(always)]
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+#[inline(always)]
+fn gelu_tanh(x: f32) -> f32 {
+    const C: f32 = 0.797_884_6; // sqrt(2 / π)
+    0.5 * x * (1.0 + tanh(C * (x + 0.044_715 * x * x * x)))
 }
 
 /// A softmax over one row, in place.
