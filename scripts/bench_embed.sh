@@ -40,6 +40,7 @@ for dtype in $DTYPES; do
     echo "== reviewlens --dtype $dtype (fused kernels), $N reviews, $THREADS threads"
     for bs in $SIZES; do
         RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
+            --label-descriptions "A negative review|A positive review" \
             --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" --dtype "$dtype" \
             predict --force --output "$WORK/out-$dtype-$bs.parquet" 2>&1 |
             grep -E "^kernels: |classified $N reviews" | sed "s/^/$dtype batch $bs: /"
@@ -49,6 +50,7 @@ done
 echo "== reviewlens --kernels candle (candle's ops one by one, what the fused kernels replace)"
 for bs in $CANDLE_SIZES; do
     RAYON_NUM_THREADS=$THREADS "$bin" --data "$WORK/test.jsonl" --classifier zero-shot \
+        --label-descriptions "A negative review|A positive review" \
         --embed-model-dir "$MODEL" --no-cache --batch-size "$bs" --kernels candle \
         predict --force --output "$WORK/out-candle-$bs.parquet" 2>&1 | grep -E "classified $N reviews" | sed "s/^/batch $bs: /"
 done

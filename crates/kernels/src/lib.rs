@@ -125,10 +125,14 @@ unsafe fn matmul(dst: *mut f32, dst_row: usize, lhs: View, rhs: View, scale: f32
 }
 
 /// `act(x · w + bias)`: `x` is rows × k, `w` k × n (the transposed weight), `bias` n long.
-/// The rows are split into one block per thread; each block is a single-threaded GEMM (so the
-/// weight is packed once per thread and no thread waits on another inside it), then one pass adds
-/// the bias and applies the activation while the block is still in cache. The result replaces
-/// `out`'s contents, reusing its allocation.
+/// The work is split into one block per thread; each block is a single-threaded GEMM (no thread
+/// waits on another inside it), then one pass adds the bias and applies the activation while the
+/// block is still in cache. The result replaces `out`'s contents, reusing its allocation.
+///
+/// Each GEMM packs the part of the weight it reads. Split by rows, every thread packs the whole
+/// weight, which for a short batch (a review alone: ~100 rows, 50 a thread) costs as much as the
+/// multiplication; below [`ROWS_A_THREAD`] rows a thread the columns are split instead, so each
+/// thread packs only its share.
 pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut Vec<f32>) {
     let n = bias.len();
     out.clear();
@@ -139,9 +143,45 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
     assert_eq!(x.len() % k, 0, "input is not rows × k");
     let rows = x.len() / k;
     out.reserve(rows * n);
+    let threads = rayon::current_num_threads();
+    if threads > 1 && rows < threads * ROWS_A_THREAD {
+        linear_by_columns(
+            x,
+            k,
+            w,
+            bias,
+            act,
+            &mut out.spare_capacity_mut()[..rows * n],
+        );
+    } else {
+        linear_by_rows(
+            x,
+            k,
+            w,
+            bias,
+            act,
+            &mut out.spare_capacity_mut()[..rows * n],
+        );
+    }
+    // SAFETY: both write every element of 0..rows · n.
+    unsafe { out.set_len(rows * n) };
+}
+
+/// Below this many rows a thread, [`linear`] splits the weight's columns between threads.
+pub const ROWS_A_THREAD: usize = 128;
+
+/// [`linear`] with one block of rows a thread; writes every element of `dst` (rows × n).
+pub fn linear_by_rows(
+    x: &[f32],
+    k: usize,
+    w: &[f32],
+    bias: &[f32],
+    act: Act,
+    dst: &mut [std::mem::MaybeUninit<f32>],
+) {
+    let (n, rows) = (bias.len(), x.len() / k);
     let block = rows.div_ceil(rayon::current_num_threads()).max(1);
-    out.spare_capacity_mut()[..rows * n]
-        .par_chunks_mut(block * n)
+    dst.par_chunks_mut(block * n)
         .zip(x.par_chunks(block * k))
         .for_each(|(dst, src)| {
             let m = src.len() / k;
@@ -157,8 +197,39 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
                 bias_act(row, bias, act);
             }
         });
-    // SAFETY: the blocks above cover 0..rows · n and each was written in full.
-    unsafe { out.set_len(rows * n) };
+}
+
+/// [`linear`] with one block of columns a thread (a multiple of 16, one AVX-512 register);
+/// writes every element of `dst` (rows × n).
+pub fn linear_by_columns(
+    x: &[f32],
+    k: usize,
+    w: &[f32],
+    bias: &[f32],
+    act: Act,
+    dst: &mut [std::mem::MaybeUninit<f32>],
+) {
+    let (n, rows) = (bias.len(), x.len() / k);
+    let width = n
+        .div_ceil(rayon::current_num_threads())
+        .next_multiple_of(16)
+        .min(n);
+    let shared = SharedOut(dst.as_mut_ptr().cast::<f32>());
+    (0..n.div_ceil(width)).into_par_iter().for_each(|block| {
+        let (start, end) = (block * width, ((block + 1) * width).min(n));
+        // SAFETY: x is rows × k and w k × n, row-major; this task writes columns start..end of
+        // dst's rows × n (rows n apart) and no other task writes them; read_dst false means the
+        // GEMM only writes them, every one.
+        unsafe {
+            let src = View::rows(x.as_ptr(), rows, k, k);
+            let w = View::rows(w.as_ptr().add(start), k, end - start, n);
+            matmul(shared.at(start), n, src, w, 1.0);
+            for r in 0..rows {
+                let row = std::slice::from_raw_parts_mut(shared.at(r * n + start), end - start);
+                bias_act(row, &bias[start..end], act);
+            }
+        }
+    });
 }
 
 /// `out = a · bᵀ` on this thread: every row of `a` against every row of `b`, both row-major with

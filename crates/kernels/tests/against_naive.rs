@@ -1,7 +1,12 @@
 //! Each fused kernel against a straightforward f64 version of the same maths, on shapes that split
 //! unevenly across threads and sequences with padding.
 
-use reviewlens_kernels::{Act, Queries, add_layer_norm, attention, dot, erf, exp, linear};
+use std::mem::MaybeUninit;
+
+use reviewlens_kernels::{
+    Act, Queries, ROWS_A_THREAD, add_layer_norm, attention, dot, erf, exp, linear,
+    linear_by_columns, linear_by_rows,
+};
 
 /// Deterministic values in [-1, 1).
 fn values(n: usize, seed: u64) -> Vec<f32> {
@@ -62,6 +67,55 @@ fn linear_matches_a_plain_matrix_product_for_every_activation() {
             })
             .collect();
         assert_close(&out, &want, 1e-5, &format!("{act:?}"));
+    }
+}
+
+/// Both ways `linear` splits the work between threads, on shapes whose rows and columns divide
+/// unevenly (50 columns in blocks of 32 and 18; 301 rows in blocks of 101 and 99), and `linear`
+/// itself on each side of the switch between them.
+#[test]
+fn linear_splits_by_rows_or_by_columns_alike() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let (k, n) = (19, 50);
+    let (w, b) = (values(k * n, 5), values(n, 6));
+    let few = 3 * ROWS_A_THREAD - 1;
+    for rows in [1, 301, few, few + 1] {
+        let x = values(rows * k, 7);
+        let want: Vec<f64> = (0..rows * n)
+            .map(|i| {
+                let (r, c) = (i / n, i % n);
+                let v = b[c] as f64
+                    + (0..k)
+                        .map(|j| x[r * k + j] as f64 * w[j * n + c] as f64)
+                        .sum::<f64>();
+                v.max(0.0)
+            })
+            .collect();
+        let split = |f: fn(&[f32], usize, &[f32], &[f32], Act, &mut [MaybeUninit<f32>])| {
+            let mut dst = vec![MaybeUninit::new(f32::NAN); rows * n];
+            pool.install(|| f(&x, k, &w, &b, Act::Relu, &mut dst));
+            dst.iter()
+                .map(|v| unsafe { v.assume_init() })
+                .collect::<Vec<f32>>()
+        };
+        assert_close(
+            &split(linear_by_rows),
+            &want,
+            1e-5,
+            &format!("{rows} rows by rows"),
+        );
+        assert_close(
+            &split(linear_by_columns),
+            &want,
+            1e-5,
+            &format!("{rows} rows by columns"),
+        );
+        let mut out = Vec::new();
+        pool.install(|| linear(&x, k, &w, &b, Act::Relu, &mut out));
+        assert_close(&out, &want, 1e-5, &format!("{rows} rows"));
     }
 }
 
