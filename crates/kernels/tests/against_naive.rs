@@ -70,6 +70,9 @@ fn linear_matches_a_plain_matrix_product_for_every_activation() {
     }
 }
 
+/// `linear_by_rows` or `linear_by_columns`.
+type Split = fn(&[f32], usize, &[f32], &[f32], Act, &mut [MaybeUninit<f32>]);
+
 /// Both ways `linear` splits the work between threads, on shapes whose rows and columns divide
 /// unevenly (50 columns in blocks of 32 and 18; 301 rows in blocks of 101 and 99), and `linear`
 /// itself on each side of the switch between them.
@@ -94,7 +97,7 @@ fn linear_splits_by_rows_or_by_columns_alike() {
                 v.max(0.0)
             })
             .collect();
-        let split = |f: fn(&[f32], usize, &[f32], &[f32], Act, &mut [MaybeUninit<f32>])| {
+        let split = |f: Split| {
             let mut dst = vec![MaybeUninit::new(f32::NAN); rows * n];
             pool.install(|| f(&x, k, &w, &b, Act::Relu, &mut dst));
             dst.iter()
