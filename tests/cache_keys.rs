@@ -58,6 +58,20 @@ fn answers(lines: &[serde_json::Value]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Classify `data` with the model in `model`, its labels NEGATIVE and POSITIVE taken as 0 and 1.
+fn model_args(data: &Path, model: &Path) -> Vec<String> {
+    let (data, model) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let args = [
+        "--data",
+        data,
+        "--model-dir",
+        model,
+        "--label-map",
+        "NEGATIVE=0,POSITIVE=1",
+    ];
+    args.map(String::from).to_vec()
+}
+
 /// Edits a JSON file in place.
 fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
     let mut v: serde_json::Value =
@@ -89,14 +103,8 @@ fn swapped_id2label_is_not_served_from_the_prediction_cache() {
     let dir = tempfile::tempdir().unwrap();
     let model = copy_model("distilbert-tiny", dir.path());
     let data = data(dir.path(), 12);
-    let args = [
-        "--data",
-        data.to_str().unwrap(),
-        "--model-dir",
-        model.to_str().unwrap(),
-        "--label-map",
-        "NEGATIVE=0,POSITIVE=1",
-    ];
+    let args = model_args(&data, &model);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let config = model.join("config.json");
     assert_fresh_after(&args, dir.path(), || {
         edit_json(&config, |v| {
@@ -111,14 +119,8 @@ fn a_changed_do_lower_case_is_not_served_from_the_prediction_cache() {
     let dir = tempfile::tempdir().unwrap();
     let model = copy_model("distilbert-tiny", dir.path());
     let data = data(dir.path(), 12);
-    let args = [
-        "--data",
-        data.to_str().unwrap(),
-        "--model-dir",
-        model.to_str().unwrap(),
-        "--label-map",
-        "NEGATIVE=0,POSITIVE=1",
-    ];
+    let args = model_args(&data, &model);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let tokenizer_config = model.join("tokenizer_config.json");
     assert_fresh_after(&args, dir.path(), || {
         edit_json(&tokenizer_config, |v| v["do_lower_case"] = false.into())
@@ -243,14 +245,8 @@ fn int8_predictions_are_not_served_from_the_f32_cache() {
     let dir = tempfile::tempdir().unwrap();
     let model = copy_model("distilbert-tiny", dir.path());
     let data = data(dir.path(), 12);
-    let args = [
-        "--data",
-        data.to_str().unwrap(),
-        "--model-dir",
-        model.to_str().unwrap(),
-        "--label-map",
-        "NEGATIVE=0,POSITIVE=1",
-    ];
+    let args = model_args(&data, &model);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (cache, out) = (dir.path().join("cache"), dir.path().join("p.jsonl"));
     let f32_run = predict(&args, &cache, &out).1;
     let (log, int8) = predict(&[&args[..], &["--dtype", "int8"]].concat(), &cache, &out);

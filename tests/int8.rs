@@ -8,6 +8,8 @@
 #[path = "support/minilm.rs"]
 mod minilm;
 
+use minilm::{cosine, golden_vector, split};
+
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -41,12 +43,6 @@ fn embedder(dtype: DTypePref) -> &'static Embedder {
     })
 }
 
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    dot / (a.iter().map(|x| x * x).sum::<f32>().sqrt()
-        * b.iter().map(|x| x * x).sum::<f32>().sqrt())
-}
-
 fn embed(e: &Embedder, texts: &[&str]) -> Vec<Vec<f32>> {
     let encoded = e.tokenize(texts).unwrap();
     e.embed(&encoded.iter().collect::<Vec<_>>()).unwrap()
@@ -76,12 +72,7 @@ fn int8_embeddings_stay_close_to_sentence_transformers_alone_or_batched() {
     assert_eq!(e.device_label(), "cpu int8");
     let batch = embed(e, &texts);
     for ((case, text), got) in cases.iter().zip(&texts).zip(&batch) {
-        let want: Vec<f32> = case["embedding"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
+        let want = golden_vector(case);
         // f32 reaches 0.9999 (tests/minilm.rs); 8-bit rounding of 36 layers' inputs and weights
         // costs about a thousandth (measured: 0.995 to 0.9992; 0.9935 for the empty text, two
         // tokens, where one rounding weighs most).
@@ -91,21 +82,6 @@ fn int8_embeddings_stay_close_to_sentence_transformers_alone_or_batched() {
         let alone = &embed(e, &[text])[0];
         assert!(cosine(alone, got) >= 0.99999, "{}: alone", case["name"]);
     }
-}
-
-/// The first `n` texts of a bundled split's `content`, and their labels.
-fn split(name: &str, n: usize) -> (Vec<String>, Vec<u32>) {
-    let path = root().join(format!("assets/source/amazon_polarity_{name}_sample.jsonl"));
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .take(n)
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let text = v["content"].as_str().unwrap().to_owned();
-            (text, v["label"].as_u64().unwrap() as u32)
-        })
-        .unzip()
 }
 
 fn embed_all(dtype: DTypePref, texts: &[String]) -> Vec<Vec<f32>> {

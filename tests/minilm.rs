@@ -10,7 +10,7 @@ mod minilm;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use minilm::model_dir;
+use minilm::{cosine, golden_vector, model_dir, split};
 
 // As in the binary: glibc's allocator hands the large per-layer tensors back to the OS every time.
 #[global_allocator]
@@ -38,12 +38,6 @@ fn goldens() -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
-    dot / (a.iter().map(|x| x * x).sum::<f32>().sqrt()
-        * b.iter().map(|x| x * x).sum::<f32>().sqrt())
-}
-
 /// Embeddings of many texts, in length-sorted batches of 32 as `encode` does.
 fn embed_all(texts: &[String]) -> Vec<Vec<f32>> {
     let e = embedder();
@@ -59,22 +53,6 @@ fn embed_all(texts: &[String]) -> Vec<Vec<f32>> {
         }
     }
     out
-}
-
-/// (texts, labels) of a bundled split's `content`, as the notebook classifies it.
-fn split(name: &str) -> (Vec<String>, Vec<u32>) {
-    let path = root().join(format!("assets/source/amazon_polarity_{name}_sample.jsonl"));
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (
-                v["content"].as_str().unwrap().to_owned(),
-                v["label"].as_u64().unwrap() as u32,
-            )
-        })
-        .unzip()
 }
 
 #[test]
@@ -98,12 +76,7 @@ fn embeddings_equal_sentence_transformers() {
             case["tokens"].as_u64().unwrap(),
             "{name}: token count"
         );
-        let want: Vec<f32> = case["embedding"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
+        let want = golden_vector(case);
         let cos = cosine(got, &want);
         assert!(cos >= 0.9999, "{name}: cosine {cos}");
         // One text alone gives the same vector as inside the padded batch.
@@ -115,8 +88,8 @@ fn embeddings_equal_sentence_transformers() {
 #[test]
 fn logistic_regression_and_zero_shot_on_the_bundled_rows() {
     let goldens = goldens();
-    let (train_texts, train_labels) = split("train");
-    let (test_texts, test_labels) = split("test");
+    let (train_texts, train_labels) = split("train", usize::MAX);
+    let (test_texts, test_labels) = split("test", usize::MAX);
     let train = embed_all(&train_texts);
     let test = embed_all(&test_texts);
     let accuracy = |predict: &dyn Fn(&[f32]) -> u32| {

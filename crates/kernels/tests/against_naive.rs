@@ -30,6 +30,20 @@ fn assert_close(got: &[f32], want: &[f64], tol: f64, what: &str) {
     }
 }
 
+/// `x · w + b` in f64: x is rows × k, w k × n, both row-major.
+fn naive_linear(x: &[f32], k: usize, w: &[f32], b: &[f32]) -> Vec<f64> {
+    let n = b.len();
+    (0..x.len() / k * n)
+        .map(|i| {
+            let (r, c) = (i / n, i % n);
+            let dot: f64 = (0..k)
+                .map(|j| x[r * k + j] as f64 * w[j * n + c] as f64)
+                .sum();
+            b[c] as f64 + dot
+        })
+        .collect()
+}
+
 fn gelu(x: f64) -> f64 {
     0.5 * x * (1.0 + erf((x / std::f64::consts::SQRT_2) as f32) as f64)
 }
@@ -45,24 +59,17 @@ fn linear_matches_a_plain_matrix_product_for_every_activation() {
     for act in [Act::None, Act::Relu, Act::Gelu, Act::GeluTanh] {
         let mut out = vec![f32::NAN; 3]; // replaced, whatever it held
         pool.install(|| linear(&x, k, &w, &b, act, &mut out));
-        let want: Vec<f64> = (0..rows * n)
-            .map(|i| {
-                let (r, c) = (i / n, i % n);
-                let v = b[c] as f64
-                    + (0..k)
-                        .map(|j| x[r * k + j] as f64 * w[j * n + c] as f64)
-                        .sum::<f64>();
-                match act {
-                    Act::None => v,
-                    Act::Relu => v.max(0.0),
-                    Act::Gelu => gelu(v),
-                    Act::GeluTanh => {
-                        0.5 * v
-                            * (1.0
-                                + ((2.0 / std::f64::consts::PI).sqrt()
-                                    * (v + 0.044715 * v.powi(3)))
+        let want: Vec<f64> = naive_linear(&x, k, &w, &b)
+            .into_iter()
+            .map(|v| match act {
+                Act::None => v,
+                Act::Relu => v.max(0.0),
+                Act::Gelu => gelu(v),
+                Act::GeluTanh => {
+                    0.5 * v
+                        * (1.0
+                            + ((2.0 / std::f64::consts::PI).sqrt() * (v + 0.044715 * v.powi(3)))
                                 .tanh())
-                    }
                 }
             })
             .collect();
@@ -87,15 +94,9 @@ fn linear_splits_by_rows_or_by_columns_alike() {
     let few = 3 * ROWS_A_THREAD - 1;
     for rows in [1, 301, few, few + 1] {
         let x = values(rows * k, 7);
-        let want: Vec<f64> = (0..rows * n)
-            .map(|i| {
-                let (r, c) = (i / n, i % n);
-                let v = b[c] as f64
-                    + (0..k)
-                        .map(|j| x[r * k + j] as f64 * w[j * n + c] as f64)
-                        .sum::<f64>();
-                v.max(0.0)
-            })
+        let want: Vec<f64> = naive_linear(&x, k, &w, &b)
+            .into_iter()
+            .map(|v| v.max(0.0))
             .collect();
         let split = |f: Split| {
             let mut dst = vec![MaybeUninit::new(f32::NAN); rows * n];
