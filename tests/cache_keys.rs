@@ -255,4 +255,46 @@ fn int8_predictions_are_not_served_from_the_f32_cache() {
     let (log, again) = predict(&[&args[..], &["--dtype", "int8"]].concat(), &cache, &out);
     assert!(log.contains("predictions from the cache"), "{log}");
     assert_eq!(answers(&int8), answers(&again));
+    assert_eq!(cached_dtypes(&cache, "predictions"), ["F32", &int8_key()]);
+}
+
+/// The embedding cache keeps int8 vectors apart from f32's, under the weights' range as well.
+#[test]
+fn int8_embeddings_are_cached_apart_with_their_weight_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = copy_model("bert-tiny", dir.path());
+    let data = data(dir.path(), 12);
+    let (cache, out) = (dir.path().join("cache"), dir.path().join("p.jsonl"));
+    let (data, model) = (data.to_str().unwrap(), model.to_str().unwrap());
+    let args = [
+        "--data",
+        data,
+        "--classifier",
+        "embed",
+        "--embed-model-dir",
+        model,
+    ];
+    predict(&args, &cache, &out);
+    predict(&[&args[..], &["--dtype", "int8"]].concat(), &cache, &out);
+    let int8 = format!("cpu {}", int8_key());
+    assert_eq!(cached_dtypes(&cache, "embeddings"), [&int8, "cpu f32"]);
+}
+
+/// What int8 is keyed as on this CPU: its weights' range goes with it.
+fn int8_key() -> String {
+    format!("Int8 w{}", reviewlens_kernels::weight_levels())
+}
+
+/// The `dtype` of every key of one cache (`predictions`, `embeddings`) under `cache`, sorted.
+fn cached_dtypes(cache: &Path, kind: &str) -> Vec<String> {
+    let keys = std::fs::read_dir(cache.join("reviewlens").join(kind)).unwrap();
+    let mut dtypes: Vec<String> = keys
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path().join("key.json")).unwrap();
+            let key: serde_json::Value = serde_json::from_str(&text).unwrap();
+            key["dtype"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    dtypes.sort();
+    dtypes
 }

@@ -106,6 +106,19 @@ impl Selected {
         };
         format!("{} {precision}", describe(&self.device))
     }
+
+    /// What the embedding cache keys on: the label, with int8's weight range (see
+    /// [`DTypePref::cache_name`]), which the label leaves out.
+    pub fn cache_label(&self) -> String {
+        match self.int8 {
+            true => format!(
+                "{} {}",
+                describe(&self.device),
+                DTypePref::Int8.cache_name()
+            ),
+            false => self.label(),
+        }
+    }
 }
 
 /// The device and dtype to use. int8 runs on the CPU through the fused kernels only: `auto` then

@@ -85,6 +85,8 @@ pub struct Embedder {
     device: Device,
     /// "cpu f32", "cpu int8", "cuda:0 f16", for the status bar.
     device_label: String,
+    /// What the embedding cache keys on for the device and precision (`Selected::cache_label`).
+    pub cache_label: String,
     pub max_length: usize,
     /// Length of each vector.
     pub dim: usize,
@@ -132,6 +134,7 @@ impl Embedder {
             normalize,
             device,
             device_label: selected.label(),
+            cache_label: selected.cache_label(),
             max_length,
             identity: files.identity.clone(),
             notes,

@@ -158,7 +158,7 @@ impl Session {
             text: self.text.clone(),
             max_length,
             label_map,
-            dtype: format!("{:?}", self.opts.dtype),
+            dtype: self.opts.dtype.cache_name(),
             classes: self.labels.clone(),
         })
     }

@@ -44,7 +44,7 @@ fn embedding_cache(embedder: &Embedder, ctx: &Context) -> (CacheKey, Shared) {
         text: ctx.text.to_owned(),
         max_length: embedder.max_length,
         label_map: String::new(),
-        dtype: embedder.device_label(),
+        dtype: embedder.cache_label.clone(),
         classes: ctx.classes.to_vec(),
     };
     let vectors = ctx.vectors.get(ctx.cache_root, &key, embedder.dim);
