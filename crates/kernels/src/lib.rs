@@ -144,25 +144,19 @@ pub fn linear(x: &[f32], k: usize, w: &[f32], bias: &[f32], act: Act, out: &mut 
     let rows = x.len() / k;
     out.reserve(rows * n);
     let threads = rayon::current_num_threads();
-    if threads > 1 && rows < threads * ROWS_A_THREAD {
-        linear_by_columns(
-            x,
-            k,
-            w,
-            bias,
-            act,
-            &mut out.spare_capacity_mut()[..rows * n],
-        );
+    let split = if threads > 1 && rows < threads * ROWS_A_THREAD {
+        linear_by_columns
     } else {
-        linear_by_rows(
-            x,
-            k,
-            w,
-            bias,
-            act,
-            &mut out.spare_capacity_mut()[..rows * n],
-        );
-    }
+        linear_by_rows
+    };
+    split(
+        x,
+        k,
+        w,
+        bias,
+        act,
+        &mut out.spare_capacity_mut()[..rows * n],
+    );
     // SAFETY: both write every element of 0..rows · n.
     unsafe { out.set_len(rows * n) };
 }
